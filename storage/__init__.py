@@ -1,0 +1,28 @@
+"""Storage: the schema, migrations, sessions, the queries the rest needs, and record types.
+
+Imports nothing else of Fursa's. Other packages use only what this module exposes.
+"""
+from storage.audit import record_audit, recent_audit
+from storage.db import is_migrated, make_engine, make_sessionmaker, migrate
+from storage.errors import DatabaseError, InvalidSubscriberError, NotFoundError, StorageError
+from storage.models import (
+    AuditEntry, Base, Delivery, JobRun, Opportunity, Sighting, Source, SourceRun, Subscriber, Suppression,
+    TagCorrection, Token, User,
+)
+from storage.opportunities import (
+    IngestResult, approved_open, content_hash, expire_passed, get_opportunity, ingest_drafts,
+    set_status, untagged,
+)
+from storage.records import (
+    AUDIENCES, KINDS, LEVELS, SOURCE_TYPES, Deadline, Draft, FetchResult, ItemError, SourceSpec, Validators,
+)
+from storage.sources import (
+    CatalogueSync, due_sources, get_source, list_sources, record_fetch, resume_source, source_from_spec,
+    spec_of, sync_catalogue, validators_of,
+)
+from storage.subscribers import (
+    SubscriberInput, active_subscribers, add_subscriber, get_subscriber, list_subscribers, normalize_email,
+    validate_subscriber,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

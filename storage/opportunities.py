@@ -1,0 +1,152 @@
+"""Opportunity rows: ingesting drafts (safe to re-run), tagging state, and lookups."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.errors import NotFoundError
+from storage.models import Opportunity, Sighting, Source
+from storage.records import Draft
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Outcome of storing one source's drafts: only genuinely new opportunities are in `new`."""
+
+    new: tuple[Opportunity, ...]
+    updated: tuple[Opportunity, ...]
+    seen: int
+
+
+def content_hash(title: str, text: str) -> str:
+    """A hash of what a person reads, insensitive to whitespace and case, so re-crawls match."""
+    normal = " ".join(f"{title}\n{text}".split()).casefold()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def ingest_drafts(session: Session, source: Source, drafts: Iterable[Draft], now: datetime) -> IngestResult:
+    """Store a source's drafts: new calls become Opportunities, known ones get a Sighting touch.
+
+    Running it twice with the same drafts changes nothing but `last_seen_at` and returns no new rows.
+    """
+    new: list[Opportunity] = []
+    updated: list[Opportunity] = []
+    seen = 0
+    for draft in drafts:
+        seen += 1
+        opportunity, created, changed = _ingest_one(session, source, draft, now)
+        if created:
+            new.append(opportunity)
+        elif changed:
+            updated.append(opportunity)
+    session.flush()
+    return IngestResult(tuple(new), tuple(updated), seen)
+
+
+def _ingest_one(session: Session, source: Source, draft: Draft, now: datetime) -> tuple[Opportunity, bool, bool]:
+    digest = content_hash(draft.title, draft.text)
+    sighting = session.scalar(select(Sighting).where(Sighting.source_id == source.id, Sighting.url == draft.url))
+    if sighting is not None:
+        sighting.last_seen_at = now
+        opportunity = sighting.opportunity
+        opportunity.last_seen_at = now
+        changed = opportunity.content_hash != digest and not opportunity.tags_edited
+        if changed:
+            _fill_from_draft(opportunity, draft, digest)
+            opportunity.tagged_at = None
+        return opportunity, False, changed
+    opportunity = find_duplicate(session, draft.url, digest)
+    created = opportunity is None
+    if created:
+        opportunity = Opportunity(url=draft.url, first_seen_at=now, last_seen_at=now, status="new")
+        _fill_from_draft(opportunity, draft, digest)
+        session.add(opportunity)
+    else:
+        opportunity.last_seen_at = now
+    session.add(Sighting(opportunity=opportunity, source=source, url=draft.url, first_seen_at=now, last_seen_at=now))
+    session.flush()
+    return opportunity, created, False
+
+
+def find_duplicate(session: Session, url: str, digest: str) -> Opportunity | None:
+    """An opportunity already stored under the same canonical URL or with the same content."""
+    found = session.scalar(select(Opportunity).where(Opportunity.url == url))
+    if found is not None:
+        return found
+    return session.scalar(select(Opportunity).where(Opportunity.content_hash == digest).limit(1))
+
+
+def _fill_from_draft(opportunity: Opportunity, draft: Draft, digest: str) -> None:
+    opportunity.title = draft.title
+    opportunity.summary = draft.summary
+    opportunity.text = draft.text
+    opportunity.provider = draft.provider
+    opportunity.external_id = draft.external_id
+    opportunity.kind = draft.kind or "other"
+    opportunity.levels = list(draft.levels)
+    opportunity.categories = list(draft.categories)
+    opportunity.regions = list(draft.regions)
+    opportunity.deadline_kind = draft.deadline.kind
+    opportunity.deadline_at = draft.deadline.at
+    opportunity.deadline_tz = draft.deadline.timezone
+    opportunity.deadline_text = draft.deadline.text
+    opportunity.opens_at = draft.opens_at
+    opportunity.published_at = draft.published_at
+    opportunity.amount = draft.amount
+    opportunity.currency = draft.currency
+    opportunity.language = draft.language
+    opportunity.content_hash = digest
+
+
+def untagged(session: Session) -> Sequence[Opportunity]:
+    return session.scalars(select(Opportunity).where(Opportunity.tagged_at.is_(None)).order_by(Opportunity.id)).all()
+
+
+def get_opportunity(session: Session, opportunity_id: int) -> Opportunity:
+    row = session.get(Opportunity, opportunity_id)
+    if row is None:
+        raise NotFoundError(f"no opportunity with id {opportunity_id}")
+    return row
+
+
+def approved_open(session: Session, now: datetime) -> Sequence[Opportunity]:
+    """Approved calls whose deadline has not passed (rolling and unknown deadlines stay open)."""
+    query = (
+        select(Opportunity)
+        .where(Opportunity.status == "approved", Opportunity.merged_into_id.is_(None))
+        .where((Opportunity.deadline_at.is_(None)) | (Opportunity.deadline_at >= now))
+        .order_by(Opportunity.featured.desc(), Opportunity.deadline_at, Opportunity.id)
+    )
+    return session.scalars(query).all()
+
+
+def set_status(opportunity: Opportunity, status: str, now: datetime) -> None:
+    if status not in ("new", "approved", "rejected", "expired"):
+        raise ValueError(f"unknown status {status!r}: use new, approved, rejected or expired")
+    opportunity.status = status
+    if status == "approved" and opportunity.approved_at is None:
+        opportunity.approved_at = now
+
+
+def expire_passed(session: Session, now: datetime) -> int:
+    """Mark calls whose deadline has passed as expired; returns how many changed."""
+    rows = session.scalars(
+        select(Opportunity).where(
+            Opportunity.status.in_(("new", "approved")),
+            Opportunity.deadline_at.is_not(None),
+            Opportunity.deadline_at < now,
+        )
+    ).all()
+    for row in rows:
+        row.status = "expired"
+    return len(rows)
+
+
+def by_source_sightings(session: Session, source: Source) -> Sequence[Opportunity]:
+    query = select(Opportunity).join(Sighting).where(Sighting.source_id == source.id).order_by(Opportunity.id)
+    return session.scalars(query).all()

@@ -1,0 +1,150 @@
+"""Source rows: syncing the catalogue, what is due, and recording each crawl's health."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable, Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from storage.errors import NotFoundError
+from storage.models import Source, SourceRun
+from storage.records import FetchResult, SourceSpec, Validators
+
+# Past this many failures in a row a source is paused until staff look at it.
+PAUSE_AFTER_FAILURES = 8
+MAX_BACKOFF = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class CatalogueSync:
+    """What syncing the catalogue did, by source name."""
+
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+_SPEC_FIELDS = ("type", "url", "language", "kind", "provider", "parser", "every_hours", "description")
+
+
+def sync_catalogue(session: Session, specs: Iterable[SourceSpec]) -> CatalogueSync:
+    """Insert new catalogue sources and update changed ones; health and validators are kept.
+
+    Staff may have paused a source in the desk: `enabled` is only set on insert.
+    """
+    added, updated, unchanged = [], [], []
+    existing = {s.name: s for s in session.scalars(select(Source))}
+    for spec in specs:
+        row = existing.get(spec.name)
+        if row is None:
+            session.add(source_from_spec(spec))
+            added.append(spec.name)
+        elif _apply_spec(row, spec):
+            updated.append(spec.name)
+        else:
+            unchanged.append(spec.name)
+    session.flush()
+    return CatalogueSync(tuple(added), tuple(updated), tuple(unchanged))
+
+
+def source_from_spec(spec: SourceSpec, origin: str = "catalogue") -> Source:
+    row = Source(name=spec.name, enabled=spec.enabled, origin=origin)
+    _apply_spec(row, spec)
+    return row
+
+
+def _apply_spec(row: Source, spec: SourceSpec) -> bool:
+    changed = False
+    for name in _SPEC_FIELDS:
+        value = getattr(spec, name)
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    for name in ("audience", "levels"):
+        value = list(getattr(spec, name))
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    if (row.options or {}) != dict(spec.options):
+        row.options = dict(spec.options)
+        changed = True
+    return changed
+
+
+def spec_of(row: Source) -> SourceSpec:
+    """The catalogue view of a stored source, as crawlers take it."""
+    return SourceSpec(
+        name=row.name, type=row.type, url=row.url, language=row.language, kind=row.kind,
+        audience=tuple(row.audience or ()), levels=tuple(row.levels or ()), provider=row.provider,
+        parser=row.parser, every_hours=row.every_hours, options=dict(row.options or {}),
+        enabled=row.enabled, description=row.description,
+    )
+
+
+def validators_of(row: Source) -> Validators:
+    return Validators(etag=row.etag, last_modified=row.last_modified)
+
+
+def list_sources(session: Session) -> Sequence[Source]:
+    return session.scalars(select(Source).order_by(Source.name)).all()
+
+
+def get_source(session: Session, name: str) -> Source:
+    row = session.scalar(select(Source).where(Source.name == name))
+    if row is None:
+        known = ", ".join(s.name for s in list_sources(session)) or "none"
+        raise NotFoundError(f"no source named {name!r}; known sources: {known}")
+    return row
+
+
+def due_sources(session: Session, now: datetime) -> Sequence[Source]:
+    """Enabled, unpaused sources whose next run time has come (or that never ran)."""
+    query = (
+        select(Source)
+        .where(Source.enabled.is_(True), Source.paused_reason.is_(None))
+        .where(or_(Source.next_run_at.is_(None), Source.next_run_at <= now))
+        .order_by(Source.name)
+    )
+    return session.scalars(query).all()
+
+
+def record_fetch(session: Session, row: Source, result: FetchResult, items_new: int, now: datetime) -> None:
+    """Write one crawl's outcome on the source row; failures back off and finally pause the source."""
+    row.last_run_at = now
+    row.bytes_read = result.bytes_read
+    row.duration_s = result.duration_s
+    row.items_seen = len(result.drafts)
+    row.items_new = items_new
+    session.add(SourceRun(
+        source_id=row.id, at=now, status="error" if result.error else ("not_modified" if result.not_modified else "ok"),
+        items_seen=len(result.drafts), items_new=items_new, bytes_read=result.bytes_read,
+        duration_s=result.duration_s, error=result.error,
+    ))
+    if result.ok:
+        row.last_status = "not_modified" if result.not_modified else "ok"
+        row.last_success_at = now
+        row.last_error = None
+        row.consecutive_failures = 0
+        if result.validators.etag or result.validators.last_modified:
+            row.etag = result.validators.etag
+            row.last_modified = result.validators.last_modified
+        row.next_run_at = now + timedelta(hours=row.every_hours)
+        return
+    row.last_status = "error"
+    row.last_error = result.error
+    row.consecutive_failures += 1
+    backoff = timedelta(hours=row.every_hours) * (2 ** min(row.consecutive_failures - 1, 6))
+    row.next_run_at = now + min(backoff, MAX_BACKOFF)
+    if row.consecutive_failures >= PAUSE_AFTER_FAILURES:
+        row.paused_reason = (
+            f"paused after {row.consecutive_failures} failed runs in a row; last error: {result.error}. "
+            "Fix the source's URL or settings, then resume it."
+        )
+
+
+def resume_source(row: Source) -> None:
+    row.paused_reason = None
+    row.consecutive_failures = 0
+    row.next_run_at = None
