@@ -11,7 +11,7 @@ from storage.models import (
 )
 from storage.opportunities import (
     IngestResult, approved_open, content_hash, expire_passed, get_opportunity, ingest_drafts,
-    set_status, untagged,
+    set_status, untagged, with_status,
 )
 from storage.records import (
     AUDIENCES, KINDS, LEVELS, SOURCE_TYPES, Deadline, Draft, FetchResult, ItemError, SourceSpec, Validators,

@@ -150,3 +150,8 @@ def expire_passed(session: Session, now: datetime) -> int:
 def by_source_sightings(session: Session, source: Source) -> Sequence[Opportunity]:
     query = select(Opportunity).join(Sighting).where(Sighting.source_id == source.id).order_by(Opportunity.id)
     return session.scalars(query).all()
+
+
+def with_status(session: Session, status: str) -> Sequence[Opportunity]:
+    query = select(Opportunity).where(Opportunity.status == status, Opportunity.merged_into_id.is_(None))
+    return session.scalars(query.order_by(Opportunity.id)).all()

@@ -1,0 +1,177 @@
+"""`fursa`: one command line over the same jobs the scheduler and the staff desk run."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+import crawlers
+import matching
+import pipeline
+import storage
+from cli_commands import digest_app, sources_app, subscribers_app, users_app
+from cli_support import fail, load_context, state
+from settings import SettingsError, load_settings
+
+app = typer.Typer(help="Fursa (فرصة): scholarship, exchange and research-funding calls for PPU.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+app.add_typer(subscribers_app, name="subscribers")
+app.add_typer(digest_app, name="digest")
+app.add_typer(users_app, name="users")
+console = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    config: Optional[Path] = typer.Option(None, "--config", help="A fursa.toml file (default ./fursa.toml if present)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every event."),
+) -> None:
+    """Read the settings once; every command gets them from here."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    state.config_file = config
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database and load the source catalogue."""
+    ctx = load_context()
+    try:
+        sync = pipeline.init_database(ctx)
+    except (crawlers.CatalogueError, storage.DatabaseError) as exc:
+        fail(str(exc))
+    typer.echo(f"database ready at {ctx.settings.database_url}")
+    typer.echo(f"catalogue {ctx.catalogue_path}: {len(sync.added)} added, {len(sync.updated)} updated, "
+               f"{len(sync.unchanged)} unchanged")
+
+
+@app.command()
+def crawl(source: Optional[str] = typer.Option(None, "--source", help="Crawl only this source, due or not.")) -> None:
+    """Crawl the sources that are due (or one source) and store what they yield."""
+    ctx = load_context(ensure=True)
+    try:
+        summary = pipeline.crawl_due(ctx, now_utc(), source_name=source)
+    except storage.NotFoundError as exc:
+        fail(str(exc))
+    print_crawl(summary)
+
+
+def print_crawl(summary: pipeline.CrawlSummary) -> None:
+    table = Table(title="crawl")
+    for column in ("source", "status", "seen", "new", "error"):
+        table.add_column(column)
+    for o in summary.outcomes:
+        table.add_row(o.name, o.status, str(o.items_seen), str(o.items_new), o.error or "")
+    Console().print(table)
+    typer.echo(f"{len(summary.outcomes)} sources crawled, {len(summary.failed)} failed, {summary.new_items} new calls")
+
+
+@app.command()
+def tag(
+    input: Optional[Path] = typer.Option(None, "--input", help="JSON lines file (default: standard input)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to write JSON lines (default: standard output)."),
+) -> None:
+    """Tag JSON lines {"id","title","text"} without a database; one result line per input line, in order."""
+    source = input.open(encoding="utf-8") if input else sys.stdin
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    errors = 0
+    now = now_utc()
+    with source, (sink if output else _nullcontext(sink)):
+        for number, line in enumerate(source, 1):
+            result = tag_line(line, number, now)
+            errors += "error" in result
+            sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if errors:
+        console.print(f"{errors} line(s) could not be tagged; see their \"error\" fields")
+
+
+class _nullcontext:
+    def __init__(self, value):
+        self.value = value
+
+    def __enter__(self):
+        return self.value
+
+    def __exit__(self, *exc):
+        return False
+
+
+def tag_line(line: str, number: int, now: datetime) -> dict:
+    """One output object for one input line: the tags, or an error naming the line and what to fix."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": number, "error": f"line {number} is not JSON ({exc.msg}); expected {{\"id\",\"title\",\"text\"}}"}
+    if not isinstance(item, dict):
+        return {"id": None, "line": number, "error": f"line {number} is not a JSON object"}
+    item_id = item.get("id")
+    title, text = item.get("title") or "", item.get("text") or ""
+    if not isinstance(title, str) or not isinstance(text, str):
+        return {"id": item_id, "line": number, "error": "title and text must be strings"}
+    tagging = matching.tag_item(title, text, categories=tuple(item.get("categories") or ()), now=now)
+    return {"id": item_id, **tagging.as_dict()}
+
+
+@app.command("run")
+def run(once: bool = typer.Option(False, "--once", help="Run one round and exit (the scheduler runs rounds forever).")) -> None:
+    """The main job: crawl what is due, tag, expire passed calls, send the digests that are due."""
+    if not once:
+        fail("use `fursa run --once` for one round, or `fursa scheduler` to keep running")
+    ctx = load_context()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("crawling", total=None)
+        summary = pipeline.run_once(ctx, now_utc(), progress=lambda name: progress.update(task, description=name))
+    print_crawl(summary.crawl)
+    print_run(summary)
+
+
+def print_run(summary: pipeline.RunSummary) -> None:
+    typer.echo(f"tagged {summary.tags.tagged} calls ({summary.tags.flagged} flagged for staff); "
+               f"{summary.expired} expired")
+    report = summary.digests
+    if report is not None:
+        typer.echo(report.describe())
+    if summary.crawl.failed:
+        typer.echo(f"{len(summary.crawl.failed)} source(s) could not be crawled; see `fursa sources list` "
+                   "for what to check. The run completed.")
+
+
+@app.command()
+def demo(
+    folder: Path = typer.Option(Path("fursa-demo"), "--folder", help="Where the demo keeps its database and outbox."),
+) -> None:
+    """Run the whole path offline: a local server with sample sources, crawl, tag, approve, digest."""
+    from demo import run_demo
+
+    run_demo(folder, now_utc(), echo=typer.echo)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the staff desk and the public pages."""
+    import web
+
+    web.serve(load_context(ensure=True), host=host, port=port)
+
+
+@app.command()
+def scheduler() -> None:
+    """Run the jobs on their clocks until stopped (SIGTERM or Ctrl-C)."""
+    import scheduler as scheduler_module
+
+    scheduler_module.run_forever(load_context(ensure=True))
+
+
+if __name__ == "__main__":
+    app()

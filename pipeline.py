@@ -1,0 +1,227 @@
+"""The jobs: plain functions that take a context and `now`, whoever runs them (CLI, scheduler, web).
+
+crawl due sources → ingest → tag → (staff approve) → send due digests; plus expiry and retraining.
+Each job catches failures per unit of work (one source, one item) and records them; nothing here
+is fatal to the run but a database that cannot be reached.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+import crawlers
+import digests
+import matching
+import storage
+from settings import Settings
+
+log = logging.getLogger("fursa.pipeline")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every job needs: sessions and the settings, already turned into each package's config."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    crawl_config: crawlers.CrawlConfig
+    delivery_config: digests.DeliveryConfig
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.settings.catalogue or crawlers.default_catalogue_path()
+
+    @property
+    def model_path(self) -> Path:
+        return self.settings.model_dir / "matcher.model"
+
+
+def make_context(settings: Settings) -> Context:
+    engine = storage.make_engine(settings.database_url)
+    crawl_config = crawlers.CrawlConfig(
+        timeout_s=settings.crawl_timeout_s, max_bytes=settings.crawl_max_bytes,
+        allow_private_addresses=settings.allow_private_addresses,
+    )
+    delivery_config = digests.DeliveryConfig(
+        outbox_dir=settings.outbox_dir, smtp_url=settings.smtp_url, from_address=settings.from_address,
+        public_base_url=settings.public_base_url, secret_key=settings.secret_key or "",
+        timezone=settings.timezone, list_id=settings.list_id, unsubscribe_mailto=settings.unsubscribe_mailto,
+        weekday=settings.digest_weekday, hour=settings.digest_hour, weekend_days=tuple(settings.weekend_days),
+    )
+    return Context(settings, storage.make_sessionmaker(engine), crawl_config, delivery_config)
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """One source's part of a crawl, in words for the summary."""
+
+    name: str
+    status: str
+    items_seen: int
+    items_new: int
+    error: str | None
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    outcomes: tuple[SourceOutcome, ...]
+
+    @property
+    def failed(self) -> tuple[SourceOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "error")
+
+    @property
+    def new_items(self) -> int:
+        return sum(o.items_new for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class TagSummary:
+    tagged: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    crawl: CrawlSummary
+    tags: TagSummary
+    expired: int
+    digests: digests.SendReport | None
+    notes: tuple[str, ...] = field(default=())
+
+
+def init_database(ctx: Context) -> storage.CatalogueSync:
+    """Create or upgrade the schema and load the catalogue (new sources added, edited ones updated)."""
+    storage.migrate(ctx.sessions.kw["bind"])
+    specs = crawlers.load_catalogue(ctx.catalogue_path)
+    with ctx.sessions.begin() as session:
+        return storage.sync_catalogue(session, specs)
+
+
+def ensure_database(ctx: Context) -> None:
+    """Migrate a database that was never initialised, so every command works on a fresh machine."""
+    engine = ctx.sessions.kw["bind"]
+    if not storage.is_migrated(engine):
+        init_database(ctx)
+
+
+def crawl_due(
+    ctx: Context, now: datetime, source_name: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CrawlSummary:
+    """Crawl every due source (or the one named, due or not) and store what it found."""
+    with ctx.sessions() as session:
+        rows = [storage.get_source(session, source_name)] if source_name else list(storage.due_sources(session, now))
+        jobs = [(storage.spec_of(r), storage.validators_of(r)) for r in rows]
+    if not jobs:
+        return CrawlSummary(())
+    results = crawlers.crawl_sources(jobs, ctx.crawl_config)
+    outcomes = []
+    for (spec, _), result in zip(jobs, results):
+        outcomes.append(_store_result(ctx, spec.name, result, now))
+        if progress:
+            progress(spec.name)
+    return CrawlSummary(tuple(outcomes))
+
+
+def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: datetime) -> SourceOutcome:
+    """Ingest one source's drafts and health in one transaction, so a failure loses only this source."""
+    with ctx.sessions.begin() as session:
+        row = storage.get_source(session, name)
+        ingest = storage.ingest_drafts(session, row, result.drafts, now)
+        storage.record_fetch(session, row, result, len(ingest.new), now)
+        status = row.last_status
+    if result.error:
+        log.warning("source failed", extra={"source": name, "error": result.error})
+    for item_error in result.item_errors:
+        log.info("item skipped", extra={"source": name, "url": item_error.url, "error": item_error.message})
+    log.info("source crawled", extra={"source": name, "status": status, "seen": ingest.seen, "new": len(ingest.new)})
+    return SourceOutcome(name, status, ingest.seen, len(ingest.new), result.error)
+
+
+def load_model(ctx: Context) -> matching.LearnedModel | None:
+    """The learned matcher if one was trained; the rules work alone without it."""
+    if not ctx.model_path.exists():
+        return None
+    return matching.LearnedModel.from_bytes(ctx.model_path.read_bytes())
+
+
+def tag_new(ctx: Context, now: datetime) -> TagSummary:
+    """Tag every opportunity not tagged since it was stored or changed; staff-edited tags are kept."""
+    model = load_model(ctx)
+    tagged = flagged = 0
+    with ctx.sessions.begin() as session:
+        for opportunity in storage.untagged(session):
+            tagging = matching.tag_item(
+                opportunity.title, opportunity.text, categories=tuple(opportunity.categories),
+                language=opportunity.language or None, now=now, model=model,
+            )
+            apply_tagging(opportunity, tagging, now)
+            tagged += 1
+            flagged += bool(tagging.flags)
+    return TagSummary(tagged, flagged)
+
+
+def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, now: datetime) -> None:
+    """Copy the tagger's findings onto the row without overwriting what a person or the source said."""
+    result = tagging.as_dict()
+    opportunity.tagged_at = now
+    opportunity.flags = list(tagging.flags)
+    if opportunity.tags_edited:
+        return
+    opportunity.disciplines = [tag.code for tag in tagging.disciplines]
+    opportunity.scores = {tag.code: tag.score for tag in tagging.disciplines}
+    opportunity.evidence = result.get("evidence", {})
+    opportunity.levels = sorted(set(opportunity.levels) | set(tagging.levels), key=_level_order)
+    if opportunity.kind in ("", "other") and tagging.kind:
+        opportunity.kind = tagging.kind
+    opportunity.regions = sorted(set(opportunity.regions) | set(tagging.regions))
+    opportunity.palestinian_eligible = tagging.palestinian_eligible
+    if not opportunity.language:
+        opportunity.language = tagging.language
+    if opportunity.deadline_kind == "unknown" and tagging.deadline is not None:
+        opportunity.deadline_kind = tagging.deadline.kind
+        opportunity.deadline_at = tagging.deadline.at
+        opportunity.deadline_tz = tagging.deadline.timezone
+        opportunity.deadline_text = tagging.deadline.text
+
+
+def _level_order(level: str) -> int:
+    return storage.LEVELS.index(level) if level in storage.LEVELS else len(storage.LEVELS)
+
+
+def approve_new(ctx: Context, now: datetime, actor: str) -> int:
+    """Approve every new call at once: for the offline demo, where no one sits at the staff desk."""
+    with ctx.sessions.begin() as session:
+        rows = storage.with_status(session, "new")
+        for row in rows:
+            storage.set_status(row, "approved", now)
+            storage.record_audit(session, actor=actor, action="approve", target_type="opportunity",
+                                 target_id=row.id, now=now)
+        return len(rows)
+
+
+def expire_calls(ctx: Context, now: datetime) -> int:
+    with ctx.sessions.begin() as session:
+        return storage.expire_passed(session, now)
+
+
+def send_due_digests(ctx: Context, now: datetime) -> digests.SendReport:
+    """Send this period's digest to everyone who has not had it; the ledger makes this safe to repeat."""
+    with ctx.sessions() as session:
+        return digests.send_digests(session, now=now, config=ctx.delivery_config)
+
+
+def run_once(ctx: Context, now: datetime, progress: Callable[[str], None] | None = None) -> RunSummary:
+    """The main job: crawl what is due, tag, expire passed calls, send what is due."""
+    ensure_database(ctx)
+    crawl = crawl_due(ctx, now, progress=progress)
+    tags = tag_new(ctx, now)
+    expired = expire_calls(ctx, now)
+    report = send_due_digests(ctx, now)
+    return RunSummary(crawl, tags, expired, report)
