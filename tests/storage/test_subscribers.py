@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+import storage
+from storage import SubscriberInput
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("  Student@PPU.edu ", "student@ppu.edu"),
+    ("a.b+digest@mail.example.org", "a.b+digest@mail.example.org"),
+    ("faculty@bücher.example", "faculty@xn--bcher-kva.example"),
+])
+def test_addresses_are_normalized(raw, expected):
+    assert storage.normalize_email(raw) == expected
+
+
+@pytest.mark.parametrize("raw, hint", [
+    ("no-at-sign", "exactly one '@'"),
+    ("two@@ppu.edu", "exactly one '@'"),
+    ("طالب@ppu.edu", "plain ASCII"),
+    ("a..b@ppu.edu", "plain ASCII"),
+    ("user@localhost", "valid host name"),
+    ("user@-bad-.edu", "valid host name"),
+])
+def test_bad_addresses_are_refused_with_what_to_fix(raw, hint):
+    with pytest.raises(storage.InvalidSubscriberError, match=hint):
+        storage.normalize_email(raw)
+
+
+def test_add_subscriber_creates_then_updates(sessions, now):
+    with sessions.begin() as session:
+        _, created = storage.add_subscriber(session, SubscriberInput(email="S@ppu.edu", levels=("master",)), now)
+        row, created_again = storage.add_subscriber(
+            session, SubscriberInput(email="s@ppu.edu", language="ar", confirmed=True), now)
+        assert (created, created_again) == (True, False)
+        assert row.language == "ar" and row.confirmed and row.confirmed_at == now
+        assert [s.email for s in storage.active_subscribers(session)] == ["s@ppu.edu"]
+
+
+@pytest.mark.parametrize("field, value", [("role", "dean"), ("language", "fr"), ("levels", ("kindergarten",))])
+def test_bad_preferences_name_the_field(sessions, now, field, value):
+    with sessions.begin() as session, pytest.raises(storage.InvalidSubscriberError, match=field.rstrip("s")):
+        storage.add_subscriber(session, SubscriberInput(email="x@ppu.edu", **{field: value}), now)
