@@ -8,8 +8,8 @@ import storage
 
 
 @pytest.fixture
-def sessions(tmp_path):
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'fursa.db'}")
+def sessions(database_url):
+    engine = storage.make_engine(database_url)
     storage.migrate(engine)
     yield storage.make_sessionmaker(engine)
     engine.dispose()
