@@ -21,9 +21,9 @@ _ARABIC_FOLD = str.maketrans({
     "،": ",", "؛": ";", "؟": "?",
 })
 
-# The article with the clitics that glue onto it (و ف ب ك + ال, and لل = ل + ال); only stripped
+# The article with the clitics that glue onto it (و/ف, then ب/ك, + ال, and لل = ل + ال); only stripped
 # when at least two letters remain, so short words such as "الا" survive.
-_ARTICLE = re.compile(r"^(?:[وفبك]?ال|[وف]?لل)(?=\w\w)")
+_ARTICLE = re.compile(r"^(?:[وف]?[بك]?ال|[وف]?لل)(?=\w\w)")
 
 # A word: letters/digits plus the Arabic marks that sit inside words (they are not \w).
 WORD = re.compile("(?:[^\\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed])+")

@@ -1,0 +1,24 @@
+"""Matching: the taxonomy, text normalization, tagging and profile scoring.
+
+Pure functions over text and the packaged data files in matching/data/; no database, no network.
+"""
+from __future__ import annotations
+
+from .deadlines import find_deadline
+from .errors import MatchingError, ModelError, TaxonomyError, UnknownCodeError
+from .language import detect_language
+from .learned import LabeledExample, LearnedModel, train_model
+from .normalize import normalize_arabic, normalize_english, normalize_text
+from .profiles import Match, MatchItem, Profile, Reason, score_profile
+from .records import KINDS, LEVELS, Evidence, FoundDeadline, Tag, Tagging
+from .tagger import RuleScores, score_rules, tag_item
+from .taxonomy import College, Field, FordField, Programme, Taxonomy, load_taxonomy
+from .vocabulary import codes_for_category
+
+__all__ = [
+    "KINDS", "LEVELS", "College", "Evidence", "Field", "FordField", "FoundDeadline", "LabeledExample",
+    "LearnedModel", "Match", "MatchItem", "MatchingError", "ModelError", "Profile", "Programme",
+    "Reason", "RuleScores", "Tag", "Tagging", "Taxonomy", "TaxonomyError", "UnknownCodeError",
+    "codes_for_category", "detect_language", "find_deadline", "load_taxonomy", "normalize_arabic",
+    "normalize_english", "normalize_text", "score_profile", "score_rules", "tag_item", "train_model",
+]

@@ -1,0 +1,171 @@
+"""A learned model over broad fields that combines with the rules.
+
+TF-IDF over normalized words and word pairs, one logistic regression per broad field (and `any`),
+trained with scikit-learn. The fitted weights are kept as plain arrays and serialised as JSON, so
+a stored model is data, not a pickle, and predicting one call needs only numpy.
+
+How much the model counts against the rules, and where the cut-off lies, are chosen by
+train_model on a slice of the training data held back for the purpose.
+"""
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from .errors import ModelError
+from .normalize import normalize_text, strip_html
+from .tagger import ANY, MAX_FIELDS, MIN_FIELD_SCORE, RuleScores, choose_broad, score_rules
+
+FORMAT = "fursa-broad-logreg/1"
+_MIN_POSITIVE = 2                         # a label seen fewer times cannot be learned
+_SHARES = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8)  # model share of the combined score, tried in calibration
+_CUTOFFS = (0.3, 0.45, 0.6, 0.75, 0.9)      # relative cut-off for a second field
+
+
+@dataclass(frozen=True)
+class LabeledExample:
+    """One call with the fields a person (or a publisher) gave it: codes of any depth, or "any"."""
+
+    title: str
+    text: str
+    disciplines: tuple[str, ...]
+
+
+def _document(title: str, text: str) -> list[str]:
+    """Words and word pairs of a call; title words twice, as the rules weigh the title more."""
+    words = normalize_text(f"{title} {title} {strip_html(text or '')[:20_000]}").split()
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def _labels_of(codes: Iterable[str]) -> set[str]:
+    return {c if c == ANY else c[:2] for c in codes if c}
+
+
+class LearnedModel:
+    """Fitted TF-IDF weights and per-label logistic regressions, plus how to combine them."""
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, labels: tuple[str, ...],
+                 coef: np.ndarray, intercept: np.ndarray, share: float = 0.5, cutoff: float = 0.6):
+        self.vocabulary, self.idf, self.labels = vocabulary, idf, labels
+        self.coef, self.intercept = coef, intercept
+        self.share, self.cutoff = share, cutoff
+
+    def predict(self, title: str, text: str) -> dict[str, float]:
+        """Probability of each broad field (and `any`) for one call."""
+        counts = Counter(i for i in map(self.vocabulary.get, _document(title, text)) if i is not None)
+        if not counts:
+            return {label: float(p) for label, p in zip(self.labels, _sigmoid(self.intercept))}
+        index = np.fromiter(counts.keys(), dtype=np.int64)
+        values = np.array([1.0 + math.log(n) for n in counts.values()]) * self.idf[index]
+        values /= np.linalg.norm(values) or 1.0
+        logits = self.coef[:, index] @ values + self.intercept
+        return {label: float(p) for label, p in zip(self.labels, _sigmoid(logits))}
+
+    def decide(self, title: str, text: str, rules: RuleScores) -> tuple[list[str], dict[str, float]]:
+        """Broad fields to tag (best first, or ["any"]) and a confidence for each."""
+        return combine(self.predict(title, text), rules, self.share, self.cutoff)
+
+    def to_bytes(self) -> bytes:
+        payload = {"format": FORMAT, "labels": list(self.labels), "share": self.share,
+                   "cutoff": self.cutoff, "vocabulary": self.vocabulary,
+                   "idf": self.idf.tolist(), "coef": self.coef.tolist(),
+                   "intercept": self.intercept.tolist()}
+        return zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "LearnedModel":
+        try:
+            payload = json.loads(zlib.decompress(data).decode("utf-8"))
+        except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelError(f"stored model is unreadable ({exc}); retrain it with `fursa` retrain") from None
+        if payload.get("format") != FORMAT:
+            raise ModelError(f"stored model has format {payload.get('format')!r}, expected {FORMAT!r}; retrain it")
+        return cls(payload["vocabulary"], np.array(payload["idf"]), tuple(payload["labels"]),
+                   np.array(payload["coef"]), np.array(payload["intercept"]),
+                   payload["share"], payload["cutoff"])
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def combine(probs: dict[str, float], rules: RuleScores, share: float, cutoff: float
+            ) -> tuple[list[str], dict[str, float]]:
+    """Blend the rules' relative scores with the model's probabilities and decide."""
+    rule_choice = choose_broad(rules.totals, rules.any_named, rules.title_named)
+    top = max(rules.totals.values(), default=0.0)
+    rule_rel = {b: s / top for b, s in rules.totals.items()} if top >= MIN_FIELD_SCORE else {}
+    if rule_choice == [ANY]:
+        rule_rel = {ANY: 1.0}
+    labels = set(rule_rel) | set(probs)
+    blended = {l: (1 - share) * rule_rel.get(l, 0.0) + share * probs.get(l, 0.0) for l in labels}
+    ranked = sorted(blended, key=lambda l: (-blended[l], l))
+    if not ranked or ranked[0] == ANY:
+        return [ANY], blended
+    best = blended[ranked[0]]
+    chosen = [l for l in ranked[:MAX_FIELDS] if l != ANY and blended[l] >= cutoff * best]
+    return chosen, blended
+
+
+def _fit(examples: list[LabeledExample]) -> LearnedModel:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=lambda e: _document(e.title, e.text), min_df=2,
+                                 sublinear_tf=True, max_features=60_000)
+    matrix = vectorizer.fit_transform(examples)
+    truth = [_labels_of(e.disciplines) for e in examples]
+    counts = Counter(l for labels in truth for l in labels)
+    labels = tuple(sorted(l for l, n in counts.items() if _MIN_POSITIVE <= n < len(examples)))
+    if not labels:
+        raise ModelError("training data needs at least two examples of at least one field "
+                         "(and some examples without it); add more corrected items")
+    coef = np.zeros((len(labels), matrix.shape[1]))
+    intercept = np.zeros(len(labels))
+    for row, label in enumerate(labels):
+        target = np.array([label in t for t in truth])
+        classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000)
+        classifier.fit(matrix, target)
+        coef[row], intercept[row] = classifier.coef_[0], classifier.intercept_[0]
+    return LearnedModel({t: int(i) for t, i in vectorizer.vocabulary_.items()},
+                        vectorizer.idf_.copy(), labels, coef, intercept)
+
+
+def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
+    tp = sum(len(p & t) for p, t in pairs)
+    fp = sum(len(p - t) for p, t in pairs)
+    fn = sum(len(t - p) for p, t in pairs)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _calibrate(model: LearnedModel, examples: list[LabeledExample]) -> tuple[float, float]:
+    """The model share and cut-off that tag the calibration examples best."""
+    cases = [(model.predict(e.title, e.text), score_rules(e.title, e.text), _labels_of(e.disciplines))
+             for e in examples]
+    best = (-1.0, 0.0, 0.6)
+    for share in _SHARES:
+        for cutoff in _CUTOFFS:
+            pairs = [(set(combine(p, r, share, cutoff)[0]), t) for p, r, t in cases]
+            best = max(best, (_micro_f1(pairs), share, cutoff), key=lambda b: b[0])
+    return best[1], best[2]
+
+
+def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
+    """Fit the model on labeled calls (staff corrections, labeled files) and calibrate how it
+    combines with the rules on a fifth of them, then refit on all."""
+    data = [e for e in examples if _labels_of(e.disciplines) and (e.title or e.text)]
+    if len(data) < 10:
+        raise ModelError(f"training needs at least 10 labeled calls with text, got {len(data)}")
+    held = [e for e in data if zlib.crc32(f"{e.title}\n{e.text}".encode("utf-8")) % 5 == 0]
+    held_set = set(held)
+    fit_part = [e for e in data if e not in held_set] if len(held) >= 5 else data
+    share, cutoff = _calibrate(_fit(fit_part), held) if len(held) >= 5 else (0.5, 0.6)
+    model = _fit(data)
+    model.share, model.cutoff = share, cutoff
+    return model

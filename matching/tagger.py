@@ -1,0 +1,209 @@
+"""The rule tagger: disciplines, levels, kind, eligibility, deadline and language of one call.
+
+One pass of the phrase index over the title and one over the text find every keyword; fields
+are scored from them (title words count more, a phrase that names a field more than one that only
+suggests it), then summed per broad field, which is the level the decision is made at.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
+from typing import TYPE_CHECKING, Sequence
+
+from .deadlines import find_deadline
+from .language import detect_language
+from .normalize import strip_html
+from .phrases import Hit
+from .records import Evidence, Tag, Tagging
+from .vocabulary import NO_LEVEL, codes_for_category, load_vocabulary
+
+if TYPE_CHECKING:
+    from .learned import LearnedModel
+
+TITLE_WEIGHT = 3.0        # a word in the title says more about the call than one in the body
+REPEAT_WEIGHT = 0.3       # each further occurrence of a phrase adds this share of its weight
+CATEGORY_WEIGHT = 4.0     # a funder's category is a hint the words may still outweigh
+MIN_FIELD_SCORE = 3.0     # below this, nothing names a field: the call is open to all fields
+RELATIVE_CUTOFF = 0.55    # a second field must score this share of the best one
+MAX_FIELDS = 3
+MAX_EVIDENCE = 8
+MAX_TEXT = 100_000        # characters; past this the rest of a page is navigation and footers
+ANY = "any"
+
+
+def _clean(title: str, text: str) -> tuple[str, str, list[str]]:
+    flags = []
+    title, text = title or "", text or ""
+    if "<" in title + text and ">" in title + text:
+        title, text = strip_html(title), strip_html(text)
+        flags.append("html_removed")
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT]
+        flags.append("truncated")
+    if not title.strip() and not text.strip():
+        flags.append("empty_text")
+    return " ".join(title.split()), text, flags
+
+
+def _score_fields(hits: list[tuple[Hit, str, str]]) -> tuple[dict[str, float], dict[str, list[Evidence]]]:
+    scores: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for hit, where, source in hits:
+        entry = hit.entry
+        if entry.category != "field":
+            continue
+        weight = entry.weight * (TITLE_WEIGHT if where == "title" else 1.0)
+        if (entry.value, hit.key) in seen:
+            weight *= REPEAT_WEIGHT
+        else:
+            seen.add((entry.value, hit.key))
+            evidence[entry.value].append(Evidence(source[hit.start:hit.end], where))
+        scores[entry.value] += weight
+    return scores, evidence
+
+
+def _add_categories(categories: Sequence[str], scores: dict, evidence: dict) -> None:
+    for category in categories:
+        for code in codes_for_category(str(category)):
+            scores[code] += CATEGORY_WEIGHT
+            evidence[code].append(Evidence(str(category), "category"))
+
+
+def broad_scores(scores: dict[str, float]) -> dict[str, float]:
+    """Sum of the scores of every code under each broad field."""
+    totals: dict[str, float] = defaultdict(float)
+    for code, score in scores.items():
+        totals[code[:2]] += score
+    return dict(totals)
+
+
+def _best_code(broad: str, scores: dict[str, float]) -> str:
+    """The most specific code the evidence supports within a broad field: a detailed code that
+    carries a quarter of its narrow field's score, else the narrow field, else the broad one."""
+    narrow: dict[str, float] = defaultdict(float)
+    for code, score in scores.items():
+        if len(code) > 2 and code.startswith(broad):
+            narrow[code[:3]] += score
+    if not narrow:
+        return broad
+    best = min(narrow, key=lambda c: (-narrow[c], c))
+    detailed = {c: s for c, s in scores.items() if len(c) == 4 and c.startswith(best)}
+    if detailed:
+        top = min(detailed, key=lambda c: (-detailed[c], c))
+        if detailed[top] >= 0.25 * narrow[best]:
+            return top
+    return best
+
+
+def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool) -> list[str]:
+    """Broad fields to tag, best first, or ["any"] for a call open to all fields."""
+    if any_named and not title_named:
+        return [ANY]
+    if not totals or max(totals.values()) < MIN_FIELD_SCORE:
+        return [ANY]
+    ranked = sorted(totals, key=lambda b: (-totals[b], b))
+    top = totals[ranked[0]]
+    return [b for b in ranked[:MAX_FIELDS] if totals[b] >= RELATIVE_CUTOFF * top]
+
+
+def _disciplines(scores: dict, evidence: dict, chosen: list[str], confidence: dict[str, float]) -> tuple[Tag, ...]:
+    tags = []
+    for broad in chosen:
+        if broad == ANY:
+            tags.append(Tag(ANY, round(confidence.get(ANY, 1.0), 3), ()))
+            continue
+        code = _best_code(broad, scores)
+        found = dict.fromkeys(e for c, items in evidence.items() if c.startswith(broad) for e in items)
+        tags.append(Tag(code, round(confidence.get(broad, 0.0), 3), tuple(found)[:MAX_EVIDENCE]))
+    return tuple(tags)
+
+
+def _levels(hits: list[tuple[Hit, str, str]]) -> tuple[str, ...]:
+    found = {h.entry.value for h, _, _ in hits if h.entry.category == "level"} - {NO_LEVEL}
+    return tuple(level for level in ("bachelor", "master", "phd", "postdoc", "faculty", "staff") if level in found)
+
+
+def _kind(hits: list[tuple[Hit, str, str]], order: tuple[str, ...]) -> str | None:
+    scores: dict[str, float] = defaultdict(float)
+    for hit, where, _ in hits:
+        if hit.entry.category == "kind":
+            scores[hit.entry.value] += TITLE_WEIGHT if where == "title" else 1.0
+    if not scores:
+        return None
+    rank = {kind: i for i, kind in enumerate(order)}
+    return min(scores, key=lambda k: (-scores[k], rank.get(k, len(rank))))
+
+
+def _eligibility(hits: list[tuple[Hit, str, str]]) -> tuple[tuple[str, ...], bool | None]:
+    vocabulary = load_vocabulary()
+    regions = sorted({h.entry.value for h, _, _ in hits if h.entry.category == "region"})
+    if any(h.entry.category == "exclusion" for h, _, _ in hits):
+        return tuple(regions), False
+    if vocabulary.admitting.intersection(regions):
+        return tuple(regions), True
+    if vocabulary.restricting.intersection(regions):
+        return tuple(regions), False
+    return tuple(regions), None
+
+
+def _find_hits(title: str, text: str) -> list[tuple[Hit, str, str]]:
+    index = load_vocabulary().index
+    return ([(h, "title", title) for h in index.find(title)]
+            + [(h, "text", text) for h in index.find(text)])
+
+
+@dataclass(frozen=True)
+class RuleScores:
+    """What the rules found about a call's fields, before any decision (the model combines it)."""
+
+    totals: dict[str, float]          # broad field -> score
+    any_named: bool                   # the call says it is open to all fields
+    title_named: bool                 # a field phrase appears in the title
+
+
+def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleScores:
+    """Broad-field scores of a call from the rules alone."""
+    hits = _find_hits(title, text)
+    scores, evidence = _score_fields(hits)
+    _add_categories(categories, scores, evidence)
+    return _rule_scores(hits, scores)
+
+
+def _rule_scores(hits: list[tuple[Hit, str, str]], scores: dict[str, float]) -> RuleScores:
+    return RuleScores(
+        totals=broad_scores(scores),
+        any_named=any(h.entry.category == "any" for h, _, _ in hits),
+        title_named=any(h.entry.category == "field" for h, where, _ in hits if where == "title"))
+
+
+def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language: str | None = None,
+             now: datetime | None = None, model: "LearnedModel | None" = None) -> Tagging:
+    """Tag one call. Never raises on odd input: empty, foreign or huge text comes back flagged."""
+    title, text, flags = _clean(title, text)
+    lang = language or detect_language(f"{title}\n{text}")
+    if lang == "other" and "empty_text" not in flags:
+        flags.append("unsupported_language")
+    hits = _find_hits(title, text)
+    scores, evidence = _score_fields(hits)
+    _add_categories(categories, scores, evidence)
+    rules = _rule_scores(hits, scores)
+    if model is not None:
+        chosen, confidence = model.decide(title, text, rules)
+    else:
+        chosen = choose_broad(rules.totals, rules.any_named, rules.title_named)
+        total = sum(rules.totals.values()) or 1.0
+        confidence = {b: s / total for b, s in rules.totals.items()}
+    any_named = rules.any_named
+    if chosen == [ANY] and not any_named:
+        flags.append("no_field_found")
+    regions, eligible = _eligibility(hits)
+    reference = now or datetime.now(dt_timezone.utc)
+    return Tagging(
+        disciplines=_disciplines(scores, evidence, chosen, confidence),
+        levels=_levels(hits), kind=_kind(hits, load_vocabulary().kind_order),
+        regions=regions, palestinian_eligible=eligible,
+        deadline=find_deadline(f"{title}\n{text}", now=reference),
+        language=lang, flags=tuple(flags),
+    )

@@ -1,0 +1,102 @@
+"""Call wording as data: the compiled phrase index and the funder-category hints.
+
+Everything here is read from matching/data/ once per process and cached.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from .errors import TaxonomyError
+from .phrases import Entry, PhraseIndex
+from .taxonomy import LANGUAGES, Taxonomy, load_taxonomy, read_data
+
+# A phrase that names a field outright outweighs one that only suggests it.
+KEYWORD_WEIGHT = 3.0
+TOPIC_WEIGHT = 1.0
+NO_LEVEL = "_none"   # level phrases that only exist to shadow a false level ("faculty of")
+
+_HORIZON = re.compile(r"\bHORIZON-(CL\d|[A-Z]{3,5})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    index: PhraseIndex
+    kind_order: tuple[str, ...]
+    admitting: frozenset[str]
+    restricting: frozenset[str]
+    funders: dict[str, dict[str, tuple[str, ...]]]   # scheme -> lower-cased key -> codes
+
+
+def _field_phrases(taxonomy: Taxonomy) -> Iterator[tuple[str, Entry]]:
+    for code, field in taxonomy.fields.items():
+        for lang in LANGUAGES:
+            for phrase in field.keywords.get(lang, ()):
+                yield phrase, Entry("field", code, KEYWORD_WEIGHT)
+            for phrase in field.topics.get(lang, ()):
+                yield phrase, Entry("field", code, TOPIC_WEIGHT)
+
+
+def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
+    for lang in LANGUAGES:
+        for phrase in data["any"].get(lang, ()):
+            yield phrase, Entry("any", "any")
+        for phrase in data["exclusions"].get(lang, ()):
+            yield phrase, Entry("exclusion", "palestine")
+    for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
+        for value, by_lang in data[section].items():
+            if not isinstance(by_lang, dict):
+                continue   # settings such as kind_order live beside the phrase tables
+            for lang, phrases in by_lang.items():
+                for phrase in phrases:
+                    yield phrase, Entry(category, NO_LEVEL if value == "none" else value)
+
+
+def _read_funders() -> dict[str, dict[str, tuple[str, ...]]]:
+    taxonomy = load_taxonomy()
+    funders = {}
+    for scheme, table in read_data("funders.toml").items():
+        mapped = {}
+        for key, codes in table.items():
+            unknown = [c for c in codes if c not in taxonomy.fields]
+            if unknown:
+                raise TaxonomyError(f"matching/data/funders.toml: [{scheme}] {key} maps to unknown codes {unknown}")
+            mapped[key.strip().lower()] = tuple(codes)
+        funders[scheme] = mapped
+    return funders
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """Compile the phrase index from the taxonomy and vocabulary files (once per process)."""
+    data = read_data("vocabulary.toml")
+    for section in ("any", "levels", "kinds", "regions", "exclusions"):
+        if section not in data:
+            raise TaxonomyError(f"matching/data/vocabulary.toml has no [{section}] table")
+    phrases = list(_field_phrases(load_taxonomy())) + list(_facet_phrases(data))
+    regions = data["regions"]
+    return Vocabulary(
+        index=PhraseIndex(phrases),
+        kind_order=tuple(data["kinds"].get("kind_order", ())),
+        admitting=frozenset(regions.get("admitting", ())),
+        restricting=frozenset(regions.get("restricting", ())),
+        funders=_read_funders(),
+    )
+
+
+def codes_for_category(category: str) -> tuple[str, ...]:
+    """ISCED-F codes a funder's own category implies: a Grants.gov code ("HL"), a Horizon call id
+    ("HORIZON-CL5-2025-D3-01"), a UKRI council ("EPSRC") or a DARPA research topic."""
+    funders = load_vocabulary().funders
+    key = category.strip().lower()
+    horizon = _HORIZON.search(category)
+    if horizon:
+        return funders.get("horizon", {}).get(horizon.group(1).lower(), ())
+    if category.strip().isupper() and key in funders.get("grants_gov", {}):
+        return funders["grants_gov"][key]
+    for scheme in ("ukri", "darpa", "grants_gov"):
+        if key in funders.get(scheme, {}):
+            return funders[scheme][key]
+    return ()
