@@ -1,0 +1,57 @@
+"""Putting one subscriber's digest together: new calls, closing-soon reminders, signed links."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy.orm import Session
+from storage import approved_open, get_subscriber
+from storage.deliveries import sent_item_ids
+
+from digests.config import DeliveryConfig
+from digests.periods import digest_period
+from digests.records import Digest, RenderedDigest
+from digests.render import render_digest
+from digests.selection import select_closing_soon, select_items
+from digests.tokens import make_subscriber_token
+
+
+def compose_digest(
+    subscriber, opportunities: Sequence, *, sent_ids: set[int], period: str, now: datetime,
+    config: DeliveryConfig, closing_soon: bool = True,
+) -> Digest:
+    """The digest for one subscriber: calls not mailed to them before, and reminders of mailed ones closing soon."""
+    fresh = [row for row in opportunities if row.id not in sent_ids]
+    items = select_items(subscriber, fresh, now=now, limit=config.max_items)
+    closing = (select_closing_soon(subscriber, opportunities, sent_ids, now=now, days=config.closing_soon_days)
+               if closing_soon else [])
+    base = config.public_base_url.rstrip("/")
+    unsubscribe = make_subscriber_token(subscriber, "unsubscribe", config.secret_key)
+    preferences = make_subscriber_token(subscriber, "preferences", config.secret_key)
+    return Digest(
+        subscriber_id=subscriber.id,
+        email=subscriber.email,
+        name=subscriber.name or "",
+        language=subscriber.language or "en",
+        role=subscriber.role or "student",
+        period=period,
+        generated_at=now,
+        items=tuple(items),
+        closing_soon=tuple(closing[: config.max_items]),
+        disciplines=tuple(subscriber.disciplines or ()),
+        levels=tuple(subscriber.levels or ()),
+        kinds=tuple(subscriber.kinds or ()),
+        unsubscribe_url=f"{base}/unsubscribe/{unsubscribe}",
+        preferences_url=f"{base}/preferences/{preferences}",
+        unsubscribe_token=unsubscribe,
+    )
+
+
+def preview_digest(session: Session, email: str, *, now: datetime, config: DeliveryConfig) -> RenderedDigest:
+    """What `email` would get (or got) for the current period; sends nothing and writes nothing."""
+    subscriber = get_subscriber(session, email)
+    period = digest_period(now, config)
+    sent = sent_item_ids(session, exclude_period=period).get(subscriber.id, set())
+    digest = compose_digest(subscriber, approved_open(session, now), sent_ids=sent, period=period,
+                            now=now, config=config)
+    return render_digest(digest, config)

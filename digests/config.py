@@ -1,0 +1,79 @@
+"""DeliveryConfig: everything digests/ needs to know about the outside world, passed explicitly."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from digests.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """How and when digests are sent. Built by the caller from Settings; never read from the environment here."""
+
+    outbox_dir: Path
+    smtp_url: str | None = None  # smtp://user:pass@host:port, smtps://… (TLS), smtp+starttls://…; None = outbox
+    from_address: str = "Fursa <fursa@localhost>"
+    public_base_url: str = "http://localhost:8000"
+    secret_key: str = "change-me"
+    timezone: str = "Asia/Hebron"
+    list_id: str = "fursa.localhost"
+    unsubscribe_mailto: str = "unsubscribe@localhost"
+    dkim_selector: str | None = None
+    dkim_domain: str | None = None
+    dkim_private_key: Path | str | bytes | None = None  # a PEM (str/bytes starting with -----BEGIN) or a file path
+    rate_per_second: float | None = None
+    connections: int = 1
+    weekday: int = 6  # Monday=0 … Sunday=6
+    hour: int = 8
+    weekend_days: tuple[int, ...] = (4,)  # Friday
+    smtp_timeout: float = 30.0
+    smtp_cafile: Path | None = None  # extra CA bundle to trust, e.g. a campus relay's own certificate
+    bounce_threshold: int = 3  # consecutive hard bounces before a subscriber is suspended
+    error_budget: int = 10  # consecutive server-side failures before a run pauses
+    max_attempts: int = 3  # sends of one digest before a temporary failure becomes final
+    sending_lease: timedelta = timedelta(minutes=30)  # a 'sending' row older than this was left by a dead run
+    closing_soon_days: int = 7
+    max_items: int = 20
+    attach_calendar: bool = True
+
+    def __post_init__(self) -> None:
+        check_config(self)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def transport_name(self) -> str:
+        return "smtp" if self.smtp_url else "outbox"
+
+
+def check_config(config: DeliveryConfig) -> None:
+    """Refuse settings that would fail later, halfway through a run, with a message naming the setting."""
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"time zone {config.timezone!r} is unknown; use an IANA name such as 'Asia/Hebron'"
+        ) from None
+    if not 0 <= config.weekday <= 6:
+        raise ConfigurationError(f"digest weekday {config.weekday} must be 0 (Monday) … 6 (Sunday)")
+    if not 0 <= config.hour <= 23:
+        raise ConfigurationError(f"digest hour {config.hour} must be 0 … 23")
+    if config.weekday in config.weekend_days:
+        raise ConfigurationError(
+            f"digest weekday {config.weekday} is one of the weekend days {config.weekend_days}; "
+            "nothing goes out on the weekend, so pick a working day"
+        )
+    if config.connections < 1:
+        raise ConfigurationError(f"connections must be at least 1, not {config.connections}")
+    if config.rate_per_second is not None and config.rate_per_second <= 0:
+        raise ConfigurationError("rate_per_second must be positive, or unset for no limit")
+    dkim = (config.dkim_selector, config.dkim_domain, config.dkim_private_key)
+    if any(dkim) and not all(dkim):
+        raise ConfigurationError("DKIM needs all three of dkim_selector, dkim_domain and dkim_private_key, or none")
+    if not config.public_base_url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"public base URL {config.public_base_url!r} must start with https:// (or http://)")

@@ -1,0 +1,44 @@
+"""Errors raised by digests/; each docstring says who raises it."""
+
+
+class DigestError(Exception):
+    """Base class of every error digests/ raises."""
+
+
+class ConfigurationError(DigestError):
+    """Raised when a DeliveryConfig cannot work: a malformed SMTP URL, an unreadable DKIM key, a weekday out of range."""
+
+
+class TokenError(DigestError):
+    """Raised by digests.tokens when a signed link is malformed, forged, for another purpose or revoked."""
+
+
+class DeliveryError(DigestError):
+    """Raised by a transport (smtp, outbox) when one message could not be handed over."""
+
+    #: True when the same message may succeed later (4xx, dropped connection); False for a bounce.
+    temporary: bool = True
+
+
+class TemporaryDeliveryError(DeliveryError):
+    """Raised by a transport for a 4xx answer, a dropped connection or a full disk: try again later."""
+
+    temporary = True
+
+
+class ServerUnavailableError(TemporaryDeliveryError):
+    """Raised by the SMTP transport when the server cannot be reached or refuses the session itself."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Raised by a transport for a 5xx answer about the message or the sender: retrying will not help."""
+
+    temporary = False
+
+
+class BouncedAddressError(PermanentDeliveryError):
+    """Raised by a transport when the server refused the recipient address (5xx at RCPT): counts as a bounce."""
+
+
+class InvalidAddressError(PermanentDeliveryError):
+    """Raised before sending when a subscriber's address cannot be put on an envelope (no '@', non-ASCII mailbox)."""

@@ -1,0 +1,112 @@
+"""Words and numbers in the reader's language: dates, countdowns, fields, levels, and clean scraped text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from digests.records import DigestItem
+from digests.translations import BABEL_LOCALES
+from digests.wording import ALL_FIELDS, KIND_LABELS, LEVEL_LABELS
+
+# Explicit embeddings, overrides and isolates (LRE … RLO, LRI … PDI): in scraped text they can flip the
+# rest of the e-mail around a title, so they go; the plain marks LRM/RLM/ALM are harmless and stay.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_SPACES = re.compile(r"\s+")
+TITLE_LIMIT = 300
+
+
+def clean_text(text: str | None, limit: int = TITLE_LIMIT) -> str:
+    """Scraped text made safe to show: no control or bidi-override characters, one line, at most `limit` chars."""
+    text = (text or "").translate(_BIDI_CONTROLS)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\t\n\r")
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        space = cut.rfind(" ")
+        text = (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:-") + "…"
+    return text
+
+
+def safe_url(url: str | None) -> str:
+    """The link if it is plain http(s), else '' so a scraped javascript: or data: URL is never clickable."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url) else ""
+
+
+class Formatter:
+    """Formats one digest's values for one reader; templates call it as `fmt`."""
+
+    def __init__(self, language: str, zone: ZoneInfo, now: datetime, translations, field_name):
+        self.language = language
+        self.zone = zone
+        self.now = now
+        self.locale = BABEL_LOCALES[language]
+        self.gettext = translations.gettext
+        self.ngettext = translations.ngettext
+        self._field_name = field_name
+
+    def number(self, value: int | str) -> str:
+        text = str(value)
+        return text.translate(_ARABIC_DIGITS) if self.language == "ar" else text
+
+    def deadline(self, item: DigestItem) -> str:
+        if item.deadline_kind == "rolling":
+            return self.gettext("Rolling: applications are read as they arrive")
+        if item.deadline_at is None:
+            return self.gettext("Not given: check the call")
+        local = item.deadline_at.astimezone(self.zone)
+        pattern = "EEEE d MMMM y، HH:mm" if self.language == "ar" else "EEEE d MMMM y, HH:mm"
+        return self.number(format_datetime(local, pattern, locale=self.locale))
+
+    def countdown(self, item: DigestItem) -> str:
+        """"in 12 days", "tomorrow", "today", counted in local calendar days; '' without a date."""
+        if item.deadline_at is None:
+            return ""
+        days = (item.deadline_at.astimezone(self.zone).date() - self.now.astimezone(self.zone).date()).days
+        if days <= 0:
+            return self.gettext("closes today")
+        if days == 1:
+            return self.gettext("closes tomorrow")
+        return self.ngettext("in %(num)s day", "in %(num)s days", days) % {"num": self.number(days)}
+
+    def kind(self, code: str) -> str:
+        return self.gettext(KIND_LABELS.get(code, KIND_LABELS["other"]))
+
+    def levels(self, codes) -> str:
+        return self._join(self.gettext(LEVEL_LABELS[code]) if code in LEVEL_LABELS else code for code in codes)
+
+    def fields(self, codes) -> str:
+        if any(code in ALL_FIELDS for code in codes):
+            return self.gettext("All fields")
+        return self._join(self._field_name(code, self.language) for code in codes)
+
+    def reasons(self, item: DigestItem) -> str:
+        """Why this call is here, from matching's structured reasons, worded in the reader's language.
+
+        Deadline reasons are left out: the deadline line already says "in 12 days".
+        """
+        parts = [self.gettext("recommended by the International Relations Office")] if item.featured else []
+        for key, params in item.reason_details:
+            values = dict(params)
+            if key == "field":
+                parts.append(self.gettext("your field: %(fields)s") % {"fields": self.fields([values["code"]])})
+            elif key == "all_fields":
+                parts.append(self.gettext("open to all fields"))
+            elif key == "level":
+                parts.append(self.gettext("your level: %(levels)s") % {"levels": self.levels([values["level"]])})
+            elif key == "kind":
+                parts.append(self.gettext("a kind you asked for: %(kind)s") % {"kind": self.kind(values["kind"])})
+            elif key == "palestinians":
+                parts.append(self.gettext("open to Palestinians"))
+        return self._join(parts, "؛ " if self.language == "ar" else "; ")
+
+    def _join(self, parts, separator: str | None = None) -> str:
+        separator = separator or ("، " if self.language == "ar" else ", ")
+        return separator.join(part for part in parts if part)

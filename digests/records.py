@@ -1,0 +1,138 @@
+"""The types that flow through digests/: what was chosen, what was rendered, what a run did."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One call as a subscriber will read it, with why it matched them."""
+
+    opportunity_id: int
+    title: str
+    url: str
+    provider: str = ""
+    kind: str = "other"
+    levels: tuple[str, ...] = ()
+    disciplines: tuple[str, ...] = ()
+    deadline_at: datetime | None = None
+    deadline_kind: str = "unknown"
+    deadline_tz: str | None = None
+    featured: bool = False
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()  # matching's wording, in the profile's language (logs, staff preview)
+    # matching's reasons as (key, params) pairs; the templates word them through the digest catalogue
+    reason_details: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one e-mail says to one subscriber for one period; rendering needs nothing else."""
+
+    subscriber_id: int
+    email: str
+    name: str
+    language: str
+    role: str
+    period: str
+    generated_at: datetime
+    items: tuple[DigestItem, ...] = ()
+    closing_soon: tuple[DigestItem, ...] = ()
+    disciplines: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    unsubscribe_url: str = ""
+    preferences_url: str = ""
+    unsubscribe_token: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and not self.closing_soon
+
+    @property
+    def opportunity_ids(self) -> tuple[int, ...]:
+        return tuple(item.opportunity_id for item in self.items + self.closing_soon)
+
+
+@dataclass(frozen=True)
+class RenderedDigest:
+    """A digest as text: subject, HTML (CSS inlined), plain text and an optional .ics calendar."""
+
+    subject: str
+    html: str
+    text: str
+    ics: bytes | None
+    language: str
+    digest: Digest
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What one run of send_digests did, in counts and in words a person can act on."""
+
+    period: str
+    transport: str
+    sent: int = 0
+    skipped_empty: int = 0
+    already_sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    in_progress: int = 0
+    given_up: int = 0
+    suspended: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
+    paused: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.deferred == 0 and self.paused is None
+
+    def summary(self) -> str:
+        text = (
+            f"{self.period} via {self.transport}: {self.sent} sent, {self.already_sent} already sent, "
+            f"{self.skipped_empty} empty (not sent), {self.failed} failed, {self.deferred} to retry"
+        )
+        if self.in_progress:
+            text += f", {self.in_progress} being sent by another run"
+        if self.given_up:
+            text += f", {self.given_up} failed in an earlier run (see the ledger)"
+        if self.suspended:
+            text += f", {len(self.suspended)} suspended after repeated bounces"
+        if self.paused:
+            text += f". Paused: {self.paused}"
+        return text
+
+
+@dataclass
+class _Tally:
+    """The mutable counter a run fills in; frozen into a SendReport at the end."""
+
+    sent: int = 0
+    skipped_empty: int = 0
+    already_sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    in_progress: int = 0
+    given_up: int = 0
+    suspended: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    paused: str | None = None
+
+    def freeze(self, period: str, transport: str) -> SendReport:
+        return SendReport(
+            period=period, transport=transport, sent=self.sent, skipped_empty=self.skipped_empty,
+            already_sent=self.already_sent, failed=self.failed, deferred=self.deferred,
+            in_progress=self.in_progress, given_up=self.given_up,
+            suspended=tuple(self.suspended), failures=tuple(self.failures), paused=self.paused,
+        )
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One finished message as a transport takes it: envelope sender, one recipient, the bytes."""
+
+    sender: str
+    recipient: str
+    data: bytes
+    message_id: str

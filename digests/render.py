@@ -1,0 +1,83 @@
+"""Rendering a Digest: subject, HTML with CSS inlined, plain text and the deadlines calendar."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import css_inline
+from babel.dates import get_timezone_location
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from matching import load_taxonomy
+
+from digests.config import DeliveryConfig
+from digests.formatting import Formatter, clean_text, safe_url
+from digests.ics import build_calendar
+from digests.records import Digest, RenderedDigest
+from digests.translations import BABEL_LOCALES, LANGUAGES, is_rtl, load_translations
+from digests.wording import ROLE_LABELS
+
+log = logging.getLogger(__name__)
+# Remote stylesheets are never fetched: a digest renders the same offline, and no scraped URL is followed.
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+@lru_cache(maxsize=None)
+def template_environment(language: str) -> Environment:
+    """One Jinja environment per language, with that language's catalogue installed (compiled once)."""
+    environment = Environment(
+        loader=PackageLoader("digests", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(load_translations(language), newstyle=True)
+    environment.globals.update(clean=clean_text, safe_url=safe_url)
+    return environment
+
+
+@lru_cache(maxsize=1)
+def _taxonomy():
+    return load_taxonomy()
+
+
+def field_name(code: str, language: str) -> str:
+    """The taxonomy's name of a field in `language`, or the code itself if the taxonomy does not know it."""
+    try:
+        return _taxonomy().name(code, language) or code
+    except (KeyError, LookupError, ValueError):
+        log.warning("field code %r is not in the taxonomy; showing the code", code)
+        return code
+
+
+@lru_cache(maxsize=None)
+def _zone_name(timezone: str, language: str) -> str:
+    return get_timezone_location(timezone, locale=BABEL_LOCALES[language])
+
+
+def render_digest(digest: Digest, config: DeliveryConfig) -> RenderedDigest:
+    """The e-mail's contents in the subscriber's language; an unknown language falls back to English."""
+    language = digest.language if digest.language in LANGUAGES else "en"
+    translations = load_translations(language)
+    formatter = Formatter(language, config.zone, digest.generated_at, translations, field_name)
+    rtl = is_rtl(language)
+    context = {
+        "digest": digest,
+        "fmt": formatter,
+        "lang": language,
+        "dir": "rtl" if rtl else "ltr",
+        "start": "right" if rtl else "left",
+        "end": "left" if rtl else "right",
+        "n_items": len(digest.items),
+        "closing_days": config.closing_soon_days,
+        "zone_name": _zone_name(config.timezone, language),
+        "role_label": ROLE_LABELS.get(digest.role, ROLE_LABELS["student"]),
+    }
+    environment = template_environment(language)
+    subject = " ".join(environment.get_template("subject.txt").render(context).split())
+    html = environment.get_template("digest.html").render(context, subject=subject)
+    text = environment.get_template("digest.txt").render(context)
+    ics = build_calendar(digest, config, translations) if config.attach_calendar else None
+    return RenderedDigest(subject=subject, html=_INLINER.inline(html), text=text, ics=ics,
+                          language=language, digest=digest)

@@ -1,0 +1,206 @@
+"""The sending jobs: every due digest, each (subscriber, period) exactly once, whatever fails.
+
+Order per subscriber: compose and render (no writes) → wait for a free connection → claim the
+ledger row (commit: the checkpoint) → send → mark sent or failed (commit). A row is claimed only
+when a worker is free, so at most `connections` rows are 'sending' at any instant: that is the
+most a SIGKILL can duplicate, because a restart takes over 'sending' rows only after the lease.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy.orm import Session
+from storage import active_subscribers, approved_open
+from storage.deliveries import (
+    FAILED, SENDING, SENT, claim_delivery, clear_bounces, delivery_states, mark_failed, mark_sent, record_bounce,
+    sent_item_ids,
+)
+
+from digests.budget import ErrorBudget
+from digests.compose import compose_digest
+from digests.config import DeliveryConfig
+from digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError
+from digests.messages import SIGNED_HEADERS, build_envelope, build_message, message_id_for
+from digests.outbox import OutboxTransport
+from digests.periods import digest_period, instant_period, is_weekend
+from digests.pool import SendPool, Transport
+from digests.records import Envelope, SendReport, _Tally
+from digests.render import render_digest
+from digests.signing import DkimSigner, make_signer
+from digests.smtp import SmtpTransport, parse_smtp_url
+
+log = logging.getLogger(__name__)
+
+
+def send_digests(session: Session, *, now: datetime, config: DeliveryConfig, period: str | None = None) -> SendReport:
+    """The weekly job: a digest to every active confirmed subscriber, ledger-guarded, empty ones skipped."""
+    period = period or digest_period(now, config)
+    return _run(session, active_subscribers(session), now=now, config=config, period=period, closing_soon=True)
+
+
+def send_instant_alerts(session: Session, *, now: datetime, config: DeliveryConfig) -> SendReport:
+    """The "as soon as approved" job: subscribers with frequency 'instant' get calls not yet mailed to them."""
+    subscribers = [row for row in active_subscribers(session) if row.frequency == "instant"]
+    return _run(session, subscribers, now=now, config=config, period=instant_period(now, config), closing_soon=False)
+
+
+def make_transport_factory(config: DeliveryConfig):
+    """A function making one transport per worker: SMTP when smtp_url is set, else the outbox folder."""
+    if config.smtp_url:
+        server = parse_smtp_url(config.smtp_url)
+        return lambda: SmtpTransport(server, timeout=config.smtp_timeout, cafile=config.smtp_cafile)
+    return lambda: OutboxTransport(config.outbox_dir)
+
+
+def _run(session: Session, subscribers: Sequence, *, now: datetime, config: DeliveryConfig, period: str,
+         closing_soon: bool) -> SendReport:
+    if is_weekend(now, config):
+        tally = _Tally(paused=f"{now.astimezone(config.zone):%A} is a weekend day in {config.timezone}; "
+                              "nothing is sent on the weekend (setting: weekend_days)")
+        return tally.freeze(period, config.transport_name)
+    run = DigestRun(session, now=now, config=config, period=period, closing_soon=closing_soon)
+    with SendPool(make_transport_factory(config), connections=config.connections,
+                  rate=config.rate_per_second) as pool:
+        run.send_all(subscribers, pool)
+    report = run.tally.freeze(period, config.transport_name)
+    log.info("digests %s", report.summary())
+    return report
+
+
+@dataclass(frozen=True)
+class _Ticket:
+    """What the run remembers about a message in flight, to record its outcome."""
+
+    delivery_id: int
+    subscriber_id: int
+    email: str
+    had_bounces: bool
+
+
+class DigestRun:
+    """One run over a list of subscribers for one period; holds the only database session (main thread)."""
+
+    def __init__(self, session: Session, *, now: datetime, config: DeliveryConfig, period: str, closing_soon: bool):
+        self.session = session
+        self.now = now
+        self.config = config
+        self.period = period
+        self.closing_soon = closing_soon
+        self.tally = _Tally()
+        self.budget = ErrorBudget(config.error_budget)
+        self.signer: DkimSigner | None = make_signer(config, SIGNED_HEADERS)
+        self.stale_before = now - config.sending_lease
+        self.in_flight: dict[Future, _Ticket] = {}
+        self.states = delivery_states(session, period)
+        self.opportunities = approved_open(session, now)
+        self.sent_ids = sent_item_ids(session, exclude_period=period)
+
+    def send_all(self, subscribers: Sequence, pool: SendPool) -> None:
+        for subscriber in subscribers:
+            if self.budget.exhausted:
+                self.tally.paused = self.budget.explain()
+                break
+            self.send_one(subscriber, pool)
+        self.collect(until=0)
+        if self.budget.exhausted and not self.tally.paused:
+            self.tally.paused = self.budget.explain()
+
+    def send_one(self, subscriber, pool: SendPool) -> None:
+        state = self.states.get(subscriber.id)
+        if state in (SENT, FAILED):
+            self._count_settled(state)
+            return
+        try:
+            envelope, items = self.prepare(subscriber)
+        except InvalidAddressError as error:
+            self.fail_unsendable(subscriber, error)
+            return
+        except Exception as error:  # one broken row must not stop everyone's digest; logged with its trace
+            log.exception("could not build the digest for subscriber %s", subscriber.id)
+            self.tally.failed += 1
+            self.tally.failures.append(f"{subscriber.email}: could not build the digest ({error!r}); see the log")
+            return
+        if envelope is None:
+            self.tally.skipped_empty += 1
+            return
+        self.collect(until=pool.connections - 1)
+        ticket = self.claim(subscriber, envelope.message_id, items)
+        if ticket is not None:
+            self.in_flight[pool.submit(envelope)] = ticket
+
+    def prepare(self, subscriber) -> tuple[Envelope | None, tuple[int, ...]]:
+        digest = compose_digest(subscriber, self.opportunities, sent_ids=self.sent_ids.get(subscriber.id, set()),
+                                period=self.period, now=self.now, config=self.config,
+                                closing_soon=self.closing_soon)
+        if digest.is_empty:
+            return None, ()
+        message = build_message(render_digest(digest, self.config), subscriber, self.config, now=self.now)
+        return build_envelope(message, self.config, self.signer), digest.opportunity_ids
+
+    def claim(self, subscriber, message_id: str, items: tuple[int, ...]) -> _Ticket | None:
+        claim = claim_delivery(self.session, subscriber.id, self.period, message_id=message_id, items=items,
+                               transport=self.config.transport_name, now=self.now,
+                               stale_before=self.stale_before, max_attempts=self.config.max_attempts)
+        self.session.commit()
+        if not claim.won:
+            self._count_settled(claim.state)
+            return None
+        return _Ticket(claim.delivery_id, subscriber.id, subscriber.email, bool(subscriber.bounces))
+
+    def collect(self, until: int) -> None:
+        """Record finished sends until at most `until` are still in flight."""
+        while len(self.in_flight) > until:
+            done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                self.record(self.in_flight.pop(future), future.exception())
+
+    def record(self, ticket: _Ticket, error: BaseException | None) -> None:
+        if error is None:
+            if not mark_sent(self.session, ticket.delivery_id, self.now):
+                log.warning("delivery %s was taken over by another run while sending", ticket.delivery_id)
+            if ticket.had_bounces:
+                clear_bounces(self.session, [ticket.subscriber_id])
+            self.budget.record_success()
+            self.tally.sent += 1
+        elif isinstance(error, DeliveryError):
+            self._record_failure(ticket, error)
+        else:
+            log.error("sending to %s failed unexpectedly", ticket.email, exc_info=error)
+            mark_failed(self.session, ticket.delivery_id, f"unexpected error: {error!r}", self.now,
+                        temporary=True, max_attempts=self.config.max_attempts)
+            self.tally.deferred += 1
+            self.tally.failures.append(f"{ticket.email}: unexpected error {error!r}; see the log")
+        self.session.commit()
+
+    def _record_failure(self, ticket: _Ticket, error: DeliveryError) -> None:
+        state = mark_failed(self.session, ticket.delivery_id, str(error), self.now,
+                            temporary=error.temporary, max_attempts=self.config.max_attempts)
+        if state == FAILED:
+            self.tally.failed += 1
+        else:
+            self.tally.deferred += 1
+        self.tally.failures.append(str(error) if ticket.email in str(error) else f"{ticket.email}: {error}")
+        self.budget.record_failure(error)
+        if isinstance(error, (BouncedAddressError, InvalidAddressError)):
+            if record_bounce(self.session, ticket.subscriber_id, str(error), self.now,
+                             threshold=self.config.bounce_threshold):
+                self.tally.suspended.append(ticket.email)
+
+    def fail_unsendable(self, subscriber, error: InvalidAddressError) -> None:
+        """Record an address that cannot go on an envelope on its own row, without sending anything."""
+        ticket = self.claim(subscriber, message_id_for(subscriber.id, self.period, self.config), ())
+        if ticket is not None:
+            self._record_failure(ticket, error)
+            self.session.commit()
+
+    def _count_settled(self, state: str) -> None:
+        if state == SENT:
+            self.tally.already_sent += 1
+        elif state == SENDING:
+            self.tally.in_progress += 1
+        else:
+            self.tally.given_up += 1

@@ -1,0 +1,38 @@
+"""Display names of the codes a digest shows (kinds, levels), marked for the translation catalogue.
+
+`N_` only marks a string for extraction (pybabel -k N_); the templates translate it at render time.
+"""
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+KIND_LABELS = {
+    "scholarship": N_("Scholarship"),
+    "exchange": N_("Exchange"),
+    "research_funding": N_("Research funding"),
+    "fellowship": N_("Fellowship"),
+    "training": N_("Training"),
+    "conference": N_("Conference"),
+    "other": N_("Opportunity"),
+}
+
+LEVEL_LABELS = {
+    "bachelor": N_("Bachelor"),
+    "master": N_("Master"),
+    "phd": N_("PhD"),
+    "postdoc": N_("Postdoc"),
+    "faculty": N_("Faculty"),
+    "staff": N_("Staff"),
+}
+
+ROLE_LABELS = {
+    "student": N_("student"),
+    "faculty": N_("faculty member"),
+    "staff": N_("staff member"),
+}
+
+# Tags meaning "open to every field" (DESIGN.md says `all`, the tagger says `any`).
+ALL_FIELDS = ("any", "all")
