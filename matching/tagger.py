@@ -46,11 +46,11 @@ def _clean(title: str, text: str) -> tuple[str, str, list[str]]:
     return " ".join(title.split()), text, flags
 
 
-def _score_fields(hits: list[tuple[Hit, str, str]]) -> tuple[dict[str, float], dict[str, list[Evidence]]]:
+def _score_fields(hits: list[tuple[Hit, str]]) -> tuple[dict[str, float], dict[str, list[Evidence]]]:
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     seen: set[tuple[str, tuple[str, ...]]] = set()
-    for hit, where, source in hits:
+    for hit, where in hits:
         entry = hit.entry
         if entry.category != "field":
             continue
@@ -59,7 +59,7 @@ def _score_fields(hits: list[tuple[Hit, str, str]]) -> tuple[dict[str, float], d
             weight *= REPEAT_WEIGHT
         else:
             seen.add((entry.value, hit.key))
-            evidence[entry.value].append(Evidence(source[hit.start:hit.end], where))
+            evidence[entry.value].append(Evidence(hit.phrase, where))
         scores[entry.value] += weight
     return scores, evidence
 
@@ -120,14 +120,14 @@ def _disciplines(scores: dict, evidence: dict, chosen: list[str], confidence: di
     return tuple(tags)
 
 
-def _levels(hits: list[tuple[Hit, str, str]]) -> tuple[str, ...]:
-    found = {h.entry.value for h, _, _ in hits if h.entry.category == "level"} - {NO_LEVEL}
+def _levels(hits: list[tuple[Hit, str]]) -> tuple[str, ...]:
+    found = {h.entry.value for h, _ in hits if h.entry.category == "level"} - {NO_LEVEL}
     return tuple(level for level in ("bachelor", "master", "phd", "postdoc", "faculty", "staff") if level in found)
 
 
-def _kind(hits: list[tuple[Hit, str, str]], order: tuple[str, ...]) -> str | None:
+def _kind(hits: list[tuple[Hit, str]], order: tuple[str, ...]) -> str | None:
     scores: dict[str, float] = defaultdict(float)
-    for hit, where, _ in hits:
+    for hit, where in hits:
         if hit.entry.category == "kind":
             scores[hit.entry.value] += TITLE_WEIGHT if where == "title" else 1.0
     if not scores:
@@ -136,10 +136,10 @@ def _kind(hits: list[tuple[Hit, str, str]], order: tuple[str, ...]) -> str | Non
     return min(scores, key=lambda k: (-scores[k], rank.get(k, len(rank))))
 
 
-def _eligibility(hits: list[tuple[Hit, str, str]]) -> tuple[tuple[str, ...], bool | None]:
+def _eligibility(hits: list[tuple[Hit, str]]) -> tuple[tuple[str, ...], bool | None]:
     vocabulary = load_vocabulary()
-    regions = sorted({h.entry.value for h, _, _ in hits if h.entry.category == "region"})
-    if any(h.entry.category == "exclusion" for h, _, _ in hits):
+    regions = sorted({h.entry.value for h, _ in hits if h.entry.category == "region"})
+    if any(h.entry.category == "exclusion" for h, _ in hits):
         return tuple(regions), False
     if vocabulary.admitting.intersection(regions):
         return tuple(regions), True
@@ -148,10 +148,9 @@ def _eligibility(hits: list[tuple[Hit, str, str]]) -> tuple[tuple[str, ...], boo
     return tuple(regions), None
 
 
-def _find_hits(title: str, text: str) -> list[tuple[Hit, str, str]]:
+def _find_hits(title: str, text: str) -> list[tuple[Hit, str]]:
     index = load_vocabulary().index
-    return ([(h, "title", title) for h in index.find(title)]
-            + [(h, "text", text) for h in index.find(text)])
+    return [(h, "title") for h in index.find(title)] + [(h, "text") for h in index.find(text)]
 
 
 @dataclass(frozen=True)
@@ -171,11 +170,11 @@ def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleSc
     return _rule_scores(hits, scores)
 
 
-def _rule_scores(hits: list[tuple[Hit, str, str]], scores: dict[str, float]) -> RuleScores:
+def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float]) -> RuleScores:
     return RuleScores(
         totals=broad_scores(scores),
-        any_named=any(h.entry.category == "any" for h, _, _ in hits),
-        title_named=any(h.entry.category == "field" for h, where, _ in hits if where == "title"))
+        any_named=any(h.entry.category == "any" for h, _ in hits),
+        title_named=any(h.entry.category == "field" for h, where in hits if where == "title"))
 
 
 def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language: str | None = None,
@@ -204,6 +203,7 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
         disciplines=_disciplines(scores, evidence, chosen, confidence),
         levels=_levels(hits), kind=_kind(hits, load_vocabulary().kind_order),
         regions=regions, palestinian_eligible=eligible,
-        deadline=find_deadline(f"{title}\n{text}", now=reference),
+        deadline=(find_deadline(f"{title}\n{text}", now=reference)
+                  if any(h.entry.category == "deadline_cue" for h, _ in hits) else None),
         language=lang, flags=tuple(flags),
     )

@@ -45,6 +45,8 @@ def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
             yield phrase, Entry("any", "any")
         for phrase in data["exclusions"].get(lang, ()):
             yield phrase, Entry("exclusion", "palestine")
+        for phrase in data.get("deadline_cues", {}).get(lang, ()):
+            yield phrase, Entry("deadline_cue", "cue")
     for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
         for value, by_lang in data[section].items():
             if not isinstance(by_lang, dict):
