@@ -88,7 +88,7 @@ class SendReport:
     def ok(self) -> bool:
         return self.failed == 0 and self.deferred == 0 and self.paused is None
 
-    def summary(self) -> str:
+    def describe(self) -> str:
         text = (
             f"{self.period} via {self.transport}: {self.sent} sent, {self.already_sent} already sent, "
             f"{self.skipped_empty} empty (not sent), {self.failed} failed, {self.deferred} to retry"

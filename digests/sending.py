@@ -39,11 +39,13 @@ log = logging.getLogger(__name__)
 def send_digests(session: Session, *, now: datetime, config: DeliveryConfig, period: str | None = None) -> SendReport:
     """The weekly job: a digest to every active confirmed subscriber, ledger-guarded, empty ones skipped."""
     period = period or digest_period(now, config)
+    session.expire_all()  # bounce counts and states change under Core UPDATEs; read them fresh
     return _run(session, active_subscribers(session), now=now, config=config, period=period, closing_soon=True)
 
 
 def send_instant_alerts(session: Session, *, now: datetime, config: DeliveryConfig) -> SendReport:
     """The "as soon as approved" job: subscribers with frequency 'instant' get calls not yet mailed to them."""
+    session.expire_all()
     subscribers = [row for row in active_subscribers(session) if row.frequency == "instant"]
     return _run(session, subscribers, now=now, config=config, period=instant_period(now, config), closing_soon=False)
 
@@ -67,7 +69,7 @@ def _run(session: Session, subscribers: Sequence, *, now: datetime, config: Deli
                   rate=config.rate_per_second) as pool:
         run.send_all(subscribers, pool)
     report = run.tally.freeze(period, config.transport_name)
-    log.info("digests %s", report.summary())
+    log.info("digests %s", report.describe())
     return report
 
 

@@ -23,7 +23,7 @@ def test_sends_one_multipart_digest_per_subscriber_in_their_language(session, si
 
     report = send_digests(session, now=NOW, config=smtp_config)
 
-    assert (report.sent, report.failed, report.skipped_empty) == (2, 0, 0), report.summary()
+    assert (report.sent, report.failed, report.skipped_empty) == (2, 0, 0), report.describe()
     received = sink.by_recipient()
     assert sorted(received) == ["lina@ppu.edu", "omar@ppu.edu"]
     english = received["lina@ppu.edu"][0].parsed()
