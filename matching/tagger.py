@@ -16,7 +16,7 @@ from .language import detect_language
 from .normalize import strip_html
 from .phrases import Hit
 from .records import Evidence, Tag, Tagging
-from .vocabulary import NO_LEVEL, codes_for_category, load_vocabulary
+from .vocabulary import NO_LEVEL, NOT_A_FIELD, codes_for_category, load_vocabulary
 
 if TYPE_CHECKING:
     from .learned import LearnedModel
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 TITLE_WEIGHT = 3.0        # a word in the title says more about the call than one in the body
 REPEAT_WEIGHT = 0.3       # each further occurrence of a phrase adds this share of its weight
 CATEGORY_WEIGHT = 4.0     # a funder's category is a hint the words may still outweigh
-MIN_FIELD_SCORE = 3.0     # below this, nothing names a field: the call is open to all fields
-RELATIVE_CUTOFF = 0.55    # a second field must score this share of the best one
+MIN_FIELD_SCORE = 4.0     # below this, nothing names a field: the call is open to all fields
+RELATIVE_CUTOFF = 0.7     # a second field must score this share of the best one
 MAX_FIELDS = 3
 MAX_EVIDENCE = 8
 MAX_TEXT = 100_000        # characters; past this the rest of a page is navigation and footers
@@ -52,7 +52,7 @@ def _score_fields(hits: list[tuple[Hit, str]]) -> tuple[dict[str, float], dict[s
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for hit, where in hits:
         entry = hit.entry
-        if entry.category != "field":
+        if entry.category != "field" or entry.value == NOT_A_FIELD:
             continue
         weight = entry.weight * (TITLE_WEIGHT if where == "title" else 1.0)
         if (entry.value, hit.key) in seen:
@@ -174,7 +174,8 @@ def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float]) -> RuleS
     return RuleScores(
         totals=broad_scores(scores),
         any_named=any(h.entry.category == "any" for h, _ in hits),
-        title_named=any(h.entry.category == "field" for h, where in hits if where == "title"))
+        title_named=any(h.entry.category == "field" and h.entry.value != NOT_A_FIELD
+                        for h, where in hits if where == "title"))
 
 
 def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language: str | None = None,

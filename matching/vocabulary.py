@@ -17,6 +17,7 @@ from .taxonomy import LANGUAGES, Taxonomy, load_taxonomy, read_data
 KEYWORD_WEIGHT = 3.0
 TOPIC_WEIGHT = 1.0
 NO_LEVEL = "_none"   # level phrases that only exist to shadow a false level ("faculty of")
+NOT_A_FIELD = "_none"   # field-looking phrases that name no field ("health insurance")
 
 _HORIZON = re.compile(r"\bHORIZON-(CL\d|[A-Z]{3,5})\b", re.IGNORECASE)
 
@@ -45,6 +46,8 @@ def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
             yield phrase, Entry("any", "any")
         for phrase in data["exclusions"].get(lang, ()):
             yield phrase, Entry("exclusion", "palestine")
+        for phrase in data.get("not_fields", {}).get(lang, ()):
+            yield phrase, Entry("field", NOT_A_FIELD, 0.0)
         for phrase in data.get("deadline_cues", {}).get(lang, ()):
             yield phrase, Entry("deadline_cue", "cue")
     for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
