@@ -130,6 +130,8 @@ class DigestRun:
             self.tally.skipped_empty += 1
             return
         self.collect(until=pool.connections - 1)
+        if self.budget.exhausted:  # the results just collected may have used up the budget
+            return
         ticket = self.claim(subscriber, envelope.message_id, items)
         if ticket is not None:
             self.in_flight[pool.submit(envelope)] = ticket

@@ -101,7 +101,7 @@ class SmtpSink:
     def _authenticator(credentials):
         def check(server, session, envelope, mechanism, auth_data):
             ok = (auth_data.login.decode(), auth_data.password.decode()) == credentials
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
         return check
 
     def start(self) -> SmtpSink:
