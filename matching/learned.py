@@ -98,7 +98,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def combine(probs: dict[str, float], rules: RuleScores, share: float, cutoff: float
             ) -> tuple[list[str], dict[str, float]]:
     """Blend the rules' relative scores with the model's probabilities and decide."""
-    rule_choice = choose_broad(rules.totals, rules.any_named, rules.title_named)
+    rule_choice = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named)
     top = max(rules.totals.values(), default=0.0)
     rule_rel = {b: s / top for b, s in rules.totals.items()} if top >= MIN_FIELD_SCORE else {}
     if rule_choice == [ANY]:

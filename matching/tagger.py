@@ -16,7 +16,7 @@ from .language import detect_language
 from .normalize import strip_html
 from .phrases import Hit
 from .records import Evidence, Tag, Tagging
-from .vocabulary import NO_LEVEL, NOT_A_FIELD, codes_for_category, load_vocabulary
+from .vocabulary import KEYWORD_WEIGHT, NO_LEVEL, NOT_A_FIELD, codes_for_category, load_vocabulary
 
 if TYPE_CHECKING:
     from .learned import LearnedModel
@@ -24,12 +24,14 @@ if TYPE_CHECKING:
 TITLE_WEIGHT = 3.0        # a word in the title says more about the call than one in the body
 REPEAT_WEIGHT = 0.3       # each further occurrence of a phrase adds this share of its weight
 CATEGORY_WEIGHT = 4.0     # a funder's category is a hint the words may still outweigh
-MIN_FIELD_SCORE = 4.0     # below this, nothing names a field: the call is open to all fields
+MIN_FIELD_SCORE = 3.0     # below this, nothing names a field: the call is open to all fields
+TOPIC_ONLY_SCORE = 6.0    # a field only suggested by topic words (never named) needs this much
 RELATIVE_CUTOFF = 0.7     # a second field must score this share of the best one
 MAX_FIELDS = 3
 MAX_EVIDENCE = 8
 MAX_TEXT = 100_000        # characters; past this the rest of a page is navigation and footers
 ANY = "any"
+NAMED_WEIGHT = KEYWORD_WEIGHT / 3   # a keyword shared by up to three codes still names its field
 
 
 def _clean(title: str, text: str) -> tuple[str, str, list[str]]:
@@ -64,11 +66,15 @@ def _score_fields(hits: list[tuple[Hit, str]]) -> tuple[dict[str, float], dict[s
     return scores, evidence
 
 
-def _add_categories(categories: Sequence[str], scores: dict, evidence: dict) -> None:
+def _add_categories(categories: Sequence[str], scores: dict, evidence: dict) -> frozenset[str]:
+    """Add the fields funders' categories imply; returns their broad fields (they count as named)."""
+    implied = set()
     for category in categories:
         for code in codes_for_category(str(category)):
             scores[code] += CATEGORY_WEIGHT
             evidence[code].append(Evidence(str(category), "category"))
+            implied.add(code[:2])
+    return frozenset(implied)
 
 
 def broad_scores(scores: dict[str, float]) -> dict[str, float]:
@@ -97,10 +103,16 @@ def _best_code(broad: str, scores: dict[str, float]) -> str:
     return best
 
 
-def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool) -> list[str]:
-    """Broad fields to tag, best first, or ["any"] for a call open to all fields."""
+def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool,
+                 named: frozenset[str] | None = None) -> list[str]:
+    """Broad fields to tag, best first, or ["any"] for a call open to all fields.
+
+    `named` holds the broad fields some phrase names outright; the others are only suggested by
+    topic words and must clear a higher bar."""
     if any_named and not title_named:
         return [ANY]
+    if named is not None:
+        totals = {b: s for b, s in totals.items() if b in named or s >= TOPIC_ONLY_SCORE}
     if not totals or max(totals.values()) < MIN_FIELD_SCORE:
         return [ANY]
     ranked = sorted(totals, key=lambda b: (-totals[b], b))
@@ -160,22 +172,25 @@ class RuleScores:
     totals: dict[str, float]          # broad field -> score
     any_named: bool                   # the call says it is open to all fields
     title_named: bool                 # a field phrase appears in the title
+    named: frozenset[str] = frozenset()   # broad fields a keyword names outright (not just topics)
 
 
 def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleScores:
     """Broad-field scores of a call from the rules alone."""
     hits = _find_hits(title, text)
     scores, evidence = _score_fields(hits)
-    _add_categories(categories, scores, evidence)
-    return _rule_scores(hits, scores)
+    implied = _add_categories(categories, scores, evidence)
+    return _rule_scores(hits, scores, implied)
 
 
-def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float]) -> RuleScores:
+def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied: frozenset[str]) -> RuleScores:
     return RuleScores(
         totals=broad_scores(scores),
         any_named=any(h.entry.category == "any" for h, _ in hits),
         title_named=any(h.entry.category == "field" and h.entry.value != NOT_A_FIELD
-                        for h, where in hits if where == "title"))
+                        for h, where in hits if where == "title"),
+        named=frozenset(h.entry.value[:2] for h, _ in hits if h.entry.category == "field"
+                        and h.entry.value != NOT_A_FIELD and h.entry.weight >= NAMED_WEIGHT) | implied)
 
 
 def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language: str | None = None,
@@ -187,12 +202,11 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
         flags.append("unsupported_language")
     hits = _find_hits(title, text)
     scores, evidence = _score_fields(hits)
-    _add_categories(categories, scores, evidence)
-    rules = _rule_scores(hits, scores)
+    rules = _rule_scores(hits, scores, _add_categories(categories, scores, evidence))
     if model is not None:
         chosen, confidence = model.decide(title, text, rules)
     else:
-        chosen = choose_broad(rules.totals, rules.any_named, rules.title_named)
+        chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named)
         total = sum(rules.totals.values()) or 1.0
         confidence = {b: s / total for b, s in rules.totals.items()}
     any_named = rules.any_named

@@ -5,11 +5,13 @@ Everything here is read from matching/data/ once per process and cached.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
 from .errors import TaxonomyError
+from .normalize import normalize_english
 from .phrases import Entry, PhraseIndex
 from .taxonomy import LANGUAGES, Taxonomy, load_taxonomy, read_data
 
@@ -32,12 +34,23 @@ class Vocabulary:
 
 
 def _field_phrases(taxonomy: Taxonomy) -> Iterator[tuple[str, Entry]]:
+    """Field keywords; a phrase listed under several codes of one broad field counts once for
+    that field, shared among its most specific codes ("الطب" under 091 and 0912 goes to 0912)."""
+    by_phrase: dict[tuple[str, float], set[str]] = defaultdict(set)
     for code, field in taxonomy.fields.items():
         for lang in LANGUAGES:
             for phrase in field.keywords.get(lang, ()):
-                yield phrase, Entry("field", code, KEYWORD_WEIGHT)
+                by_phrase[(normalize_english(phrase), KEYWORD_WEIGHT)].add(code)
             for phrase in field.topics.get(lang, ()):
-                yield phrase, Entry("field", code, TOPIC_WEIGHT)
+                by_phrase[(normalize_english(phrase), TOPIC_WEIGHT)].add(code)
+    for (phrase, weight), codes in by_phrase.items():
+        if weight == TOPIC_WEIGHT and (phrase, KEYWORD_WEIGHT) in by_phrase:
+            codes = codes - by_phrase[(phrase, KEYWORD_WEIGHT)]
+        for broad in {c[:2] for c in codes}:
+            mine = [c for c in codes if c[:2] == broad]
+            specific = [c for c in mine if not any(o != c and o.startswith(c) for o in mine)]
+            for code in specific:
+                yield phrase, Entry("field", code, weight / len(specific))
 
 
 def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:

@@ -1,0 +1,210 @@
+"""The rule tagger on call sentences written in the style of real English and Arabic calls."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from matching import Tagging, tag_item
+
+NOW = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
+
+
+def broad(tagging: Tagging) -> set[str]:
+    return {t.broad for t in tagging.disciplines}
+
+
+# (title, text, expected broad fields)
+FIELD_TABLE = [
+    ("Master's Scholarships in Mechatronics Engineering", "Open to graduates of engineering.", {"07"}),
+    ("PhD position in Computational Linguistics", "The candidate will work on syntax and semantics of Arabic dialects.", {"02"}),
+    ("Fully funded MSc in Public Health", "Applicants should hold a degree in medicine, nursing or pharmacy.", {"09"}),
+    ("Research grants in agronomy and crop science", "Projects on irrigation, soil fertility and crop yield.", {"08"}),
+    ("Chevening Scholarships", "Study any subject at any UK university. Open to all fields of study.", {"any"}),
+    ("Erasmus+ exchange for students", "The exchange is open to students of all disciplines.", {"any"}),
+    ("Travel grant for young researchers", "Support to attend an international meeting.", {"any"}),
+    ("Call for proposals: water treatment and desalination technologies", "", {"07"}),
+    ("Fellowship in international relations and political science", "", {"03"}),
+    ("LLM scholarship in international law", "", {"04"}),
+    ("منحة ماجستير في الهندسة الميكانيكية", "تقدم الجامعة منحا لدراسة الماجستير في الهندسة الميكانيكية.", {"07"}),
+    ("منح دراسية في الطب البشري والصيدلة", "يشترط أن يكون المتقدم حاصلا على شهادة الثانوية العامة.", {"09"}),
+    ("منحة الحكومة التركية", "المنحة متاحة في جميع التخصصات لجميع المراحل الدراسية.", {"any"}),
+    ("برنامج تبادل طلابي", "يفتح باب التقديم لطلبة البكالوريوس في كافة التخصصات.", {"any"}),
+    ("منح لدراسة علم الحاسوب وهندسة البرمجيات", "", {"06"}),
+    ("دورة تدريبية في المحاسبة والتدقيق", "", {"04"}),
+    ("منحة دكتوراه في الفيزياء التطبيقية", "بحث في الفيزياء الفلكية وعلم الفلك.", {"05"}),
+    ("Scholarship in Law and Business", "For students of law or business administration.", {"04"}),
+]
+
+
+@pytest.mark.parametrize("title, text, expected", FIELD_TABLE)
+def test_fields_from_call_sentences(title, text, expected):
+    assert broad(tag_item(title, text, now=NOW)) == expected
+
+
+LEVEL_TABLE = [
+    ("Undergraduate scholarship", "For first-year bachelor students.", {"bachelor"}),
+    ("Master's and PhD scholarships", "For master's and doctoral studies.", {"master", "phd"}),
+    ("Postdoctoral fellowship in chemistry", "Open to early career researchers.", {"postdoc"}),
+    ("Visiting professor programme", "For faculty members and lecturers.", {"faculty"}),
+    ("Staff mobility for training", "For administrative staff of partner universities.", {"staff"}),
+    ("منحة لطلبة البكالوريوس", "للطلبة في المرحلة الجامعية الأولى", {"bachelor"}),
+    ("منح الماجستير والدكتوراه", "لطلبة الدراسات العليا", {"master", "phd"}),
+    ("زمالة ما بعد الدكتوراه", "", {"postdoc"}),
+    ("منحة لأعضاء هيئة التدريس", "", {"faculty"}),
+]
+
+
+@pytest.mark.parametrize("title, text, expected", LEVEL_TABLE)
+def test_levels_from_call_sentences(title, text, expected):
+    assert set(tag_item(title, text, now=NOW).levels) == expected
+
+
+def test_faculty_of_a_college_is_not_a_level():
+    tagging = tag_item("Scholarship at the Faculty of Engineering", "For bachelor students.", now=NOW)
+    assert tagging.levels == ("bachelor",)
+
+
+KIND_TABLE = [
+    ("Undergraduate scholarships 2025", "", "scholarship"),
+    ("Erasmus+ student exchange with Spain", "A semester abroad for students.", "exchange"),
+    ("Call for proposals: research grants in energy", "", "research_funding"),
+    ("Marie Curie postdoctoral fellowship", "", "fellowship"),
+    ("Summer school on renewable energy", "A two-week training programme.", "training"),
+    ("International conference on water: call for papers", "", "conference"),
+    ("منحة دراسية لطلبة الماجستير", "", "scholarship"),
+    ("برنامج التبادل الطلابي", "", "exchange"),
+    ("دعوة لتقديم مقترحات بحثية", "تمويل الأبحاث في مجال المياه", "research_funding"),
+    ("ورشة عمل حول كتابة المقترحات", "", "training"),
+    ("المؤتمر الدولي للهندسة", "", "conference"),
+]
+
+
+@pytest.mark.parametrize("title, text, expected", KIND_TABLE)
+def test_kinds_from_call_sentences(title, text, expected):
+    assert tag_item(title, text, now=NOW).kind == expected
+
+
+ELIGIBILITY_TABLE = [
+    ("Applicants must live in the West Bank or Gaza.", True, "palestine"),
+    ("Open to legal residents of the West Bank (including East Jerusalem) or Gaza Strip.", True, "palestine"),
+    ("Nationals of the Occupied Palestinian Territory (OPT) may apply.", True, "palestine"),
+    ("Palestinian refugees residing in Jordan, Lebanon or Syria are eligible.", True, "palestine"),
+    ("Open to citizens of developing countries on the OECD DAC list.", True, "developing_countries"),
+    ("For students from the Middle East and North Africa (MENA).", True, "mena"),
+    ("Applicants must be Australian citizens or permanent residents.", False, "australia"),
+    ("Open to international students of all nationalities.", True, "worldwide"),
+    ("المنحة متاحة للطلبة الفلسطينيين في الضفة الغربية وقطاع غزة.", True, "palestine"),
+    ("يحق لمواطني الدول النامية التقدم للمنحة.", True, "developing_countries"),
+    ("The scholarship is not open to Palestinian applicants.", False, "palestine"),
+]
+
+
+@pytest.mark.parametrize("text, eligible, region", ELIGIBILITY_TABLE)
+def test_eligibility_wording(text, eligible, region):
+    tagging = tag_item("Scholarship", text, now=NOW)
+    assert tagging.palestinian_eligible is eligible
+    assert region in tagging.regions
+
+
+def test_eligibility_unknown_when_nothing_is_said():
+    assert tag_item("Scholarship in physics", "For excellent students.", now=NOW).palestinian_eligible is None
+
+
+def test_deadlines_in_both_languages():
+    english = tag_item("Scholarship", "The deadline for applications is 15 March 2025.", now=NOW)
+    arabic = tag_item("منحة", "آخر موعد للتقديم ١٥ آذار ٢٠٢٥", now=NOW)
+    rolling = tag_item("Fellowship", "Applications are reviewed on a rolling basis.", now=NOW)
+    assert english.deadline.at.date().isoformat() == arabic.deadline.at.date().isoformat() == "2025-03-15"
+    assert rolling.deadline.kind == "rolling"
+    assert tag_item("Scholarship", "No dates here.", now=NOW).deadline is None
+
+
+def test_title_outweighs_body():
+    tagging = tag_item("PhD scholarship in chemistry", "Candidates with a background in physics are welcome.", now=NOW)
+    assert tagging.disciplines[0].code.startswith("053")
+    assert tagging.disciplines[0].evidence[0] == tagging.disciplines[0].evidence[0].__class__("chemistry", "title")
+
+
+def test_evidence_quotes_the_words_as_found():
+    tagging = tag_item("Scholarship", "Open to students of Mechanical Engineering.", now=NOW)
+    phrases = {(e.phrase, e.where) for t in tagging.disciplines for e in t.evidence}
+    assert ("Mechanical Engineering", "text") in phrases
+
+
+def test_the_most_specific_code_is_reported():
+    assert tag_item("MSc in Robotics", "", now=NOW).codes == ("0714",)
+    assert tag_item("Bachelor of Engineering scholarship", "", now=NOW).codes == ("071",)
+
+
+def test_funder_categories_imply_fields_when_the_words_do_not():
+    tagging = tag_item("Funding opportunity 2025-17", "See the guidance.", categories=["HL"], now=NOW)
+    assert broad(tagging) == {"09"}
+    assert tagging.disciplines[0].evidence[0].where == "category"
+    horizon = tag_item("Call", "Details in the work programme.", categories=["HORIZON-CL5-2025-D3-01"], now=NOW)
+    assert "07" in broad(horizon)
+
+
+def test_health_insurance_is_a_benefit_not_a_field():
+    tagging = tag_item("منحة دراسية", "تشمل المنحة تأمين صحي وبدل معيشة شهري في جميع التخصصات", now=NOW)
+    assert broad(tagging) == {"any"}
+
+
+def test_arabic_conjunction_glued_to_a_field_word():
+    tagging = tag_item("منحة", "للطلبة في الطب وهندسة البرمجيات", now=NOW)
+    assert broad(tagging) == {"06", "09"}   # software engineering is ISCED 0613
+    assert ("وهندسة البرمجيات", "text") in {(e.phrase, e.where) for t in tagging.disciplines for e in t.evidence}
+
+
+def test_as_dict_is_json_ready():
+    tagging = tag_item("MSc in Robotics for Palestinians", "Deadline: 1 June 2025", now=NOW)
+    data = json.loads(json.dumps(tagging.as_dict()))
+    assert data["disciplines"] == ["0714"]
+    assert data["deadline"] == "2025-06-01"
+    assert data["evidence"]["0714"][0] == {"phrase": "Robotics", "where": "title"}
+    assert data["palestinian_eligible"] is True
+    assert set(data) >= {"levels", "kind", "scores", "regions", "language", "flags"}
+
+
+# Bad input: never a crash, always a sensible, flagged result.
+
+def test_empty_text_is_flagged():
+    tagging = tag_item("", "", now=NOW)
+    assert "empty_text" in tagging.flags
+    assert tagging.codes == ("any",)
+    assert tag_item(None, None, now=NOW).flags[0] == "empty_text"   # type: ignore[arg-type]
+
+
+def test_other_language_is_flagged():
+    french = tag_item("Bourse d'excellence", "Les candidats doivent être inscrits dans une université française et avoir un bon dossier.", now=NOW)
+    chinese = tag_item("奖学金", "所有专业的学生都可以申请", now=NOW)
+    assert french.language == chinese.language == "other"
+    assert "unsupported_language" in french.flags and "unsupported_language" in chinese.flags
+
+
+def test_mixed_arabic_and_english():
+    tagging = tag_item("منحة DAAD لدراسة Computer Science في ألمانيا",
+                       "Applicants need a bachelor degree. يشترط إجادة اللغة الإنجليزية", now=NOW)
+    assert tagging.language == "mixed"
+    assert broad(tagging) == {"06"}
+
+
+def test_very_long_text_is_truncated_not_fatal():
+    text = ("This programme supports research in chemistry. " * 2500)[:120_000]
+    tagging = tag_item("Research grant", text, now=NOW)
+    assert "truncated" in tagging.flags
+    assert broad(tagging) == {"05"}
+
+
+def test_html_left_in_the_text_is_removed():
+    tagging = tag_item("<h1>Scholarship</h1>", "<p>Open to <b>nursing</b> students</p><script>var art = 1;</script>", now=NOW)
+    assert "html_removed" in tagging.flags
+    assert broad(tagging) == {"09"}
+    assert all(e.phrase != "art" for t in tagging.disciplines for e in t.evidence)
+
+
+def test_no_field_named_is_any_and_flagged():
+    tagging = tag_item("Excellence award", "For outstanding students with strong grades.", now=NOW)
+    assert tagging.codes == ("any",)
+    assert "no_field_found" in tagging.flags
