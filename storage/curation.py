@@ -1,0 +1,422 @@
+"""What staff do to calls, and the queries behind the public pages and the dashboard.
+
+Every change a person makes is written to the audit log; a change of tags also becomes a
+TagCorrection row, the training data for the matcher.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.audit import record_audit
+from storage.models import (
+    AuditEntry, Delivery, Opportunity, Sighting, Source, SourceRun, Subscriber, Suppression, TagCorrection,
+    Token,
+)
+from storage.opportunities import set_status
+from storage.subscribers import normalize_email
+
+# Fields the tagger fills in: a person changing one of them is a correction to learn from.
+TAG_FIELDS = ("kind", "levels", "disciplines", "regions", "palestinian_eligible", "deadline")
+# Disciplines meaning "open to every field" (the tagger writes `any`, the design says `all`).
+OPEN_TO_ALL = frozenset({"any", "all"})
+
+
+@dataclass(frozen=True)
+class OpportunityEdit:
+    """What a curator may change on a call; every field is the complete new value."""
+
+    title: str
+    kind: str
+    levels: tuple[str, ...]
+    disciplines: tuple[str, ...]
+    regions: tuple[str, ...]
+    palestinian_eligible: bool | None
+    deadline_kind: str
+    deadline_at: datetime | None
+    deadline_tz: str | None
+
+
+@dataclass(frozen=True)
+class CallQuery:
+    """The public filters over approved calls; empty fields filter nothing."""
+
+    text: str = ""
+    discipline: str = ""
+    level: str = ""
+    kind: str = ""
+    language: str = ""
+    within_days: int | None = None
+    palestinian_only: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows and how many there are in all."""
+
+    rows: tuple[Any, ...]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+def _deadline_of(row: Opportunity) -> dict[str, Any]:
+    return {"kind": row.deadline_kind, "at": row.deadline_at.isoformat() if row.deadline_at else None,
+            "tz": row.deadline_tz}
+
+
+def _tag_values(row: Opportunity) -> dict[str, Any]:
+    return {"kind": row.kind, "levels": list(row.levels or []), "disciplines": list(row.disciplines or []),
+            "regions": list(row.regions or []), "palestinian_eligible": row.palestinian_eligible,
+            "deadline": _deadline_of(row)}
+
+
+def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, actor: str, now: datetime) -> tuple[str, ...]:
+    """Apply a curator's edit; returns the names of the fields that changed (empty when none did)."""
+    before = _tag_values(row) | {"title": row.title}
+    row.title = edit.title
+    row.kind = edit.kind
+    row.levels = list(edit.levels)
+    row.disciplines = list(edit.disciplines)
+    row.regions = list(edit.regions)
+    row.palestinian_eligible = edit.palestinian_eligible
+    row.deadline_kind = edit.deadline_kind
+    row.deadline_at = edit.deadline_at if edit.deadline_kind == "date" else None
+    row.deadline_tz = edit.deadline_tz if edit.deadline_kind == "date" else None
+    after = _tag_values(row) | {"title": row.title}
+    changed = tuple(name for name in before if before[name] != after[name])
+    for name in changed:
+        if name in TAG_FIELDS:
+            session.add(TagCorrection(opportunity_id=row.id, at=now, actor=actor, field=name,
+                                      before=before[name], after=after[name]))
+    if any(name in TAG_FIELDS for name in changed):
+        row.tags_edited = True
+    if changed:
+        record_audit(session, actor=actor, action="edit", target_type="opportunity", target_id=row.id, now=now,
+                     details={name: {"before": before[name], "after": after[name]} for name in changed})
+    session.flush()
+    return changed
+
+
+def change_status(session: Session, row: Opportunity, status: str, *, actor: str, now: datetime) -> bool:
+    """Approve, reject or reopen a call; returns False when it already had that status."""
+    if row.status == status:
+        return False
+    before = row.status
+    set_status(row, status, now)
+    actions = {"approved": "approve", "rejected": "reject"}
+    record_audit(session, actor=actor, action=actions.get(status, f"status:{status}"),
+                 target_type="opportunity", target_id=row.id, now=now, details={"before": before, "after": status})
+    return True
+
+
+def set_featured(session: Session, row: Opportunity, featured: bool, *, actor: str, now: datetime) -> bool:
+    if row.featured == featured:
+        return False
+    row.featured = featured
+    record_audit(session, actor=actor, action="feature" if featured else "unfeature",
+                 target_type="opportunity", target_id=row.id, now=now)
+    return True
+
+
+def merge_opportunities(session: Session, duplicate: Opportunity, target: Opportunity, *, actor: str, now: datetime) -> None:
+    """Fold `duplicate` into `target`: its sightings move over and it leaves every list for good."""
+    if duplicate.id == target.id:
+        raise ValueError("a call cannot be merged into itself; choose another call's number")
+    if target.merged_into_id is not None:
+        raise ValueError(f"call {target.id} was itself merged into {target.merged_into_id}; merge into that one")
+    for sighting in session.scalars(select(Sighting).where(Sighting.opportunity_id == duplicate.id)):
+        sighting.opportunity_id = target.id
+    for earlier in session.scalars(select(Opportunity).where(Opportunity.merged_into_id == duplicate.id)):
+        earlier.merged_into_id = target.id
+    duplicate.merged_into_id = target.id
+    duplicate.featured = False
+    target.first_seen_at = min(target.first_seen_at, duplicate.first_seen_at)
+    record_audit(session, actor=actor, action="merge", target_type="opportunity", target_id=duplicate.id, now=now,
+                 details={"into": target.id, "title": duplicate.title})
+    session.flush()
+
+
+def duplicate_candidates(session: Session, row: Opportunity, limit: int = 5) -> Sequence[Opportunity]:
+    """Other live calls with the same title (ignoring case and spacing): likely the same call twice."""
+    key = " ".join(row.title.split()).casefold()
+    query = select(Opportunity).where(Opportunity.id != row.id, Opportunity.merged_into_id.is_(None),
+                                      func.lower(Opportunity.title) == row.title.lower())
+    found = [o for o in session.scalars(query.limit(limit * 4)) if " ".join(o.title.split()).casefold() == key]
+    return found[:limit]
+
+
+def review_queue(session: Session, *, status: str = "new", text: str = "", kind: str = "",
+                 offset: int = 0, limit: int = 50) -> Page:
+    """Calls awaiting (or past) review, newest first, with simple filters."""
+    query = select(Opportunity).where(Opportunity.merged_into_id.is_(None))
+    if status:
+        query = query.where(Opportunity.status == status)
+    if kind:
+        query = query.where(Opportunity.kind == kind)
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(or_(Opportunity.title.ilike(pattern), Opportunity.provider.ilike(pattern),
+                                Opportunity.url.ilike(pattern)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Opportunity.first_seen_at.desc(), Opportunity.id.desc())
+                           .offset(offset).limit(limit)).all()
+    return Page(tuple(rows), total, offset, limit)
+
+
+def opportunities_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Opportunity]:
+    if not ids:
+        return []
+    return session.scalars(select(Opportunity).where(Opportunity.id.in_(list(ids))).order_by(Opportunity.id)).all()
+
+
+def sources_of(session: Session, row: Opportunity) -> Sequence[tuple[Source, Sighting]]:
+    query = select(Source, Sighting).join(Sighting, Sighting.source_id == Source.id).where(
+        Sighting.opportunity_id == row.id).order_by(Sighting.first_seen_at)
+    return [(source, sighting) for source, sighting in session.execute(query)]
+
+
+def runs_of(session: Session, source: Source, limit: int = 20) -> Sequence[SourceRun]:
+    """A source's latest crawls, newest first."""
+    query = select(SourceRun).where(SourceRun.source_id == source.id)
+    return session.scalars(query.order_by(SourceRun.at.desc(), SourceRun.id.desc()).limit(limit)).all()
+
+
+def history_of(session: Session, target_type: str, target_id: int, limit: int = 50) -> Sequence[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
+    return session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)).all()
+
+
+def corrections_of(session: Session, row: Opportunity) -> Sequence[TagCorrection]:
+    query = select(TagCorrection).where(TagCorrection.opportunity_id == row.id)
+    return session.scalars(query.order_by(TagCorrection.at, TagCorrection.id)).all()
+
+
+def _matches(row: Opportunity, query: CallQuery, now: datetime) -> bool:
+    if query.discipline:
+        disciplines = set(row.disciplines or [])
+        # A narrow-field code (4 digits) also matches its broad field (first 2) and calls open to all.
+        wanted = {query.discipline, query.discipline[:2]} | OPEN_TO_ALL
+        if not disciplines & wanted and not any(d.startswith(query.discipline) for d in disciplines):
+            return False
+    if query.level and query.level not in (row.levels or []):
+        return False
+    if query.within_days is not None:
+        if row.deadline_at is None or row.deadline_at > now + timedelta(days=query.within_days):
+            return False
+    if query.text:
+        needle = query.text.casefold()
+        haystack = " ".join((row.title, row.summary, row.provider, row.text)).casefold()
+        if not all(word in haystack for word in needle.split()):
+            return False
+    return True
+
+
+def search_calls(session: Session, query: CallQuery, now: datetime) -> list[Opportunity]:
+    """Approved calls still open that match `query`: featured first, then the nearest deadline.
+
+    Lists of tags are JSON columns, which SQLite and PostgreSQL query differently; the approved,
+    open set is small (hundreds), so those filters run here rather than in SQL.
+    """
+    sql = (select(Opportunity)
+           .where(Opportunity.status == "approved", Opportunity.merged_into_id.is_(None))
+           .where(or_(Opportunity.deadline_at.is_(None), Opportunity.deadline_at >= now)))
+    if query.kind:
+        sql = sql.where(Opportunity.kind == query.kind)
+    if query.language:
+        sql = sql.where(Opportunity.language == query.language)
+    if query.palestinian_only:
+        sql = sql.where(Opportunity.palestinian_eligible.is_(True))
+    rows = [row for row in session.scalars(sql) if _matches(row, query, now)]
+    far = now + timedelta(days=365 * 100)
+    rows.sort(key=lambda r: (not r.featured, r.deadline_at or far, r.id))
+    return rows
+
+
+def public_call(session: Session, call_id: int) -> Opportunity | None:
+    """A call as the public may see it: approved or expired, following merges to the surviving call."""
+    row = session.get(Opportunity, call_id)
+    seen = set()
+    while row is not None and row.merged_into_id is not None and row.id not in seen:
+        seen.add(row.id)
+        row = session.get(Opportunity, row.merged_into_id)
+    if row is None or row.status not in ("approved", "expired"):
+        return None
+    return row
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    """New calls first seen in the week starting `week`, by kind."""
+
+    week: datetime
+    by_kind: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.by_kind)
+
+
+def weekly_new_by_kind(session: Session, now: datetime, weeks: int = 12) -> tuple[WeekCount, ...]:
+    """Counts of calls first seen in each of the last `weeks` weeks (Monday-based, UTC), oldest first."""
+    this_monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = this_monday - timedelta(weeks=weeks - 1)
+    rows = session.execute(select(Opportunity.first_seen_at, Opportunity.kind)
+                           .where(Opportunity.first_seen_at >= start, Opportunity.merged_into_id.is_(None)))
+    counts: dict[int, Counter[str]] = {i: Counter() for i in range(weeks)}
+    for seen_at, kind in rows:
+        index = (seen_at - start).days // 7
+        if 0 <= index < weeks:
+            counts[index][kind or "other"] += 1
+    return tuple(WeekCount(start + timedelta(weeks=i), tuple(sorted(counts[i].items()))) for i in range(weeks))
+
+
+def upcoming_deadlines(session: Session, now: datetime, days: int = 60, limit: int = 40) -> Sequence[Opportunity]:
+    """New or approved calls closing within `days`, soonest first."""
+    query = (select(Opportunity)
+             .where(Opportunity.status.in_(("new", "approved")), Opportunity.merged_into_id.is_(None))
+             .where(Opportunity.deadline_at >= now, Opportunity.deadline_at <= now + timedelta(days=days))
+             .order_by(Opportunity.deadline_at, Opportunity.id).limit(limit))
+    return session.scalars(query).all()
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    query = (select(Opportunity.status, func.count()).where(Opportunity.merged_into_id.is_(None))
+             .group_by(Opportunity.status))
+    return {status: count for status, count in session.execute(query)}
+
+
+def recent_deliveries(session: Session, *, limit: int = 100, state: str = "") -> Sequence[tuple[Delivery, Subscriber]]:
+    """The send log, newest first, with each delivery's subscriber."""
+    query = select(Delivery, Subscriber).join(Subscriber, Delivery.subscriber_id == Subscriber.id)
+    if state:
+        query = query.where(Delivery.state == state)
+    query = query.order_by(Delivery.updated_at.desc(), Delivery.id.desc()).limit(limit)
+    return [(delivery, subscriber) for delivery, subscriber in session.execute(query)]
+
+
+def delivery_counts(session: Session) -> dict[str, int]:
+    return {state: count for state, count in session.execute(
+        select(Delivery.state, func.count()).group_by(Delivery.state))}
+
+
+# --- Subscribers: the staff view, erasure, suppression and single-use tokens -------------------
+
+def email_hash(email: str) -> str:
+    """The suppression key of an address: SHA-256 of its normalized form, so the address itself is gone."""
+    return hashlib.sha256(normalize_email(email).encode("utf-8")).hexdigest()
+
+
+def suppression_of(session: Session, email: str) -> Suppression | None:
+    return session.scalar(select(Suppression).where(Suppression.email_hash == email_hash(email)))
+
+
+def suppress(session: Session, email: str, reason: str, now: datetime) -> Suppression:
+    """Keep `email` from ever being mailed again, remembering only its hash (idempotent)."""
+    found = suppression_of(session, email)
+    if found is None:
+        found = Suppression(email_hash=email_hash(email), reason=reason, created_at=now)
+        session.add(found)
+    return found
+
+
+def lift_suppression(session: Session, email: str, reasons: Sequence[str]) -> bool:
+    """Forget a suppression made for one of `reasons` (a person opting in again); bounces stay."""
+    found = suppression_of(session, email)
+    if found is None or found.reason not in reasons:
+        return False
+    session.delete(found)
+    return True
+
+
+def search_subscribers(session: Session, *, text: str = "", status: str = "", offset: int = 0, limit: int = 50) -> Page:
+    query = select(Subscriber).where(Subscriber.status != "deleted")
+    if text:
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(Subscriber.email.ilike(pattern), Subscriber.name.ilike(pattern)))
+    if status == "unconfirmed":
+        query = query.where(Subscriber.confirmed.is_(False))
+    elif status:
+        query = query.where(Subscriber.status == status, Subscriber.confirmed.is_(True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Subscriber.email).offset(offset).limit(limit)).all()
+    return Page(tuple(rows), total, offset, limit)
+
+
+def set_subscriber_status(session: Session, row: Subscriber, status: str, *, actor: str, now: datetime,
+                          reason: str = "") -> bool:
+    """Suspend, reactivate or unsubscribe a subscriber; returns False when nothing changed (idempotent)."""
+    if status not in ("active", "suspended", "unsubscribed"):
+        raise ValueError(f"unknown subscriber status {status!r}: use active, suspended or unsubscribed")
+    if row.status == status:
+        return False
+    before = row.status
+    row.status = status
+    row.suspended_reason = reason or None if status == "suspended" else None
+    if status == "unsubscribed":
+        row.unsubscribed_at = now
+    record_audit(session, actor=actor, action=f"subscriber:{status}", target_type="subscriber", target_id=row.id,
+                 now=now, details={"before": before, "after": status})
+    return True
+
+
+def erase_subscriber(session: Session, row: Subscriber, *, actor: str, now: datetime) -> None:
+    """Remove a subscriber's personal data for good, keeping a hashed suppression and the bare ledger rows.
+
+    The row stays (anonymized) so the send log keeps its counts; the address lives on only as a hash.
+    """
+    suppress(session, row.email, "deleted", now)
+    session.execute(delete(Token).where(Token.subscriber_id == row.id))
+    row.email = f"deleted-{row.id}@deleted.invalid"
+    row.name = ""
+    row.disciplines, row.levels, row.kinds = [], [], []
+    row.confirmed = False
+    row.status = "deleted"
+    row.suspended_reason = None
+    row.unsubscribed_at = now
+    row.token_nonce = (row.token_nonce or 0) + 1
+    record_audit(session, actor=actor, action="subscriber:delete", target_type="subscriber", target_id=row.id, now=now)
+    session.flush()
+
+
+def issue_token(session: Session, *, purpose: str, subscriber: Subscriber, now: datetime, ttl: timedelta) -> str:
+    """A new single-use token; only its hash is stored, the clear value goes into the e-mail."""
+    raw = secrets.token_urlsafe(32)
+    session.add(Token(purpose=purpose, token_hash=_token_hash(raw), subscriber_id=subscriber.id,
+                      created_at=now, expires_at=now + ttl))
+    session.flush()
+    return raw
+
+
+def find_token(session: Session, raw: str, purpose: str, now: datetime) -> Token | None:
+    """The live token for `raw` (right purpose, unused, unexpired), or None; nothing is changed."""
+    if not raw or len(raw) > 200:
+        return None
+    token = session.scalar(select(Token).where(Token.token_hash == _token_hash(raw), Token.purpose == purpose))
+    if token is None or token.used_at is not None or token.expires_at <= now:
+        return None
+    return token
+
+
+def redeem_token(session: Session, raw: str, purpose: str, now: datetime) -> Subscriber | None:
+    """Use a token once: returns its subscriber and marks it used, or None if it is not live."""
+    token = find_token(session, raw, purpose, now)
+    if token is None or token.subscriber_id is None:
+        return None
+    token.used_at = now
+    return session.get(Subscriber, token.subscriber_id)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()

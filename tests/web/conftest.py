@@ -1,0 +1,120 @@
+"""Fixtures for the web tests: a migrated SQLite database in tmp_path, the app with a fixed clock,
+a TestClient, staff accounts, and calls stored the way a crawl stores them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+import pipeline
+import storage
+import web
+from settings import Settings
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+ADMIN = ("admin@ppu.edu", "correct horse battery")
+CURATOR = ("curator@ppu.edu", "another long password")
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_settings(folder: Path, base_url: str = "http://testserver", smtp_url: str | None = None) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{folder / 'fursa.db'}", outbox_dir=folder / "outbox", smtp_url=smtp_url,
+        public_base_url=base_url, secret_key="test secret key, not for production",
+        allow_private_addresses=True, model_dir=folder / ".fursa",
+    )
+
+
+def make_context(settings: Settings) -> pipeline.Context:
+    ctx = pipeline.make_context(settings)
+    storage.migrate(ctx.sessions.kw["bind"])
+    return ctx
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> pipeline.Context:
+    return make_context(make_settings(tmp_path))
+
+
+@pytest.fixture
+def app(ctx: pipeline.Context, now: datetime):
+    return web.create_app(ctx, clock=lambda: now)
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def users(ctx: pipeline.Context, now: datetime) -> None:
+    with ctx.sessions.begin() as session:
+        web.add_user(session, ADMIN[0], ADMIN[1], "admin", now, name="Amal Admin")
+        web.add_user(session, CURATOR[0], CURATOR[1], "curator", now)
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def log_in(client: TestClient, account: tuple[str, str] = ADMIN) -> None:
+    page = client.get("/desk/login")
+    response = client.post("/desk/login", data={"email": account[0], "password": account[1],
+                                                "csrf_token": csrf_of(page.text), "next": "/desk"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def admin_client(client: TestClient, users) -> TestClient:
+    log_in(client, ADMIN)
+    return client
+
+
+@dataclass(frozen=True)
+class CallMaker:
+    """Stores calls as a crawl would (ingest_drafts), then sets what a test needs on the row."""
+
+    ctx: pipeline.Context
+    now: datetime
+
+    def __call__(self, title: str = "Erasmus+ exchange for engineering students", *, status: str = "new",
+                 text: str = "Open to students of Palestinian universities.", url: str | None = None,
+                 deadline_days: int | None = 30, **fields) -> int:
+        with self.ctx.sessions.begin() as session:
+            row = session.scalar(select(storage.Source).where(storage.Source.name == "Test feed"))
+            if row is None:
+                row = storage.source_from_spec(storage.SourceSpec(name="Test feed", type="feed",
+                                                                  url="https://example.org/feed.xml"))
+                session.add(row)
+                session.flush()
+            deadline = storage.Deadline(kind="date", at=self.now + timedelta(days=deadline_days)) \
+                if deadline_days is not None else storage.Deadline()
+            draft = storage.Draft(source_name=row.name, url=url or f"https://example.org/calls/{abs(hash(title))}",
+                                  title=title, text=text, summary=fields.pop("summary", "A call."),
+                                  provider=fields.pop("provider", "EU"), deadline=deadline, language="en")
+            opportunity = storage.ingest_drafts(session, row, [draft], self.now).new[0]
+            for name, value in fields.items():
+                setattr(opportunity, name, value)
+            if status != "new":
+                storage.set_status(opportunity, status, self.now)
+            return opportunity.id
+
+
+@pytest.fixture
+def make_call(ctx: pipeline.Context, now: datetime) -> Callable[..., int]:
+    return CallMaker(ctx, now)

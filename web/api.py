@@ -1,0 +1,95 @@
+"""The JSON API: approved calls, with the same filters as the public pages; described at /api/openapi.json."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+
+from storage import Opportunity
+from storage.curation import public_call, search_calls
+from web.filters import read_query
+from web.state import now_of, transaction, web_state
+
+router = APIRouter(prefix="/api/v1", tags=["calls"])
+
+
+class Deadline(BaseModel):
+    kind: Literal["date", "rolling", "unknown"] = Field(description="`date` when `at` is set; never invented")
+    at: datetime | None = Field(None, description="when applications close, UTC")
+    timezone: str | None = Field(None, description="the time zone the provider gave the deadline in")
+
+
+class Call(BaseModel):
+    """One approved call."""
+
+    id: int
+    title: str
+    summary: str
+    provider: str
+    url: str = Field(description="the provider's page for the call")
+    page: str = Field(description="the call's page on Fursa")
+    kind: str
+    levels: list[str]
+    disciplines: list[str] = Field(description="ISCED-F 2013 codes; `any` for calls open to every field")
+    regions: list[str]
+    palestinian_eligible: bool | None
+    deadline: Deadline
+    language: str
+    featured: bool
+    status: Literal["approved", "expired"]
+    approved_at: datetime | None
+
+
+class CallList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[Call]
+
+
+def to_call(row: Opportunity, base_url: str) -> Call:
+    return Call(
+        id=row.id, title=row.title, summary=row.summary, provider=row.provider, url=row.url,
+        page=f"{base_url}/calls/{row.id}", kind=row.kind, levels=list(row.levels or []),
+        disciplines=list(row.disciplines or []), regions=list(row.regions or []),
+        palestinian_eligible=row.palestinian_eligible,
+        deadline=Deadline(kind=row.deadline_kind if row.deadline_kind in ("date", "rolling") else "unknown",
+                          at=row.deadline_at, timezone=row.deadline_tz),
+        language=row.language, featured=row.featured, status="expired" if row.status == "expired" else "approved",
+        approved_at=row.approved_at,
+    )
+
+
+@router.get("/calls", response_model=CallList, summary="Open approved calls")
+def list_calls(
+    request: Request,
+    q: str = Query("", description="words that must all appear in the title, summary, provider or text"),
+    field: str = Query("", description="an ISCED-F code (broad `07`, narrow `071`, detailed `0714`)"),
+    level: str = Query("", description="bachelor, master, phd, postdoc, faculty or staff"),
+    kind: str = Query("", description="scholarship, exchange, research_funding, fellowship, training, conference, other"),
+    within: int | None = Query(None, description="deadline within 7, 30 or 90 days"),
+    eligible: str = Query("", description="`ps`: only calls confirmed open to Palestinians"),
+    language: str = Query("", description="language of the call (en, ar …)"),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=200),
+) -> CallList:
+    """Approved calls whose deadline has not passed: featured first, then the nearest deadline."""
+    query = read_query(request.query_params)
+    base_url = web_state(request).base_url
+    with transaction(request) as session:
+        rows = search_calls(session, query, now_of(request))
+        items = [to_call(row, base_url) for row in rows[offset: offset + limit]]
+    return CallList(total=len(rows), offset=offset, limit=limit, items=items)
+
+
+@router.get("/calls/{call_id}", response_model=Call, summary="One call",
+            responses={404: {"description": "no approved call with this id"}})
+def get_call(request: Request, call_id: int) -> Call:
+    with transaction(request) as session:
+        row = public_call(session, call_id)
+        if row is None:
+            raise HTTPException(status_code=404, detail=f"no approved call with id {call_id}")
+        return to_call(row, web_state(request).base_url)

@@ -1,0 +1,188 @@
+"""One call at the staff desk: its tags and evidence, the edit form, status, featuring and merging."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import KINDS, LEVELS, Opportunity
+from storage.curation import (
+    OpportunityEdit, apply_edit, corrections_of, duplicate_candidates, history_of, merge_opportunities, sources_of,
+)
+from web.auth import StaffUser, staff_user
+from web.csrf import verify_csrf
+from web.desk import ACTIONS, apply_action
+from web.errors import PageNotFoundError
+from web.fields import field_groups, known_field
+from web.forms import form_data, picked, text, unknown
+from web.render import flash, gettext_of, page_language, render
+from web.state import now_of, transaction, web_state
+
+router = APIRouter(prefix="/desk/calls", dependencies=[Depends(staff_user), Depends(verify_csrf)],
+                   include_in_schema=False)
+DEADLINE_KINDS = ("date", "rolling", "unknown")
+MAX_TITLE = 500
+
+
+def _call(session: Any, call_id: int) -> Opportunity:
+    row = session.get(Opportunity, call_id)
+    if row is None:
+        raise PageNotFoundError(f"no call {call_id}")
+    return row
+
+
+def _page(request: Request, session: Any, call: Opportunity, *, values: dict[str, Any] | None = None,
+          errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    return render(request, "desk/call.html", {
+        "call": call, "values": values or form_values(call, web_state(request).zone), "errors": errors or {},
+        "kinds": KINDS, "levels": LEVELS, "deadline_kinds": DEADLINE_KINDS, "actions": ACTIONS,
+        "field_groups": field_groups(page_language(request)), "sightings": sources_of(session, call),
+        "history": history_of(session, "opportunity", call.id), "corrections": corrections_of(session, call),
+        "duplicates": duplicate_candidates(session, call),
+    }, status=status)
+
+
+def form_values(call: Opportunity, zone: ZoneInfo) -> dict[str, Any]:
+    """The edit form's values for a stored call, the deadline shown in the deadline's own zone."""
+    tz = ZoneInfo(call.deadline_tz) if call.deadline_tz and _zone(call.deadline_tz) else zone
+    local = call.deadline_at.astimezone(tz) if call.deadline_at else None
+    return {
+        "title": call.title, "kind": call.kind, "levels": tuple(call.levels or ()),
+        "disciplines": tuple(call.disciplines or ()), "regions": ", ".join(call.regions or ()),
+        "eligible": {True: "true", False: "false"}.get(call.palestinian_eligible, "none"),
+        "deadline_kind": call.deadline_kind if call.deadline_kind in DEADLINE_KINDS else "unknown",
+        "deadline_date": local.date().isoformat() if local else "",
+        "deadline_time": local.strftime("%H:%M") if local else "",
+        "deadline_tz": getattr(tz, "key", str(tz)),
+    }
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def read_edit(form: FormData, gettext: Callable[[str], str]) -> tuple[dict[str, Any], OpportunityEdit | None, dict[str, str]]:
+    """The submitted edit as (values to show again, the edit or None, errors by field)."""
+    _ = gettext
+    values = {
+        "title": text(form, "title", 2000), "kind": text(form, "kind", 40), "levels": picked(form, "levels"),
+        "disciplines": picked(form, "disciplines"), "regions": text(form, "regions", 2000),
+        "eligible": text(form, "eligible", 10), "deadline_kind": text(form, "deadline_kind", 10),
+        "deadline_date": text(form, "deadline_date", 20), "deadline_time": text(form, "deadline_time", 10),
+        "deadline_tz": text(form, "deadline_tz", 60),
+    }
+    errors: dict[str, str] = {}
+    if not values["title"]:
+        errors["title"] = _("A call needs a title.")
+    elif len(values["title"]) > MAX_TITLE:
+        errors["title"] = _("Keep the title under 500 characters.")
+    if values["kind"] not in KINDS:
+        errors["kind"] = _("Choose one of the kinds in the list.")
+    if unknown(form, "levels", LEVELS):
+        errors["levels"] = _("Choose levels from the list only.")
+    bad_fields = [code for code in values["disciplines"] if not known_field(code)]
+    if bad_fields:
+        errors["disciplines"] = _("Unknown field codes: %(codes)s") % {"codes": ", ".join(bad_fields)}
+    regions = tuple(r.strip() for r in values["regions"].split(",") if r.strip())
+    if len(regions) > 40 or any(len(r) > 80 for r in regions):
+        errors["regions"] = _("List at most 40 countries or regions, separated by commas.")
+    if values["eligible"] not in ("true", "false", "none"):
+        errors["eligible"] = _("Choose yes, no or not known.")
+    deadline_at, deadline_error = _read_deadline(values, _)
+    if deadline_error:
+        errors[deadline_error[0]] = deadline_error[1]
+    if errors:
+        return values, None, errors
+    edit = OpportunityEdit(
+        title=values["title"], kind=values["kind"], levels=values["levels"], disciplines=values["disciplines"],
+        regions=regions, palestinian_eligible={"true": True, "false": False}.get(values["eligible"]),
+        deadline_kind=values["deadline_kind"], deadline_at=deadline_at,
+        deadline_tz=values["deadline_tz"] if deadline_at else None,
+    )
+    return values, edit, {}
+
+
+def _read_deadline(values: dict[str, Any], _: Callable[[str], str]) -> tuple[datetime | None, tuple[str, str] | None]:
+    if values["deadline_kind"] not in DEADLINE_KINDS:
+        return None, ("deadline_kind", _("Choose how the deadline is given."))
+    if values["deadline_kind"] != "date":
+        return None, None
+    try:
+        day = date.fromisoformat(values["deadline_date"])
+    except ValueError:
+        return None, ("deadline_date", _("Give the deadline as a date, for example 2026-03-31."))
+    try:
+        at = time.fromisoformat(values["deadline_time"]) if values["deadline_time"] else time(23, 59)
+    except ValueError:
+        return None, ("deadline_time", _("Give the time as hours and minutes, for example 17:00."))
+    zone = _zone(values["deadline_tz"])
+    if zone is None:
+        return None, ("deadline_tz", _("Unknown time zone; use a name such as Asia/Hebron or Europe/Berlin."))
+    return datetime.combine(day, at, tzinfo=zone), None
+
+
+@router.get("/{call_id}")
+def call_page(request: Request, call_id: int) -> Response:
+    with transaction(request) as session:
+        return _page(request, session, _call(session, call_id))
+
+
+@router.post("/{call_id}")
+def edit_call(request: Request, call_id: int, form: FormData = Depends(form_data),
+              user: StaffUser = Depends(staff_user)) -> Response:
+    _ = gettext_of(request)
+    values, edit, errors = read_edit(form, _)
+    with transaction(request) as session:
+        call = _call(session, call_id)
+        if edit is None:
+            return _page(request, session, call, values=values, errors=errors, status=400)
+        changed = apply_edit(session, call, edit, actor=user.email, now=now_of(request))
+    flash(request, _("Saved: %(fields)s.") % {"fields": ", ".join(changed)} if changed else _("Nothing to change."))
+    return RedirectResponse(f"/desk/calls/{call_id}", status_code=303)
+
+
+@router.post("/{call_id}/action")
+def act_on_call(request: Request, call_id: int, form: FormData = Depends(form_data),
+                user: StaffUser = Depends(staff_user)) -> Response:
+    _ = gettext_of(request)
+    action = text(form, "action", 20)
+    if action not in ACTIONS:
+        flash(request, _("Choose an action."), "error")
+        return RedirectResponse(f"/desk/calls/{call_id}", status_code=303)
+    with transaction(request) as session:
+        changed = apply_action(session, _call(session, call_id), action, user, now_of(request))
+    flash(request, _("Done.") if changed else _("Nothing to change."))
+    return RedirectResponse(f"/desk/calls/{call_id}", status_code=303)
+
+
+@router.post("/{call_id}/merge")
+def merge_call(request: Request, call_id: int, form: FormData = Depends(form_data),
+               user: StaffUser = Depends(staff_user)) -> Response:
+    """Merge this call (a duplicate) into the call whose number staff give."""
+    _ = gettext_of(request)
+    target_text = text(form, "into", 12).lstrip("#")
+    with transaction(request) as session:
+        call = _call(session, call_id)
+        target = session.get(Opportunity, int(target_text)) if target_text.isdigit() else None
+        problem = None
+        if target is None:
+            problem = _("There is no call with that number.")
+        elif target.id == call.id:
+            problem = _("A call cannot be merged into itself; give the number of the other call.")
+        elif target.merged_into_id is not None or call.merged_into_id is not None:
+            problem = _("One of these calls was already merged; merge into the surviving call.")
+        if problem:
+            values = form_values(call, web_state(request).zone)
+            return _page(request, session, call, values=values, errors={"into": problem}, status=400)
+        merge_opportunities(session, call, target, actor=user.email, now=now_of(request))
+    flash(request, _("Merged into call #%(n)s.") % {"n": target.id})
+    return RedirectResponse(f"/desk/calls/{target.id}", status_code=303)

@@ -1,0 +1,72 @@
+"""The desk's front page: counts, and pictures of new calls, coming deadlines and source health."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable, Sequence
+
+from fastapi import APIRouter, Depends
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import Source, list_sources
+from storage.curation import delivery_counts, status_counts, upcoming_deadlines, weekly_new_by_kind
+from web.auth import staff_user
+from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
+from web.csrf import verify_csrf
+from web.i18n import Formatter
+from web.labels import labeller
+from web.render import gettext_of, page_language, render
+from web.state import now_of, transaction, web_state
+
+router = APIRouter(prefix="/desk", dependencies=[Depends(staff_user), Depends(verify_csrf)], include_in_schema=False)
+TIMELINE_DAYS = 60
+
+
+def health_state(source: Source) -> str:
+    """A source's health in one word, for its colour: broken after three failures in a row."""
+    if source.paused_reason or not source.enabled:
+        return "paused"
+    if source.last_status == "error":
+        return "broken" if source.consecutive_failures >= 3 else "failing"
+    if source.last_status == "not_modified":
+        return "quiet"
+    return "ok" if source.last_status == "ok" else "never"
+
+
+def health_tiles(sources: Sequence[Source], describe: Callable[[Source], str]) -> list[HealthTile]:
+    return [HealthTile(s.name, health_state(s), describe(s), f"/desk/sources/{s.id}") for s in sources]
+
+
+@router.get("")
+def dashboard(request: Request) -> Response:
+    _ = gettext_of(request)
+    lang = page_language(request)
+    label = labeller(_)
+    fmt = Formatter(lang, web_state(request).zone)
+    now = now_of(request)
+    with transaction(request) as session:
+        weeks = weekly_new_by_kind(session, now, weeks=12)
+        deadlines = upcoming_deadlines(session, now, days=TIMELINE_DAYS)
+        sources = list_sources(session)
+        counts, sends = status_counts(session), delivery_counts(session)
+        bars = [WeekBar(fmt.date(w.week, "d MMM"), w.by_kind) for w in weeks]
+        points = [TimelinePoint(c.title, c.deadline_at, c.kind, f"/desk/calls/{c.id}") for c in deadlines]
+        tiles = health_tiles(sources, lambda s: _describe(s, label, fmt, now))
+        legend = [(state, label("source_status", key)) for state, key in
+                  (("ok", "ok"), ("quiet", "not_modified"), ("failing", "error"), ("paused", "paused"), ("never", "never"))]
+        return render(request, "desk/dashboard.html", {
+            "counts": counts, "sends": sends, "deadlines": deadlines,
+            "failing": [s for s in sources if health_state(s) in ("failing", "broken")],
+            "weekly_chart": weekly_bars(bars, lambda k: label("kind", k), _("New calls per week, by kind")),
+            "timeline_chart": deadline_timeline(points, now, TIMELINE_DAYS, lambda d: fmt.date(d, "d MMM"),
+                                                _("Deadlines in the next 60 days")),
+            "health_chart": health_grid(tiles, legend, _("Source health")),
+            "source_count": len(sources),
+        })
+
+
+def _describe(source: Source, label: Callable[[str, object], str], fmt: Formatter, now: datetime) -> str:
+    state = label("source_status", "paused" if health_state(source) == "paused" else source.last_status)
+    when = fmt.ago(source.last_run_at, now) if source.last_run_at else ""
+    error = f" – {source.last_error}" if source.last_error and source.last_status == "error" else ""
+    return f"{state} {when}{error}".strip()

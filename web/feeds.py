@@ -1,0 +1,118 @@
+"""Feeds of approved calls for any filter: RSS and Atom (feedgen) and an iCalendar of deadlines.
+
+Scraped text goes into feeds as text, never as markup: RSS descriptions are HTML by convention,
+so they are HTML-escaped first; Atom summaries are typed "text".
+"""
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta
+from typing import Sequence
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from feedgen.feed import FeedGenerator
+from icalendar import Calendar, Event
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import Opportunity
+from storage.curation import CallQuery, search_calls
+from web.filters import as_params, read_query
+from web.render import safe_href
+from web.state import now_of, transaction, web_state
+
+router = APIRouter(prefix="/feeds", include_in_schema=False)
+FEED_SIZE = 50
+# Feeds are polled; a short cache keeps busy readers off the database.
+CACHE = {"Cache-Control": "public, max-age=600"}
+
+
+def _title(query: CallQuery) -> str:
+    parts = [value for value in (query.kind, query.level, query.discipline, query.text) if value]
+    return "Fursa calls" + (f": {', '.join(parts)}" if parts else "")
+
+
+def _describe(call: Opportunity) -> str:
+    deadline = call.deadline_at.date().isoformat() if call.deadline_at else call.deadline_kind
+    return f"{call.provider} · {call.kind} · deadline: {deadline}\n\n{call.summary}".strip()
+
+
+def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, now: datetime, *,
+               atom: bool) -> FeedGenerator:
+    """A feed of `calls`; RSS and Atom differ in how they carry the text, so each is built for one format."""
+    params = urlencode(as_params(query))
+    feed = FeedGenerator()
+    feed.id(f"{base_url}/?{params}")
+    feed.title(_title(query))
+    feed.subtitle("Scholarship, exchange and research-funding calls approved by Palestine Polytechnic University staff")
+    feed.link(href=f"{base_url}/?{params}", rel="alternate")
+    feed.language("en")
+    feed.updated(now)
+    for call in reversed(calls[:FEED_SIZE]):  # feedgen prepends: reversed keeps the page order
+        entry = feed.add_entry()
+        link = f"{base_url}/calls/{call.id}"
+        entry.id(link)
+        entry.guid(link, permalink=True)
+        entry.title(call.title)
+        entry.link(href=link)
+        entry.published(call.approved_at or call.first_seen_at)
+        entry.updated(call.approved_at or call.last_seen_at)
+        if atom:
+            entry.summary(_describe(call), type="text")
+        else:
+            entry.description(html.escape(_describe(call)))
+        entry.category(term=call.kind)
+    return feed
+
+
+def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str, now: datetime) -> Calendar:
+    """One all-day event per deadline; calls with rolling or unknown deadlines have no date to show."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Fursa//Palestine Polytechnic University//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _title(query) + " – deadlines")
+    for call in calls:
+        if call.deadline_at is None:
+            continue
+        event = Event()
+        event.add("uid", f"call-{call.id}@fursa")
+        event.add("dtstamp", now)
+        day = call.deadline_at.date()
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", f"Deadline: {call.title}")
+        event.add("description", f"{_describe(call)}\n\n{base_url}/calls/{call.id}")
+        event.add("url", f"{base_url}/calls/{call.id}")
+        href = safe_href(call.url)
+        if href:
+            event.add("attach", href)
+        calendar.add_component(event)
+    return calendar
+
+
+def _calls(request: Request) -> tuple[list[Opportunity], CallQuery]:
+    query = read_query(request.query_params)
+    with transaction(request) as session:
+        return search_calls(session, query, now_of(request)), query
+
+
+@router.get("/calls.rss")
+def rss(request: Request) -> Response:
+    calls, query = _calls(request)
+    feed = build_feed(calls, query, web_state(request).base_url, now_of(request), atom=False)
+    return Response(feed.rss_str(pretty=True), media_type="application/rss+xml; charset=utf-8", headers=CACHE)
+
+
+@router.get("/calls.atom")
+def atom(request: Request) -> Response:
+    calls, query = _calls(request)
+    feed = build_feed(calls, query, web_state(request).base_url, now_of(request), atom=True)
+    return Response(feed.atom_str(pretty=True), media_type="application/atom+xml; charset=utf-8", headers=CACHE)
+
+
+@router.get("/calls.ics")
+def ics(request: Request) -> Response:
+    calls, query = _calls(request)
+    calendar = build_calendar(calls, query, web_state(request).base_url, now_of(request))
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8", headers=CACHE)

@@ -1,0 +1,55 @@
+"""Words for the codes stored in rows (kinds, levels, statuses …), marked for translation.
+
+`N_` only marks a string for the catalogue; templates translate it with `label(group, code)`.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+
+def N_(text: str) -> str:
+    return text
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "kind": {
+        "scholarship": N_("Scholarship"), "exchange": N_("Exchange"), "research_funding": N_("Research funding"),
+        "fellowship": N_("Fellowship"), "training": N_("Training"), "conference": N_("Conference"),
+        "other": N_("Other"),
+    },
+    "level": {
+        "bachelor": N_("Bachelor"), "master": N_("Master"), "phd": N_("PhD"), "postdoc": N_("Postdoc"),
+        "faculty": N_("Faculty"), "staff": N_("Staff"),
+    },
+    "status": {
+        "new": N_("New"), "approved": N_("Approved"), "rejected": N_("Rejected"), "expired": N_("Expired"),
+    },
+    "role": {"student": N_("Student"), "faculty": N_("Faculty member or researcher"), "staff": N_("Staff")},
+    "staff_role": {"admin": N_("Admin"), "curator": N_("Curator")},
+    "frequency": {"weekly": N_("Weekly digest"), "instant": N_("As soon as calls are approved")},
+    "language": {"en": N_("English"), "ar": N_("Arabic"), "fr": N_("French"), "de": N_("German")},
+    "subscriber_status": {
+        "active": N_("Active"), "suspended": N_("Suspended"), "unsubscribed": N_("Unsubscribed"),
+        "deleted": N_("Deleted"), "unconfirmed": N_("Not confirmed yet"),
+    },
+    "source_status": {
+        "never": N_("Never run"), "ok": N_("Working"), "not_modified": N_("Working, nothing new"),
+        "error": N_("Failing"), "paused": N_("Paused"),
+    },
+    "delivery_state": {
+        "pending": N_("Waiting"), "sending": N_("Sending"), "sent": N_("Sent"), "failed": N_("Failed"),
+    },
+    "deadline_kind": {"date": N_("On a date"), "rolling": N_("Rolling (no fixed date)"), "unknown": N_("Not known")},
+    "eligible": {"true": N_("Yes"), "false": N_("No"), "none": N_("Not known")},
+}
+
+
+def labeller(gettext: Callable[[str], str]) -> Callable[[str, object], str]:
+    """`label(group, code)` for templates: the translated word, or the code itself when unknown."""
+
+    def label(group: str, code: object) -> str:
+        key = str(code).lower() if isinstance(code, bool) or code is None else str(code)
+        text = LABELS.get(group, {}).get(key)
+        return gettext(text) if text else key
+
+    return label

@@ -1,0 +1,113 @@
+"""The web's own e-mails (subscription confirmation, "you are already subscribed"), sent with the
+digest settings: over SMTP when an SMTP URL is set, else as .eml files in the outbox folder.
+
+Digests own the digest transports; these are single messages sent while a visitor waits, so a
+plain smtplib session (or one file) is all they need.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any
+
+import digests
+from jinja2 import Environment
+
+from web.render import render_text
+
+log = logging.getLogger("fursa.web.mail")
+
+
+class MailError(Exception):
+    """Raised by send_message when the SMTP server or the outbox folder refused the message."""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One message to one person: which templates (email/<name>.txt/.html) and with what values."""
+
+    to: str
+    name: str
+    language: str
+    template: str
+    values: dict[str, Any]
+
+
+def build_message(env: Environment, letter: Letter, config: Any, now: datetime) -> EmailMessage:
+    """A multipart (text + HTML) message in the letter's language, from the configured sender."""
+    context = {**letter.values, "name": letter.name}
+    subject = render_text(env, f"email/{letter.template}.subject.txt", letter.language, context).strip()
+    message = EmailMessage()
+    message["Subject"] = " ".join(subject.split())
+    message["From"] = config.from_address
+    message["To"] = Address(display_name=letter.name, addr_spec=letter.to) if letter.name else letter.to
+    message["Date"] = format_datetime(now.astimezone(timezone.utc))
+    domain = parseaddr(config.from_address)[1].rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid("fursa", domain=domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = letter.language
+    message.set_content(render_text(env, f"email/{letter.template}.txt", letter.language, context))
+    message.add_alternative(render_text(env, f"email/{letter.template}.html", letter.language, context),
+                            subtype="html")
+    return message
+
+
+def send_message(message: EmailMessage, config: Any) -> str:
+    """Hand one message over; returns where it went ('smtp' or the .eml path). Raises MailError."""
+    sender = parseaddr(config.from_address)[1]
+    recipient = message["To"].addresses[0].addr_spec
+    if config.smtp_url:
+        _send_smtp(message, sender, recipient, config)
+        return "smtp"
+    return str(_write_outbox(message, Path(config.outbox_dir)))
+
+
+def _send_smtp(message: EmailMessage, sender: str, recipient: str, config: Any) -> None:
+    try:
+        server = digests.parse_smtp_url(config.smtp_url)
+    except digests.ConfigurationError as exc:
+        raise MailError(str(exc)) from None
+    timeout = getattr(config, "smtp_timeout", 30.0)
+    context = ssl.create_default_context(cafile=getattr(config, "smtp_cafile", None))
+    try:
+        if server.security == "tls":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=timeout)
+        with client:
+            if server.security == "starttls":
+                client.starttls(context=context)
+            if server.username:
+                client.login(server.username, server.password or "")
+            client.send_message(message, from_addr=sender, to_addrs=[recipient])
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailError(f"the SMTP server {server} did not take the message: {exc}") from None
+
+
+def _write_outbox(message: EmailMessage, folder: Path) -> Path:
+    local = message["Message-ID"].strip("<>").partition("@")[0]
+    target = folder / f"{local}.eml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(message.as_bytes())
+    except OSError as exc:
+        raise MailError(f"could not write {target}: {exc.strerror}; check that the outbox folder is writable") from None
+    return target
+
+
+def deliver(env: Environment, letter: Letter, config: Any, now: datetime) -> bool:
+    """Build and send one letter; a failure is logged (never shown to the visitor) and returns False."""
+    try:
+        where = send_message(build_message(env, letter, config, now), config)
+    except MailError as exc:
+        log.error("mail not sent", extra={"template": letter.template, "error": str(exc)})
+        return False
+    log.info("mail sent", extra={"template": letter.template, "via": where})
+    return True

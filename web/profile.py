@@ -1,0 +1,86 @@
+"""The subscriber profile form (subscribe and preferences pages): reading it and field-level errors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from starlette.datastructures import FormData
+
+from storage import KINDS, LEVELS, InvalidSubscriberError, Subscriber, SubscriberInput, normalize_email
+from storage.subscribers import FREQUENCIES, LANGUAGES, ROLES
+from web.fields import known_field, programme_codes
+from web.forms import picked, text, unknown
+
+
+@dataclass(frozen=True)
+class ProfileValues:
+    """The form as filled in, to show again next to its errors."""
+
+    email: str = ""
+    name: str = ""
+    role: str = "student"
+    programme: str = ""
+    fields: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    language: str = "en"
+    frequency: str = "weekly"
+
+
+CHOICES = {"roles": ROLES, "levels": LEVELS, "kinds": KINDS, "languages": LANGUAGES, "frequencies": FREQUENCIES}
+
+
+def values_of(row: Subscriber) -> ProfileValues:
+    return ProfileValues(email=row.email, name=row.name, role=row.role, fields=tuple(row.disciplines or ()),
+                         levels=tuple(row.levels or ()), kinds=tuple(row.kinds or ()), language=row.language,
+                         frequency=row.frequency)
+
+
+def read_profile(form: FormData, _: Callable[[str], str], *, email: str | None = None,
+                 default_language: str = "en") -> tuple[ProfileValues, SubscriberInput | None, dict[str, str]]:
+    """The submitted profile; with `email` given (preferences page) the address is not a form field."""
+    values = ProfileValues(
+        email=email if email is not None else text(form, "email", 320), name=text(form, "name", 200),
+        role=text(form, "role", 20), programme=text(form, "programme", 60), fields=picked(form, "fields"),
+        levels=picked(form, "levels"), kinds=picked(form, "kinds"),
+        language=text(form, "language", 5) or default_language, frequency=text(form, "frequency", 10),
+    )
+    errors = _check(form, values, _)
+    if errors:
+        return values, None, errors
+    programme = (programme_codes(values.programme) if values.programme else None) or ()
+    disciplines = tuple(dict.fromkeys([*values.fields, *programme]))
+    data = SubscriberInput(email=values.email, name=values.name, role=values.role, disciplines=disciplines,
+                           levels=values.levels, kinds=values.kinds, language=values.language,
+                           frequency=values.frequency)
+    return values, data, {}
+
+
+def _check(form: FormData, values: ProfileValues, _: Callable[[str], str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not values.email:
+        errors["email"] = _("Enter your e-mail address.")
+    else:
+        try:
+            normalize_email(values.email)
+        except InvalidSubscriberError:
+            errors["email"] = _("This does not look like an e-mail address. Write it like name@ppu.edu.")
+    if values.role not in ROLES:
+        errors["role"] = _("Choose whether you are a student, faculty member or staff.")
+    if values.programme and programme_codes(values.programme) is None:
+        errors["programme"] = _("Choose a programme from the list.")
+    if any(not known_field(code) for code in values.fields):
+        errors["fields"] = _("Choose fields from the list only.")
+    if unknown(form, "levels", LEVELS):
+        errors["levels"] = _("Choose levels from the list only.")
+    if unknown(form, "kinds", KINDS):
+        errors["kinds"] = _("Choose kinds of calls from the list only.")
+    if values.language not in LANGUAGES:
+        errors["language"] = _("Choose English or Arabic.")
+    if values.frequency not in FREQUENCIES:
+        errors["frequency"] = _("Choose how often you want e-mail.")
+    return errors
+
+
+def choices() -> dict[str, Any]:
+    return dict(CHOICES)

@@ -1,0 +1,198 @@
+"""Sources at the staff desk: health at a glance, add by URL with a preview, edit, pause, run now."""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import crawlers
+import pipeline
+from fastapi import APIRouter, Depends
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import KINDS, Source, list_sources, record_audit, resume_source, source_from_spec
+from storage.curation import runs_of
+from web.auth import StaffUser, admin_user, staff_user
+from web.csrf import verify_csrf
+from web.dashboard import health_state
+from web.errors import PageNotFoundError
+from web.forms import form_data
+from web.probe import (
+    SOURCE_LANGUAGES, SourceForm, check_source_form, guard_url, preview_source, read_source_form, spec_of_form,
+)
+from web.render import flash, gettext_of, render
+from web.state import now_of, transaction, web_state
+
+log = logging.getLogger("fursa.web.sources")
+router = APIRouter(prefix="/desk/sources", dependencies=[Depends(staff_user), Depends(verify_csrf)],
+                   include_in_schema=False)
+
+
+def _source(session, source_id: int) -> Source:
+    row = session.get(Source, source_id)
+    if row is None:
+        raise PageNotFoundError(f"no source {source_id}")
+    return row
+
+
+def _taken(session, exclude: int | None = None):
+    def taken(name: str) -> bool:
+        found = session.scalar(select(Source).where(Source.name == name))
+        return found is not None and found.id != exclude
+    return taken
+
+
+def _form_page(request: Request, template: str, data: SourceForm, errors: dict[str, str], status: int = 200,
+               **extra) -> Response:
+    return render(request, template, {"data": data, "errors": errors, "kinds": KINDS,
+                                      "languages": SOURCE_LANGUAGES, **extra}, status=status)
+
+
+@router.get("")
+def source_list(request: Request) -> Response:
+    with transaction(request) as session:
+        sources = list_sources(session)
+        return render(request, "desk/sources.html", {
+            "sources": sources, "states": {s.id: health_state(s) for s in sources}})
+
+
+@router.get("/new")
+def new_source(request: Request, user: StaffUser = Depends(admin_user)) -> Response:
+    return _form_page(request, "desk/source_new.html", SourceForm(url=""), {})
+
+
+@router.post("/new")
+def preview_new_source(request: Request, form: FormData = Depends(form_data),
+                       user: StaffUser = Depends(admin_user)) -> Response:
+    """Step one (and again after choosing a feed): check the address, find feeds, show what a crawl gives."""
+    _ = gettext_of(request)
+    data = read_source_form(form)
+    config = web_state(request).ctx.crawl_config
+    with transaction(request) as session:
+        errors = check_source_form(data, _taken(session), _)
+    if not errors.get("url"):
+        problem = guard_url(data.url, config, _)
+        if problem:
+            errors["url"] = problem
+    if errors:
+        return _form_page(request, "desk/source_new.html", data, errors, status=400)
+    try:
+        preview = preview_source(data, config)
+    except crawlers.CrawlerError as exc:
+        return _form_page(request, "desk/source_new.html", data, {"url": str(exc)}, status=400)
+    if not preview.feeds:
+        message = _("No RSS or Atom feed was found at this address. Pages without a feed need parser "
+                    "settings in the source catalogue file.")
+        return _form_page(request, "desk/source_new.html", data, {"url": message}, status=400)
+    data = replace(data, feed_url=preview.spec.url if preview.result else data.feed_url)
+    return _form_page(request, "desk/source_preview.html", data, {}, preview=preview)
+
+
+@router.post("/save")
+def save_source(request: Request, form: FormData = Depends(form_data),
+                user: StaffUser = Depends(admin_user)) -> Response:
+    """Step two: store the previewed source; the address is checked again, as the form came back from a browser."""
+    _ = gettext_of(request)
+    data = read_source_form(form)
+    config = web_state(request).ctx.crawl_config
+    url = data.feed_url or data.url
+    with transaction(request) as session:
+        spec = spec_of_form(data, url)
+        errors = check_source_form(replace(data, name=spec.name), _taken(session), _)
+        problem = None if errors else guard_url(url, config, _)
+        if errors or problem:
+            errors.setdefault("url", problem or "")
+            return _form_page(request, "desk/source_new.html", data, errors, status=400)
+        row = source_from_spec(spec, origin="desk")
+        session.add(row)
+        session.flush()
+        record_audit(session, actor=user.email, action="source:add", target_type="source", target_id=row.id,
+                     now=now_of(request), details={"name": row.name, "url": row.url})
+        source_id = row.id
+    flash(request, _("Source saved. It will be crawled at its next turn; use Run now to crawl it at once."))
+    return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
+
+
+@router.get("/{source_id}")
+def source_page(request: Request, source_id: int) -> Response:
+    with transaction(request) as session:
+        row = _source(session, source_id)
+        data = SourceForm(url=row.url, name=row.name, kind=row.kind, language=row.language,
+                          every_hours=f"{row.every_hours:g}", provider=row.provider, description=row.description)
+        return _form_page(request, "desk/source.html", data, {}, source=row, state=health_state(row),
+                          runs=runs_of(session, row))
+
+
+@router.post("/{source_id}")
+def edit_source(request: Request, source_id: int, form: FormData = Depends(form_data),
+                user: StaffUser = Depends(admin_user)) -> Response:
+    _ = gettext_of(request)
+    data = read_source_form(form)
+    with transaction(request) as session:
+        row = _source(session, source_id)
+        errors = check_source_form(data, _taken(session, row.id), _, new=False)
+        if not errors.get("url") and data.url != row.url:
+            problem = guard_url(data.url, web_state(request).ctx.crawl_config, _)
+            if problem:
+                errors["url"] = problem
+        if errors:
+            return _form_page(request, "desk/source.html", data, errors, status=400, source=row,
+                              state=health_state(row), runs=runs_of(session, row))
+        before = {"url": row.url, "kind": row.kind, "language": row.language, "every_hours": row.every_hours,
+                  "provider": row.provider, "description": row.description}
+        row.url, row.kind, row.language = data.url, data.kind, data.language
+        row.every_hours, row.provider, row.description = float(data.every_hours), data.provider, data.description
+        changed = {k: {"before": v, "after": getattr(row, k)} for k, v in before.items() if getattr(row, k) != v}
+        if changed:
+            record_audit(session, actor=user.email, action="source:edit", target_type="source", target_id=row.id,
+                         now=now_of(request), details=changed)
+    flash(request, _("Source saved.") if changed else _("Nothing to change."))
+    return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
+
+
+@router.post("/{source_id}/pause")
+def pause_source(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
+    with transaction(request) as session:
+        row = _source(session, source_id)
+        if row.enabled:
+            row.enabled = False
+            record_audit(session, actor=user.email, action="source:pause", target_type="source",
+                         target_id=row.id, now=now_of(request))
+    flash(request, gettext_of(request)("Source paused: it will not be crawled until resumed."))
+    return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
+
+
+@router.post("/{source_id}/resume")
+def resume(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
+    with transaction(request) as session:
+        row = _source(session, source_id)
+        if not row.enabled or row.paused_reason:
+            row.enabled = True
+            resume_source(row)
+            record_audit(session, actor=user.email, action="source:resume", target_type="source",
+                         target_id=row.id, now=now_of(request))
+    flash(request, gettext_of(request)("Source resumed: it will be crawled at its next turn."))
+    return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
+
+
+@router.post("/{source_id}/run")
+def run_now(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
+    """Crawl this one source now, then tag what it found: the same jobs the scheduler runs."""
+    _ = gettext_of(request)
+    ctx, now = web_state(request).ctx, now_of(request)
+    with transaction(request) as session:
+        row = _source(session, source_id)
+        name = row.name
+        record_audit(session, actor=user.email, action="source:run", target_type="source", target_id=row.id, now=now)
+    summary = pipeline.crawl_due(ctx, now, source_name=name)
+    pipeline.tag_new(ctx, now)
+    outcome = summary.outcomes[0] if summary.outcomes else None
+    if outcome is None or outcome.error:
+        flash(request, _("The crawl failed: %(error)s") % {"error": outcome.error if outcome else "?"}, "error")
+    else:
+        flash(request, _("Crawled: %(seen)s items read, %(new)s new.") % {"seen": outcome.items_seen,
+                                                                            "new": outcome.items_new})
+    return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)

@@ -1,0 +1,133 @@
+"""Subscribers at the staff desk: search, CSV import and export, suspend, and delete for good."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, BackgroundTasks, Depends
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import Subscriber, add_subscriber, list_subscribers, record_audit
+from storage.curation import erase_subscriber, search_subscribers, set_subscriber_status, suppression_of
+from web.auth import StaffUser, admin_user, staff_user
+from web.csrf import verify_csrf
+from web.errors import PageNotFoundError
+from web.forms import form_data, text, upload
+from web.mail import Letter, deliver
+from web.optin import start_imported_opt_in
+from web.render import flash, gettext_of, render
+from web.roster import MAX_ROWS, describe, read_roster, write_roster
+from web.state import now_of, transaction, web_state
+
+log = logging.getLogger("fursa.web.subscribers")
+router = APIRouter(prefix="/desk/subscribers", dependencies=[Depends(staff_user), Depends(verify_csrf)],
+                   include_in_schema=False)
+PAGE_SIZE = 50
+STATUS_FILTERS = ("active", "unconfirmed", "suspended", "unsubscribed")
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _subscriber(session, subscriber_id: int) -> Subscriber:
+    row = session.get(Subscriber, subscriber_id)
+    if row is None or row.status == "deleted":
+        raise PageNotFoundError(f"no subscriber {subscriber_id}")
+    return row
+
+
+@router.get("")
+def subscriber_list(request: Request, q: str = "", status: str = "", page: int = 1) -> Response:
+    status = status if status in STATUS_FILTERS else ""
+    page = max(1, min(page, 10000))
+    with transaction(request) as session:
+        rows = search_subscribers(session, text=q[:200], status=status, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        return render(request, "desk/subscribers.html", {
+            "rows": rows, "q": q, "status": status, "statuses": STATUS_FILTERS, "page": page,
+            "params": {"q": q, "status": status}})
+
+
+@router.get("/export.csv")
+def export_csv(request: Request, user: StaffUser = Depends(admin_user)) -> Response:
+    with transaction(request) as session:
+        rows = [row for row in list_subscribers(session) if row.status != "deleted"]
+        record_audit(session, actor=user.email, action="subscribers:export", target_type="subscriber",
+                     target_id=None, now=now_of(request), details={"rows": len(rows)})
+        body = write_roster(rows)
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="fursa-subscribers.csv"'})
+
+
+@router.get("/import")
+def import_form(request: Request, user: StaffUser = Depends(admin_user)) -> Response:
+    return render(request, "desk/subscriber_import.html", {"errors": {}, "problems": [], "max_rows": MAX_ROWS})
+
+
+@router.post("/import")
+def import_csv(request: Request, background: BackgroundTasks, form: FormData = Depends(form_data),
+               user: StaffUser = Depends(admin_user)) -> Response:
+    """Add or update everyone in the file; people without recorded consent get a confirmation e-mail."""
+    _ = gettext_of(request)
+    file = upload(form, "file")
+    data = file.file.read(MAX_UPLOAD + 1) if file is not None else b""
+    if not data or len(data) > MAX_UPLOAD:
+        errors = {"file": _("Choose a CSV file of at most 5 MB.")}
+        return render(request, "desk/subscriber_import.html", {"errors": errors, "problems": [], "max_rows": MAX_ROWS},
+                      status=400)
+    consented = text(form, "consent", 5) == "yes"
+    roster = read_roster(data, confirmed=consented)
+    problems = describe(roster.problems)
+    now, added, opt_ins = now_of(request), 0, []
+    with transaction(request) as session:
+        for entry in roster.rows:
+            if suppression_of(session, entry.email) is not None:
+                problems.append(_("%(email)s is on the do-not-mail list and was skipped.") % {"email": entry.email})
+                continue
+            row, _created = add_subscriber(session, entry, now)
+            added += 1
+            if not row.confirmed:
+                opt_ins.append(start_imported_opt_in(session, row, now))
+        record_audit(session, actor=user.email, action="subscribers:import", target_type="subscriber", target_id=None,
+                     now=now, details={"rows": added, "problems": len(problems), "consent": consented})
+    for opt_in in opt_ins:
+        letter = Letter(opt_in.email, opt_in.name, opt_in.language, "confirm",
+                        {"link": f"{web_state(request).base_url}/confirm/{opt_in.token}", "hours": 48})
+        background.add_task(deliver, request.app.state.templates, letter, web_state(request).ctx.delivery_config, now)
+    flash(request, _("%(n)s subscribers imported; %(m)s confirmation e-mails on their way.") % {"n": added, "m": len(opt_ins)})
+    return render(request, "desk/subscriber_import.html", {"errors": {}, "problems": problems, "max_rows": MAX_ROWS,
+                                                           "imported": added})
+
+
+@router.post("/{subscriber_id}/status")
+def change_status(request: Request, subscriber_id: int, form: FormData = Depends(form_data),
+                  user: StaffUser = Depends(admin_user)) -> Response:
+    _ = gettext_of(request)
+    wanted = text(form, "status", 20)
+    if wanted not in ("active", "suspended"):
+        flash(request, _("Choose suspend or reactivate."), "error")
+        return RedirectResponse("/desk/subscribers", status_code=303)
+    with transaction(request) as session:
+        row = _subscriber(session, subscriber_id)
+        set_subscriber_status(session, row, wanted, actor=user.email, now=now_of(request),
+                              reason=text(form, "reason", 300) or _("suspended by staff"))
+    flash(request, _("Subscriber suspended.") if wanted == "suspended" else _("Subscriber reactivated."))
+    return RedirectResponse(safe_back(form), status_code=303)
+
+
+def safe_back(form: FormData) -> str:
+    back = text(form, "back", 500)
+    return back if back.startswith("/desk/subscribers") and "//" not in back else "/desk/subscribers"
+
+
+@router.get("/{subscriber_id}/delete")
+def delete_form(request: Request, subscriber_id: int, user: StaffUser = Depends(admin_user)) -> Response:
+    with transaction(request) as session:
+        return render(request, "desk/subscriber_delete.html", {"subscriber": _subscriber(session, subscriber_id)})
+
+
+@router.post("/{subscriber_id}/delete")
+def delete(request: Request, subscriber_id: int, user: StaffUser = Depends(admin_user)) -> Response:
+    with transaction(request) as session:
+        erase_subscriber(session, _subscriber(session, subscriber_id), actor=user.email, now=now_of(request))
+    flash(request, gettext_of(request)("Subscriber deleted. Their address is kept only as a hash, so they are never mailed again."))
+    return RedirectResponse("/desk/subscribers", status_code=303)

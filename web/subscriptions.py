@@ -1,0 +1,164 @@
+"""Public subscription pages: subscribe (double opt-in), confirm, preferences and unsubscribe.
+
+Preferences and unsubscribe links are the digests' signed links (`digests.make_subscriber_token`);
+the confirmation link is a single-use token stored as a hash. The unsubscribe POST takes no
+cookie and no CSRF token (RFC 8058 one-click): the signed URL is its authority.
+"""
+from __future__ import annotations
+
+import digests
+from fastapi import APIRouter, BackgroundTasks, Depends
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage import Subscriber, add_subscriber, record_audit
+from storage.curation import find_token, set_subscriber_status
+from web.csrf import verify_csrf
+from web.fields import field_groups, programme_groups
+from web.forms import form_data
+from web.mail import Letter, deliver
+from web.optin import CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription
+from web.profile import ProfileValues, choices, read_profile, values_of
+from web.render import gettext_of, page_language, render
+from web.state import WebState, now_of, transaction, web_state
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+one_click = APIRouter(include_in_schema=False)
+NO_REFERRER = {"Referrer-Policy": "no-referrer"}
+
+
+def _profile_page(request: Request, template: str, values: ProfileValues, errors: dict[str, str], *,
+                  status: int = 200, lang: str | None = None, **extra) -> Response:
+    language = lang or page_language(request)
+    return render(request, template, {
+        "values": values, "errors": errors, "field_groups": field_groups(language),
+        "programme_groups": programme_groups(language), **choices(), **extra,
+    }, status=status, lang=lang, headers=NO_REFERRER)
+
+
+def _invalid_link(request: Request, status: int = 400) -> Response:
+    return render(request, "public/link_invalid.html", {}, status=status, headers=NO_REFERRER)
+
+
+def send_opt_in(state: WebState, env, opt_in: OptIn, now) -> None:
+    """Background task: the e-mail for a subscription request, after the visitor has their answer."""
+    base = state.base_url
+    if opt_in.letter == "confirm":
+        values = {"link": f"{base}/confirm/{opt_in.token}", "hours": 48}
+    elif opt_in.letter == "already":
+        with state.ctx.sessions() as session:
+            row = session.get(Subscriber, opt_in.subscriber_id)
+            token = digests.make_subscriber_token(row, "preferences", state.secret_key)
+        values = {"link": f"{base}/preferences/{token}"}
+    else:
+        return
+    letter = Letter(opt_in.email, opt_in.name, opt_in.language, opt_in.letter, values)
+    deliver(env, letter, state.ctx.delivery_config, now)
+
+
+@router.get("/subscribe")
+def subscribe_form(request: Request) -> Response:
+    return _profile_page(request, "public/subscribe.html", ProfileValues(language=page_language(request)), {})
+
+
+@router.post("/subscribe")
+def subscribe(request: Request, background: BackgroundTasks, form: FormData = Depends(form_data)) -> Response:
+    _ = gettext_of(request)
+    values, data, errors = read_profile(form, _, default_language=page_language(request))
+    if data is None:
+        return _profile_page(request, "public/subscribe.html", values, errors, status=400)
+    now = now_of(request)
+    with transaction(request) as session:
+        opt_in = request_subscription(session, data, now)
+    background.add_task(send_opt_in, web_state(request), request.app.state.templates, opt_in, now)
+    return render(request, "public/subscribe_sent.html", {"email": values.email}, headers=NO_REFERRER)
+
+
+@router.get("/confirm/{token}")
+def confirm_page(request: Request, token: str) -> Response:
+    """A button, not an instant confirmation: mail scanners follow links, and must not use the token."""
+    with transaction(request) as session:
+        if find_token(session, token, CONFIRM_PURPOSE, now_of(request)) is None:
+            return _invalid_link(request, 404)
+    return render(request, "public/confirm.html", {"token": token}, headers=NO_REFERRER)
+
+
+@router.post("/confirm/{token}")
+def confirm(request: Request, token: str) -> Response:
+    with transaction(request) as session:
+        row = confirm_subscription(session, token, now_of(request))
+        if row is None:
+            return _invalid_link(request, 404)
+        preferences = digests.make_subscriber_token(row, "preferences", web_state(request).secret_key)
+        request.session["lang"] = row.language
+    return RedirectResponse(f"/preferences/{preferences}?welcome=1", status_code=303)
+
+
+def _subscriber_for(request: Request, session, token: str, purpose: str) -> Subscriber | None:
+    """The subscriber a signed link names, if the link is genuine, current, and they still exist."""
+    secret = web_state(request).secret_key
+    try:
+        row = session.get(Subscriber, digests.read_subscriber_token(token, purpose, secret))
+        if row is None or row.status == "deleted":
+            return None
+        digests.verify_subscriber_token(token, row, purpose, secret)
+    except digests.TokenError:
+        return None
+    return row
+
+
+@router.get("/preferences/{token}")
+def preferences_form(request: Request, token: str, welcome: int = 0) -> Response:
+    with transaction(request) as session:
+        row = _subscriber_for(request, session, token, "preferences")
+        if row is None:
+            return _invalid_link(request)
+        return _profile_page(request, "public/preferences.html", values_of(row), {}, lang=row.language,
+                             subscriber=row, token=token, welcome=bool(welcome), unsubscribe=_unsubscribe_token(request, row))
+
+
+def _unsubscribe_token(request: Request, row: Subscriber) -> str:
+    return digests.make_subscriber_token(row, "unsubscribe", web_state(request).secret_key)
+
+
+@router.post("/preferences/{token}")
+def save_preferences(request: Request, token: str, form: FormData = Depends(form_data)) -> Response:
+    _ = gettext_of(request)
+    with transaction(request) as session:
+        row = _subscriber_for(request, session, token, "preferences")
+        if row is None:
+            return _invalid_link(request)
+        values, data, errors = read_profile(form, _, email=row.email, default_language=row.language)
+        if data is None:
+            return _profile_page(request, "public/preferences.html", values, errors, status=400, lang=row.language,
+                                 subscriber=row, token=token, welcome=False, unsubscribe=_unsubscribe_token(request, row))
+        add_subscriber(session, data, now_of(request))
+        record_audit(session, actor="subscriber", action="subscriber:preferences", target_type="subscriber",
+                     target_id=row.id, now=now_of(request))
+        request.session["lang"] = row.language
+    return render(request, "public/preferences_saved.html", {"token": token}, lang=data.language, headers=NO_REFERRER)
+
+
+@one_click.get("/unsubscribe/{token}")
+def unsubscribe_page(request: Request, token: str) -> Response:
+    with transaction(request) as session:
+        row = _subscriber_for(request, session, token, "unsubscribe")
+        if row is None:
+            return _invalid_link(request)
+        return render(request, "public/unsubscribe.html", {"token": token, "subscriber": row},
+                      lang=row.language, headers=NO_REFERRER)
+
+
+@one_click.post("/unsubscribe/{token}")
+def unsubscribe(request: Request, token: str) -> Response:
+    """RFC 8058 one-click: no cookie, no CSRF token, no confirmation; doing it twice is harmless."""
+    with transaction(request) as session:
+        row = _subscriber_for(request, session, token, "unsubscribe")
+        if row is None:
+            return _invalid_link(request)
+        set_subscriber_status(session, row, "unsubscribed", actor="subscriber", now=now_of(request))
+        return render(request, "public/unsubscribed.html", {"subscriber": row,
+                      "preferences": digests.make_subscriber_token(row, "preferences", web_state(request).secret_key)},
+                      lang=row.language, headers=NO_REFERRER)
