@@ -1,0 +1,90 @@
+"""Deadlines in English and Arabic wording, with zones, rolling and unknown kinds."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from matching import find_deadline
+
+NOW = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
+HEBRON = ZoneInfo("Asia/Hebron")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Deadline: 15 March 2025", (2025, 3, 15)),
+    ("Applications close on March 15, 2025.", (2025, 3, 15)),
+    ("The closing date is 15th of March 2025", (2025, 3, 15)),
+    ("Submission deadline 2025-03-15", (2025, 3, 15)),
+    ("Apply by 15/03/2025", (2025, 3, 15)),
+    ("Deadline: 03/25/2025", (2025, 3, 25)),                       # only a US reading is possible
+    ("Deadline: May 29", (2025, 5, 29)),                            # yearless: the next May 29
+    ("Deadline: January 5", (2026, 1, 5)),                          # already past this year
+    ("Application close: End October", (2025, 10, 31)),
+    ("Deadline: mid April 2025", (2025, 4, 15)),
+    ("Deadline: March 2025", (2025, 3, 31)),
+    ("آخر موعد للتقديم 15 آذار 2025", (2025, 3, 15)),              # Levantine month
+    ("آخر موعد للتقديم ١٥ آذار ٢٠٢٥", (2025, 3, 15)),               # Arabic-Indic digits
+    ("يستمر استقبال الطلبات حتى 30 حزيران 2025", (2025, 6, 30)),
+    ("الموعد النهائي: 1 تشرين الأول 2025", (2025, 10, 1)),          # two-word month
+    ("الموعد النهائي 10 كانون الثاني 2026", (2026, 1, 10)),
+    ("آخر موعد للتقديم هو 20 مارس 2025", (2025, 3, 20)),           # Egyptian/Gulf month
+    ("حتى موعد أقصاه 5 أغسطس 2025", (2025, 8, 5)),
+    ("آخر أجل 12 جوان 2025", (2025, 6, 12)),                        # Maghrebi month
+    ("آخر موعد نهاية شهر أيار", (2025, 5, 31)),
+])
+def test_dated_deadlines(text, expected):
+    found = find_deadline(text, now=NOW)
+    assert found is not None and found.kind == "date"
+    assert found.at.astimezone(HEBRON).timetuple()[:3] == expected
+    assert found.at.tzinfo is not None
+
+
+def test_a_date_without_a_time_closes_at_the_end_of_the_day_in_the_zone():
+    found = find_deadline("Deadline: 15 March 2025", now=NOW)
+    assert (found.at.hour, found.at.minute) == (23, 59)
+    assert found.timezone == "Asia/Hebron"
+    assert find_deadline("Deadline: 15 March 2025", now=NOW, timezone="Europe/Berlin").timezone == "Europe/Berlin"
+
+
+def test_explicit_time_and_zone_are_honoured():
+    found = find_deadline("Applications close March 15, 2025 at 5pm EST", now=NOW)
+    assert found.at == datetime(2025, 3, 15, 17, 0, tzinfo=ZoneInfo("America/New_York"))
+    cet = find_deadline("Deadline 2025-03-15 17:00 CET", now=NOW)
+    assert cet.at.astimezone(timezone.utc).hour == 16
+
+
+def test_words_come_back_as_found():
+    found = find_deadline("Good news. Deadline: 15 March 2025. Apply now.", now=NOW)
+    assert found.text == "Deadline: 15 March 2025"
+
+
+@pytest.mark.parametrize("text", [
+    "Applications are reviewed on a rolling basis.",
+    "The position is open until filled.",
+    "Applications are accepted year-round.",
+    "التقديم مفتوح طوال العام",
+])
+def test_rolling_deadlines(text):
+    found = find_deadline(text, now=NOW)
+    assert found.kind == "rolling" and found.at is None
+
+
+def test_unknown_deadline_when_stated_but_unreadable():
+    found = find_deadline("الموعد النهائي: غير محدد - راجع الموقع الرسمي", now=NOW)
+    assert found.kind == "unknown"
+    assert find_deadline("Deadline: to be announced", now=NOW).kind == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "", "The programme started on 15 March 2020.", "In 2015 March was cold.",
+    "grammar 12 students", "We study 3/4 of the samples.",
+])
+def test_no_deadline(text):
+    assert find_deadline(text, now=NOW) is None
+
+
+def test_an_unknown_zone_is_an_actionable_error():
+    with pytest.raises(ValueError, match="IANA"):
+        find_deadline("Deadline: 15 March 2025", now=NOW, timezone="Mars/Olympus")
