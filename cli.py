@@ -18,7 +18,7 @@ import matching
 import pipeline
 import storage
 from cli_commands import digest_app, sources_app, subscribers_app, users_app
-from cli_support import fail, load_context, state
+from cli_support import configure_logging, fail, load_context, state
 from settings import SettingsError, load_settings
 
 app = typer.Typer(help="Fursa (فرصة): scholarship, exchange and research-funding calls for PPU.", no_args_is_help=True)
@@ -35,7 +35,7 @@ def main(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every event."),
 ) -> None:
     """Read the settings once; every command gets them from here."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    configure_logging(logging.INFO if verbose else logging.WARNING)
     state.config_file = config
 
 
@@ -69,8 +69,11 @@ def crawl(source: Optional[str] = typer.Option(None, "--source", help="Crawl onl
 
 def print_crawl(summary: pipeline.CrawlSummary) -> None:
     table = Table(title="crawl")
-    for column in ("source", "status", "seen", "new", "error"):
-        table.add_column(column)
+    table.add_column("source", min_width=20)
+    table.add_column("status", min_width=12, no_wrap=True)
+    table.add_column("seen", justify="right", min_width=4)
+    table.add_column("new", justify="right", min_width=3)
+    table.add_column("error", no_wrap=True, overflow="ellipsis", max_width=44)
     for o in summary.outcomes:
         table.add_row(o.name, o.status, str(o.items_seen), str(o.items_new), o.error or "")
     Console().print(table)

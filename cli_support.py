@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+import json
+import logging
+
 import typer
 
 import pipeline
@@ -34,3 +37,25 @@ def load_context(ensure: bool = False) -> pipeline.Context:
     except (SettingsError, storage.DatabaseError) as exc:
         fail(str(exc))
     return ctx
+
+
+_STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+class EventFormatter(logging.Formatter):
+    """One line per event: time, level, logger, message, then the event's fields as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = {k: v for k, v in vars(record).items() if k not in _STANDARD_ATTRS}
+        line = f"{self.formatTime(record)} {record.levelname} {record.name} {record.getMessage()}"
+        if fields:
+            line += " " + " ".join(f"{k}={json.dumps(v, ensure_ascii=False, default=str)}" for k, v in fields.items())
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def configure_logging(level: int) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(EventFormatter())
+    logging.basicConfig(level=level, handlers=[handler], force=True)

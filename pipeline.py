@@ -137,7 +137,8 @@ def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: dat
         storage.record_fetch(session, row, result, len(ingest.new), now)
         status = row.last_status
     if result.error:
-        log.warning("source failed", extra={"source": name, "error": result.error})
+        # Recorded on the source row and shown in every summary; the log line is for operators.
+        log.info("source failed", extra={"source": name, "error": result.error})
     for item_error in result.item_errors:
         log.info("item skipped", extra={"source": name, "url": item_error.url, "error": item_error.message})
     log.info("source crawled", extra={"source": name, "status": status, "seen": ingest.seen, "new": len(ingest.new)})
