@@ -208,3 +208,28 @@ def test_no_field_named_is_any_and_flagged():
     tagging = tag_item("Excellence award", "For outstanding students with strong grades.", now=NOW)
     assert tagging.codes == ("any",)
     assert "no_field_found" in tagging.flags
+
+
+def test_real_arabic_scholarship_wording(corpus_dir):
+    """Levels and language of real Arabic scholarship descriptions (read, never copied)."""
+    data = json.loads((corpus_dir / "arabic-scholarships" / "scholarships.excerpt.json").read_text(encoding="utf-8"))
+    expected = {"دكتوراه": {"phd"}, "ماجستير": {"master"}, "بكالوريوس": {"bachelor"}}
+    checked = 0
+    for item in data["scholarships"]:
+        wanted = set().union(*(v for k, v in expected.items() if k in item["level"]))
+        if not wanted or not any("\u0600" <= c <= "\u06ff" for c in item["title"]):
+            continue
+        text = "، ".join(item[k] for k in ("level", "requirements", "benefits", "deadline"))
+        tagging = tag_item(item["title"], text, now=NOW)
+        assert tagging.language in ("ar", "mixed"), item["id"]
+        assert wanted <= set(tagging.levels), (item["id"], tagging.levels)
+        assert tagging.kind in ("scholarship", "fellowship"), item["id"]   # زمالة is a fellowship
+        checked += 1
+    assert checked >= 15
+
+
+def test_real_arabic_news_never_crashes(corpus_dir):
+    files = sorted((corpus_dir / "arabic-news").rglob("*.txt"))[:200]
+    assert files
+    languages = [tag_item("", f.read_text(encoding="utf-8", errors="replace"), now=NOW).language for f in files]
+    assert languages.count("ar") > 0.8 * len(languages)
