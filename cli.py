@@ -142,9 +142,9 @@ def run(once: bool = typer.Option(False, "--once", help="Run one round and exit 
 def print_run(summary: pipeline.RunSummary) -> None:
     typer.echo(f"tagged {summary.tags.tagged} calls ({summary.tags.flagged} flagged for staff); "
                f"{summary.expired} expired")
-    report = summary.digests
-    if report is not None:
-        typer.echo(report.describe())
+    for report in (summary.digests, summary.instant):
+        if report is not None:
+            typer.echo(report.describe())
     if summary.crawl.failed:
         typer.echo(f"{len(summary.crawl.failed)} source(s) could not be crawled; see `fursa sources list` "
                    "for what to check. The run completed.")

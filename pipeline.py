@@ -7,7 +7,7 @@ is fatal to the run but a database that cannot be reached.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -65,6 +65,7 @@ class SourceOutcome:
     items_seen: int
     items_new: int
     error: str | None
+    items_skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class RunSummary:
     tags: TagSummary
     expired: int
     digests: digests.SendReport | None
-    notes: tuple[str, ...] = field(default=())
+    instant: digests.SendReport | None = None
 
 
 def init_database(ctx: Context) -> storage.CatalogueSync:
@@ -142,7 +143,7 @@ def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: dat
     for item_error in result.item_errors:
         log.info("item skipped", extra={"source": name, "url": item_error.url, "error": item_error.message})
     log.info("source crawled", extra={"source": name, "status": status, "seen": ingest.seen, "new": len(ingest.new)})
-    return SourceOutcome(name, status, ingest.seen, len(ingest.new), result.error)
+    return SourceOutcome(name, status, ingest.seen, len(ingest.new), result.error, len(result.item_errors))
 
 
 def load_model(ctx: Context) -> matching.LearnedModel | None:
@@ -218,6 +219,12 @@ def send_due_digests(ctx: Context, now: datetime) -> digests.SendReport:
         return digests.send_digests(session, now=now, config=ctx.delivery_config)
 
 
+def send_instant_alerts(ctx: Context, now: datetime) -> digests.SendReport:
+    """Mail newly approved calls to subscribers who asked for them as soon as staff approve them."""
+    with ctx.sessions() as session:
+        return digests.send_instant_alerts(session, now=now, config=ctx.delivery_config)
+
+
 def run_once(ctx: Context, now: datetime, progress: Callable[[str], None] | None = None) -> RunSummary:
     """The main job: crawl what is due, tag, expire passed calls, send what is due."""
     ensure_database(ctx)
@@ -225,4 +232,5 @@ def run_once(ctx: Context, now: datetime, progress: Callable[[str], None] | None
     tags = tag_new(ctx, now)
     expired = expire_calls(ctx, now)
     report = send_due_digests(ctx, now)
-    return RunSummary(crawl, tags, expired, report)
+    instant = send_instant_alerts(ctx, now)
+    return RunSummary(crawl, tags, expired, report, instant)

@@ -1,0 +1,109 @@
+"""The `fursa` command as a user types it: contracts of tag, sources list, subscribers and demo."""
+from __future__ import annotations
+
+import json
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("DATABASE_URL", "OUTBOX_DIR", "SMTP_URL", "CATALOGUE"):
+        monkeypatch.delenv(f"FURSA_{name}", raising=False)
+    return tmp_path
+
+
+def test_tag_keeps_input_order_and_reports_bad_lines(workdir):
+    lines = "\n".join([
+        json.dumps({"id": "a", "title": "PhD scholarships in civil engineering", "text": "Deadline: 15 March 2027"}),
+        "{not json",
+        json.dumps({"id": "b", "title": "Call for applications", "text": "Open to applicants from any field of study."}),
+        json.dumps({"id": "c", "title": "منح دراسية لدرجة الماجستير في الصيدلة", "text": "آخر موعد للتقديم ١٥ آذار ٢٠٢٧"}),
+    ]) + "\n"
+    result = runner.invoke(app, ["tag"], input=lines)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [row["id"] for row in rows] == ["a", None, "b", "c"]
+    assert "error" in rows[1] and "line 2" in rows[1]["error"]
+    for row in (rows[0], rows[2], rows[3]):
+        assert {"disciplines", "levels", "kind", "deadline", "evidence"} <= set(row)
+    assert any(code.startswith("07") for code in rows[0]["disciplines"])
+    assert "phd" in rows[0]["levels"] and rows[0]["deadline"].startswith("2027-03-15")
+    assert rows[2]["disciplines"] == ["any"]
+    assert any(code.startswith("09") for code in rows[3]["disciplines"]) and "master" in rows[3]["levels"]
+
+
+def test_tag_reads_and_writes_files(workdir):
+    (workdir / "in.jsonl").write_text(json.dumps({"id": 7, "title": "Postdoctoral fellowship in physics", "text": ""}) + "\n")
+    result = runner.invoke(app, ["tag", "--input", "in.jsonl", "--output", "out.jsonl"])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in (workdir / "out.jsonl").read_text().splitlines()]
+    assert row["id"] == 7 and "postdoc" in row["levels"] and any(c.startswith("05") for c in row["disciplines"])
+
+
+def test_sources_list_json_has_the_catalogue_fields(workdir):
+    result = runner.invoke(app, ["sources", "list", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    sources = json.loads(result.stdout)
+    assert len(sources) >= 30
+    for source in sources:
+        assert {"name", "type", "url", "language", "kind", "health"} <= set(source)
+        assert source["type"] in ("feed", "api", "html")
+    names = " ".join(s["name"] for s in sources)
+    for expected in ("Grants.gov", "EU Funding", "UKRI"):
+        assert expected in names
+    assert any(s["language"] == "ar" for s in sources)
+
+
+def test_malformed_catalogue_is_named_with_source_and_field(workdir):
+    (workdir / "bad.toml").write_text('[[source]]\nname = "Broken"\ntype = "rss"\nurl = "https://example.org/feed"\n')
+    result = runner.invoke(app, ["init"], env={"FURSA_CATALOGUE": str(workdir / "bad.toml")})
+    assert result.exit_code == 1
+    assert "bad.toml" in result.output and "Broken" in result.output and "type" in result.output
+
+
+def test_subscriber_add_refuses_a_bad_address_and_keeps_the_others(workdir):
+    assert runner.invoke(app, ["subscribers", "add", "ok@ppu.edu", "--fields", "0714", "--levels", "master"]).exit_code == 0
+    bad = runner.invoke(app, ["subscribers", "add", "not-an-address"])
+    assert bad.exit_code == 1 and "'@'" in bad.output
+    listed = json.loads(runner.invoke(app, ["subscribers", "list", "--format", "json"]).stdout)
+    assert [(s["email"], s["fields"], s["levels"]) for s in listed] == [("ok@ppu.edu", ["0714"], ["master"])]
+
+
+def test_subscriber_import_reports_rejected_rows(workdir):
+    (workdir / "people.csv").write_text(
+        "email,name,role,fields,levels,language\n"
+        "a@ppu.edu,A,student,0714;061,master,ar\n"
+        "broken,B,student,,,en\n"
+        "c@ppu.edu,C,dean,,,en\n")
+    result = runner.invoke(app, ["subscribers", "import", "people.csv"])
+    assert result.exit_code == 0
+    assert "1 added, 0 updated, 2 rejected" in result.stdout
+    assert "people.csv:3" in result.output and "people.csv:4" in result.output
+
+
+def test_bad_setting_stops_with_its_name(workdir):
+    result = runner.invoke(app, ["sources", "list"], env={"FURSA_TIMEZONE": "Middle/Earth"})
+    assert result.exit_code == 1 and "timezone" in result.output and "Middle/Earth" in result.output
+
+
+def test_demo_runs_the_real_path_and_writes_digests(workdir):
+    result = runner.invoke(app, ["demo", "--folder", "demo"])
+    assert result.exit_code == 0, result.output
+    files = sorted((workdir / "demo" / "outbox").glob("*.eml"))
+    assert len(files) >= 2
+    messages = [message_from_bytes(p.read_bytes(), policy=default) for p in files]
+    arabic = [m for m in messages if 'dir="rtl"' in m.get_body(preferencelist=("html",)).get_content()]
+    assert arabic, "the Arabic-speaking sample subscriber got no right-to-left digest"
+    texts = " ".join(m.get_body(preferencelist=("plain",)).get_content() for m in messages)
+    assert "Mechatronics" in texts and "الصيدلة" in texts
+    assert "<script>" not in " ".join(m.get_body(preferencelist=("html",)).get_content() for m in messages)
+    assert "1 skipped" in result.output
