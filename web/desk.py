@@ -51,7 +51,7 @@ def act_on_queue(request: Request, form: FormData = Depends(form_data),
     with transaction(request) as session:
         changed = sum(apply_action(session, row, action, user, now_of(request))
                       for row in opportunities_by_ids(session, chosen))
-    flash(request, _("%(n)s call(s) updated.") % {"n": changed})
+    flash(request, _("Calls updated: %(n)s.") % {"n": changed})
     return RedirectResponse(back, status_code=303)
 
 

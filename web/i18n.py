@@ -99,4 +99,6 @@ class Formatter:
         """'3 hours ago' / 'in 2 days' in the page's language."""
         if value is None:
             return ""
+        if abs((value - now).total_seconds()) < 60:
+            return translations(self.lang).gettext("just now")
         return format_timedelta(value - now, add_direction=True, locale=self.locale)

@@ -93,7 +93,7 @@ def import_csv(request: Request, background: BackgroundTasks, form: FormData = D
         letter = Letter(opt_in.email, opt_in.name, opt_in.language, "confirm",
                         {"link": f"{web_state(request).base_url}/confirm/{opt_in.token}", "hours": 48})
         background.add_task(deliver, request.app.state.templates, letter, web_state(request).ctx.delivery_config, now)
-    flash(request, _("%(n)s subscribers imported; %(m)s confirmation e-mails on their way.") % {"n": added, "m": len(opt_ins)})
+    flash(request, _("Imported: %(n)s. Confirmation e-mails sent: %(m)s.") % {"n": added, "m": len(opt_ins)})
     return render(request, "desk/subscriber_import.html", {"errors": {}, "problems": problems, "max_rows": MAX_ROWS,
                                                            "imported": added})
 

@@ -3,18 +3,25 @@ a TestClient, staff accounts, and calls stored the way a crawl stores them."""
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
-from starlette.testclient import TestClient
+
+with warnings.catch_warnings():
+    # Starlette suggests httpx2 for its TestClient; httpx is what the project installs.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
 
 import pipeline
 import storage
 import web
+import web.auth as web_auth
 from settings import Settings
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -35,6 +42,13 @@ def make_context(settings: Settings) -> pipeline.Context:
     ctx = pipeline.make_context(settings)
     storage.migrate(ctx.sessions.kw["bind"])
     return ctx
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """argon2 at production cost takes ~0.25 s per hash here; tests use the same algorithm, cheaper."""
+    monkeypatch.setattr(web_auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(web_auth, "_DUMMY_HASH", web_auth._hasher.hash("dummy"))
 
 
 @pytest.fixture

@@ -1,0 +1,198 @@
+"""Security of the web app: CSRF on every form, login on every desk page, safe redirects, headers, roles."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import func, select
+
+import storage
+import web
+from tests.web.conftest import ADMIN, CURATOR, csrf_of, log_in
+
+ONE_CLICK = "/unsubscribe/{token}"
+
+
+def _routes(app, method: str) -> list[APIRoute]:
+    """Every route of the app answering `method`, looking inside included routers."""
+    found, stack = [], list(app.routes)
+    while stack:
+        route = stack.pop()
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            stack.extend(inner.routes)
+        elif isinstance(route, APIRoute) and method in route.methods:
+            found.append(route)
+    return found
+
+
+def _concrete(path: str) -> str:
+    """A real URL for a route pattern: ids become 1, tokens a made-up value."""
+    return re.sub(r"\{(\w+)\}", lambda m: "1" if m.group(1).endswith("_id") else "not-a-real-token", path)
+
+
+def test_every_post_route_is_covered_by_csrf_except_one_click_unsubscribe(app):
+    posts = {route.path for route in _routes(app, "POST")}
+    assert "/subscribe" in posts and "/desk/queue" in posts
+    from web.csrf import verify_csrf
+    for route in _routes(app, "POST"):
+        guarded = any(dep.call is verify_csrf for dep in route.dependant.dependencies)
+        assert guarded == (route.path != ONE_CLICK), route.path
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_posts_without_the_right_csrf_token_are_refused_with_403_and_change_nothing(admin_client, app, ctx, make_call, token):
+    call_id = make_call()
+    for route in _routes(app, "POST"):
+        if route.path == ONE_CLICK:
+            continue
+        path = _concrete(route.path).replace("/desk/calls/1", f"/desk/calls/{call_id}")
+        data = {"one": f"approve:{call_id}", "action": "approve", "email": "x@ppu.edu", "title": "changed"}
+        if token:
+            data["csrf_token"] = token
+        response = admin_client.post(path, data=data, follow_redirects=False)
+        assert response.status_code == 403, (path, response.status_code)
+        assert "This form has expired" in response.text
+    with ctx.sessions() as session:
+        row = session.get(storage.Opportunity, call_id)
+        assert row.status == "new" and row.title != "changed"
+        assert session.scalar(select(func.count()).select_from(storage.AuditEntry)) == 0
+        assert session.scalar(select(func.count()).select_from(storage.Subscriber)) == 0
+
+
+def test_a_form_posted_from_another_site_is_refused_even_with_a_token(admin_client, make_call):
+    call_id = make_call()
+    token = csrf_of(admin_client.get("/desk/queue").text)
+    response = admin_client.post("/desk/queue", data={"csrf_token": token, "one": f"approve:{call_id}"},
+                                 headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert response.status_code == 403
+
+
+def test_every_desk_page_without_login_redirects_to_the_login_page(client, app):
+    for route in _routes(app, "GET"):
+        if not route.path.startswith("/desk") or route.path == "/desk/login":
+            continue
+        path = _concrete(route.path)
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/desk/login?next="), path
+
+
+def test_desk_posts_without_login_redirect_to_login_not_act(client, make_call, ctx):
+    call_id = make_call()
+    token = csrf_of(client.get("/desk/login").text)
+    response = client.post("/desk/queue", data={"csrf_token": token, "one": f"approve:{call_id}"},
+                           follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/desk/login")
+    with ctx.sessions() as session:
+        assert session.get(storage.Opportunity, call_id).status == "new"
+
+
+def test_login_then_back_to_the_page_asked_for(client, users):
+    response = client.get("/desk/queue?status=approved", follow_redirects=False)
+    assert response.headers["location"] == "/desk/login?next=/desk/queue%3Fstatus%3Dapproved"
+    page = client.get(response.headers["location"])
+    assert 'value="/desk/queue?status=approved"' in page.text
+    answer = client.post("/desk/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": csrf_of(page.text),
+                                              "next": "/desk/queue?status=approved"}, follow_redirects=False)
+    assert answer.headers["location"] == "/desk/queue?status=approved"
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "//evil.example/desk", "https://evil.example/", "/\\evil.example", "\\\\evil.example",
+    "javascript:alert(1)", "/desk\r\nLocation: https://evil.example", " //evil.example", "http:/evil.example",
+])
+def test_open_redirects_after_login_are_refused(client, users, target):
+    page = client.get("/desk/login", params={"next": target})
+    assert "evil" not in page.text.split('name="next"')[1].split(">")[0]
+    response = client.post("/desk/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": csrf_of(page.text),
+                                                "next": target}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/desk"
+
+
+def test_language_switch_refuses_to_redirect_off_site(client):
+    response = client.get("/language/ar", params={"next": "//evil.example"}, follow_redirects=False)
+    assert response.headers["location"] == "/"
+
+
+def test_wrong_password_gets_a_message_next_to_the_field_and_no_session(client, users):
+    page = client.get("/desk/login")
+    response = client.post("/desk/login", data={"email": ADMIN[0], "password": "not the password",
+                                                "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert response.status_code == 400
+    assert 'id="password-error"' in response.text and "do not match an active staff account" in response.text
+    assert client.get("/desk", follow_redirects=False).status_code == 303
+
+
+def test_an_inactive_account_cannot_sign_in_and_is_signed_out(client, users, ctx):
+    log_in(client, ADMIN)
+    with ctx.sessions.begin() as session:
+        session.scalar(select(storage.User).where(storage.User.email == ADMIN[0])).active = False
+    assert client.get("/desk", follow_redirects=False).status_code == 303
+
+
+def test_changing_the_password_signs_other_sessions_out(client, users, ctx, now):
+    log_in(client, ADMIN)
+    with ctx.sessions.begin() as session:
+        user = session.scalar(select(storage.User).where(storage.User.email == ADMIN[0]))
+        user.password_hash = web.hash_password("a brand new password")
+    assert client.get("/desk", follow_redirects=False).status_code == 303
+
+
+def test_logout_ends_the_session(admin_client):
+    token = csrf_of(admin_client.get("/desk").text)
+    admin_client.post("/desk/logout", data={"csrf_token": token})
+    assert admin_client.get("/desk", follow_redirects=False).status_code == 303
+
+
+def test_curators_curate_but_admin_pages_are_forbidden(client, users):
+    log_in(client, CURATOR)
+    assert client.get("/desk/queue").status_code == 200
+    for path in ("/desk/subscribers/export.csv", "/desk/subscribers/import", "/desk/sources/new"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "Only an admin may do this" in response.text
+
+
+def test_passwords_are_stored_as_argon2_hashes(ctx, users):
+    with ctx.sessions() as session:
+        hashes = [u.password_hash for u in session.scalars(select(storage.User))]
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert not any(ADMIN[1] in h for h in hashes)
+
+
+def test_short_passwords_are_refused(ctx, now):
+    with ctx.sessions.begin() as session, pytest.raises(web.WeakPasswordError):
+        web.add_user(session, "short@ppu.edu", "short", "admin", now)
+
+
+def test_security_headers_on_every_page(client):
+    for path in ("/", "/subscribe", "/desk/login", "/no-such-page"):
+        headers = client.get(path).headers
+        policy = headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy  # no script may run at all
+        assert "frame-ancestors 'none'" in policy
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+
+
+def test_session_cookie_is_httponly_and_samesite_and_secure_behind_https(tmp_path, now):
+    from tests.web.conftest import TestClient, make_context, make_settings
+
+    ctx = make_context(make_settings(tmp_path, base_url="https://fursa.ppu.edu"))
+    with TestClient(web.create_app(ctx, clock=lambda: now), base_url="https://testserver") as https_client:
+        cookie = https_client.get("/desk/login").headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+        assert "max-age=31536000" in https_client.get("/").headers["strict-transport-security"]
+
+
+def test_pages_without_forms_set_no_cookie(client, make_call):
+    make_call(status="approved")
+    assert "set-cookie" not in client.get("/").headers
+    assert "set-cookie" not in client.get("/feeds/calls.rss").headers
+
+
+def test_desk_pages_are_never_cached(admin_client):
+    assert admin_client.get("/desk").headers["cache-control"] == "no-store"
