@@ -1,0 +1,33 @@
+"""Crawlers: the source catalogue, fetching (Scrapy in a child process; httpx for single
+interactive fetches), parsing of source formats, canonical URLs, near-duplicates, the SSRF guard.
+
+Returns records (`storage`'s Draft and FetchResult) and never opens the database. Free-text
+understanding (disciplines, levels, eligibility, deadlines in prose) is matching/'s job.
+"""
+from crawlers.catalogue import default_catalogue_path, load_catalogue
+from crawlers.config import CrawlConfig
+from crawlers.darpa import parse_darpa
+from crawlers.dates import deadline_from
+from crawlers.dedup import NearDuplicate, find_near_duplicates, pick_canonical_url
+from crawlers.errors import CatalogueError, CrawlerError, FetchError, FormatError, UnsafeURLError
+from crawlers.feeds import find_feed_links, parse_feed
+from crawlers.formats import FORMATS, format_of
+from crawlers.grants_gov import parse_grants_gov_opportunity, parse_grants_gov_search
+from crawlers.guard import check_public_url
+from crawlers.html_pages import parse_html_detail, parse_html_listing, parse_html_page
+from crawlers.json_api import parse_json_listing
+from crawlers.pages import PageRequest, ParsedPage
+from crawlers.preview import check_source, discover_feeds
+from crawlers.runner import crawl_sources
+from crawlers.sedia import parse_sedia
+from crawlers.text import html_to_text, sanitize_html
+from crawlers.urls import canonical_url
+
+__all__ = [
+    "CatalogueError", "CrawlConfig", "CrawlerError", "FORMATS", "FetchError", "FormatError", "NearDuplicate",
+    "PageRequest", "ParsedPage", "UnsafeURLError", "canonical_url", "check_public_url", "check_source",
+    "crawl_sources", "deadline_from", "default_catalogue_path", "discover_feeds", "find_feed_links",
+    "find_near_duplicates", "format_of", "html_to_text", "load_catalogue", "parse_darpa", "parse_feed",
+    "parse_grants_gov_opportunity", "parse_grants_gov_search", "parse_html_detail", "parse_html_listing",
+    "parse_html_page", "parse_json_listing", "parse_sedia", "pick_canonical_url", "sanitize_html",
+]

@@ -1,0 +1,35 @@
+"""Exceptions of the crawlers package; each docstring says who raises it.
+
+Third-party failures (Twisted, Scrapy, httpx, feedparser, json) are translated into these at the
+boundary, with a message for the person who must act: what failed, and what to check.
+"""
+from __future__ import annotations
+
+
+class CrawlerError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class CatalogueError(CrawlerError):
+    """Raised by `load_catalogue` when the TOML file is unreadable or a source entry is invalid.
+
+    The message names the file, the source and the field; `problems` lists every problem found.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
+
+
+class UnsafeURLError(CrawlerError):
+    """Raised by `check_public_url` (and so by every fetch and redirect hop) for a URL that is not
+    http(s) or that resolves to a loopback, private, link-local, metadata or otherwise non-public address."""
+
+
+class FetchError(CrawlerError):
+    """Raised by `check_source` and `discover_feeds` (httpx side) when a page cannot be downloaded."""
+
+
+class FormatError(CrawlerError):
+    """Raised by the parsers when a body is not what the source type promises (HTML instead of a
+    feed, a non-JSON API answer, an API error envelope, XML with entity declarations)."""

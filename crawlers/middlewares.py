@@ -1,0 +1,121 @@
+"""Scrapy downloader middlewares and the resolver that make the crawl safe and polite.
+
+- GuardMiddleware: the SSRF guard on every request, redirect hop and robots.txt fetch.
+- GuardedResolver: the same rule at connection time, so a host cannot pass the check with one
+  address and then connect to another (DNS rebinding).
+- RetryAfterMiddleware: Scrapy's retry (transient codes only) that waits as long as a 429/503's
+  Retry-After asks, up to a cap; beyond the cap it gives up until the next run.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.asyncio import run_in_thread, sleep
+from twisted.internet.error import DNSLookupError
+
+from crawlers.errors import UnsafeURLError
+from crawlers.guard import address_problem, check_public_url
+
+log = logging.getLogger(__name__)
+
+
+class GuardMiddleware:
+    """Refuses any request whose URL is not public http(s); results are cached per host for the run."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self._verdicts: dict[tuple[str, str, int | None], str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> GuardMiddleware:
+        return cls(crawler.settings.getbool("FURSA_ALLOW_PRIVATE"))
+
+    def _verdict(self, url: str) -> str:
+        try:
+            check_public_url(url, allow_private=self.allow_private)
+        except UnsafeURLError as exc:
+            return str(exc)
+        return ""
+
+    async def process_request(self, request: Request) -> None:
+        parts = urlsplit(request.url)
+        try:
+            key = (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
+        except ValueError:
+            key = (parts.scheme.lower(), parts.netloc, None)
+        if key not in self._verdicts:
+            # getaddrinfo blocks; keep the reactor free while it runs.
+            self._verdicts[key] = await run_in_thread(self._verdict, request.url)
+        if self._verdicts[key]:
+            raise IgnoreRequest(self._verdicts[key])
+
+
+class GuardedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing names that resolve to non-public addresses."""
+
+    allow_private = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allow_private = crawler.settings.getbool("FURSA_ALLOW_PRIVATE")
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 (Twisted's name)
+        return super().getHostByName(name, timeout).addCallback(self._check, name)
+
+    def _check(self, address: str, name: str) -> str:
+        problem = address_problem(ipaddress.ip_address(address), allow_loopback=self.allow_private)
+        if problem:
+            raise DNSLookupError(f"refused {name!r}: it resolves to {address}, {problem}; "
+                                 "Fursa only fetches public internet addresses")
+        return address
+
+
+def retry_after_seconds(value: str, now: float | None = None) -> float | None:
+    """Seconds asked by a Retry-After header (delta-seconds or an HTTP date); None if unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """RetryMiddleware (5xx, 408, 429; never 404) that honours Retry-After up to FURSA_MAX_RETRY_AFTER."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        middleware = super().from_crawler(crawler)
+        middleware.max_wait = crawler.settings.getfloat("FURSA_MAX_RETRY_AFTER", 120.0)
+        return middleware
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        header = response.headers.get("Retry-After")
+        if (response.status not in (429, 503) or not header or request.meta.get("dont_retry")
+                or response.status not in self.retry_http_codes):
+            return super().process_response(request, response)
+        delay = retry_after_seconds(header.decode("latin-1"))
+        if delay is None:
+            return super().process_response(request, response)
+        if delay > self.max_wait:
+            log.info("%s asks to wait %.0f s (over the %.0f s cap); giving up until the next run",
+                     request.url, delay, self.max_wait)
+            return response
+        retry = self._retry(request, f"{response.status} with Retry-After {delay:.0f}s")
+        if retry is None:
+            return response
+        await sleep(delay)
+        return retry

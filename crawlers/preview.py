@@ -1,0 +1,154 @@
+"""Interactive single fetches with httpx (no Scrapy): previewing a source, discovering feeds.
+
+Same rules as the crawl: the SSRF guard on every redirect hop, the size cap counted after
+decompression, robots.txt obeyed, the same parsers; nothing is stored.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Mapping
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from storage import FetchResult, ItemError, SourceSpec, Validators
+
+from crawlers.config import CrawlConfig
+from crawlers.errors import FetchError, FormatError, UnsafeURLError
+from crawlers.failures import describe_exception, describe_status
+from crawlers.feeds import COMMON_FEED_PATHS, find_feed_links, is_feed_body
+from crawlers.formats import format_of
+from crawlers.guard import check_public_url
+from crawlers.pages import PageRequest
+
+log = logging.getLogger(__name__)
+PREVIEW_DETAILS = 5
+
+
+@dataclass(frozen=True)
+class Download:
+    """One finished download: the final URL after redirects, status, headers and body."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def _client(config: CrawlConfig) -> httpx.Client:
+    return httpx.Client(timeout=config.timeout_s, follow_redirects=False, verify=config.verify_tls,
+                        headers={"User-Agent": config.user_agent})
+
+
+def _read_capped(response: httpx.Response, url: str, config: CrawlConfig) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():   # decoded bytes: the cap holds after decompression
+        size += len(chunk)
+        if size > config.max_bytes:
+            raise FetchError(describe_exception(RuntimeError("max size exceeded"), url, timeout_s=config.timeout_s,
+                                                max_bytes=config.max_bytes, max_redirects=config.max_redirects))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch(client: httpx.Client, page: PageRequest, config: CrawlConfig, extra_headers: Mapping[str, str] = {}) -> Download:
+    """Download `page`, following redirects by hand so each hop passes the SSRF guard."""
+    url, method, body = page.url, page.method, page.body
+    for _hop in range(config.max_redirects + 1):
+        try:
+            check_public_url(url, allow_private=config.allow_private_addresses)
+            request = client.build_request(method, url, content=body or None, headers={**extra_headers, **page.headers})
+            with client.send(request, stream=True) as response:
+                location = response.headers.get("Location")
+                if response.is_redirect and location:
+                    url = urljoin(url, location)
+                    if response.status_code in (301, 302, 303) and method == "POST":
+                        method, body = "GET", b""
+                    continue
+                payload = _read_capped(response, url, config)
+                if response.status_code >= 400 or (300 <= response.status_code < 400):
+                    raise FetchError(describe_status(response.status_code, url, location=location or "", body=payload,
+                                                     retry_after=response.headers.get("Retry-After", "")))
+                return Download(url=str(response.url), status=response.status_code, headers=dict(response.headers),
+                                body=payload)
+        except UnsafeURLError as exc:
+            raise FetchError(str(exc)) from None
+        except httpx.HTTPError as exc:
+            raise FetchError(describe_exception(exc, url, timeout_s=config.timeout_s, max_bytes=config.max_bytes,
+                                                max_redirects=config.max_redirects)) from None
+    raise FetchError(describe_exception(RuntimeError("max redirections reached"), page.url, timeout_s=config.timeout_s,
+                                        max_bytes=config.max_bytes, max_redirects=config.max_redirects))
+
+
+def _robots_allow(client: httpx.Client, url: str, config: CrawlConfig) -> bool:
+    parts = urlsplit(url)
+    try:
+        robots = fetch(client, PageRequest(url=f"{parts.scheme}://{parts.netloc}/robots.txt"), config)
+    except FetchError:
+        return True   # no robots.txt (or an unreadable one) allows everything, as in Scrapy
+    return Protego.parse(robots.body.decode("utf-8", "replace")).can_fetch(url, config.user_agent)
+
+
+def _guarded_fetch(client: httpx.Client, page: PageRequest, spec: SourceSpec, config: CrawlConfig) -> Download:
+    if config.obey_robots and not _robots_allow(client, page.url, config):
+        raise FetchError(describe_exception(RuntimeError("Forbidden by robots.txt"), page.url, timeout_s=config.timeout_s,
+                                            max_bytes=config.max_bytes, max_redirects=config.max_redirects))
+    return fetch(client, page, config, dict(spec.options.get("headers") or {}))
+
+
+def check_source(spec: SourceSpec, config: CrawlConfig) -> FetchResult:
+    """What `spec` would yield now (first page and a few detail pages), fetched with httpx; nothing stored."""
+    started = time.monotonic()
+    fmt = format_of(spec)
+    drafts, errors, size = [], [], 0
+    with _client(config) as client:
+        try:
+            first = _guarded_fetch(client, fmt.first_request(spec), spec, config)
+            size += len(first.body)
+            parsed = fmt.parse_page(first.body, spec, first.url, fmt.first_request(spec), first.headers.get("content-type"))
+        except (FetchError, FormatError) as exc:
+            return FetchResult(source_name=spec.name, error=str(exc), bytes_read=size,
+                               duration_s=round(time.monotonic() - started, 3))
+        drafts.extend(parsed.drafts)
+        errors.extend(parsed.item_errors)
+        for detail in parsed.detail_requests[:PREVIEW_DETAILS]:
+            try:
+                download = _guarded_fetch(client, detail, spec, config)
+                size += len(download.body)
+                drafts.append(fmt.parse_detail(download.body, spec, detail.draft, download.url,
+                                               download.headers.get("content-type")) if fmt.parse_detail and detail.draft
+                              else detail.draft)
+            except (FetchError, FormatError) as exc:
+                errors.append(ItemError(url=detail.url, message=str(exc)))
+    return FetchResult(
+        source_name=spec.name, drafts=tuple(draft for draft in drafts if draft is not None),
+        validators=Validators(etag=first.headers.get("etag"), last_modified=first.headers.get("last-modified")),
+        http_status=first.status, bytes_read=size, duration_s=round(time.monotonic() - started, 3),
+        item_errors=tuple(errors))
+
+
+def discover_feeds(url: str, config: CrawlConfig) -> list[str]:
+    """Feeds of the site at `url`: the URL itself if it is a feed, the feeds its page announces with
+    <link rel="alternate">, else the common feed paths that answer with a feed. Raises FetchError
+    when the page itself cannot be fetched."""
+    with _client(config) as client:
+        page = fetch(client, PageRequest(url=url), config)
+        content_type = page.headers.get("content-type")
+        if is_feed_body(page.body, content_type):
+            return [page.url]
+        found = find_feed_links(page.body, page.url, content_type)
+        if found:
+            return found
+        return [candidate for candidate in (urljoin(page.url, path) for path in COMMON_FEED_PATHS)
+                if _is_feed(client, candidate, config)]
+
+
+def _is_feed(client: httpx.Client, url: str, config: CrawlConfig) -> bool:
+    try:
+        download = fetch(client, PageRequest(url=url), config)
+    except FetchError:
+        return False
+    return is_feed_body(download.body, download.headers.get("content-type"))

@@ -1,0 +1,192 @@
+"""The one Scrapy spider: every job of a run, each source read by its Format.
+
+Each job counts its outstanding requests; when the count reaches zero its FetchResult is handed to
+`emit` at once, so a crash later in the run loses nothing already finished. Failures are caught per
+request (one page, one item), translated into words, and recorded on the job; the others go on.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from storage import Draft, FetchResult, ItemError, SourceSpec, Validators
+
+from crawlers.config import CrawlConfig
+from crawlers.errors import FormatError
+from crawlers.failures import describe_exception, describe_status
+from crawlers.formats import Format, format_of
+from crawlers.pages import PageRequest, ParsedPage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    """One source's crawl in progress (mutable; lives only inside the spider)."""
+
+    index: int
+    spec: SourceSpec
+    validators: Validators
+    started: float = field(default_factory=time.monotonic)
+    pending: int = 0
+    drafts: list[Draft] = field(default_factory=list)
+    item_errors: list[ItemError] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    bytes_read: int = 0
+    http_status: int | None = None
+    new_validators: Validators | None = None
+    not_modified: bool = False
+    error: str | None = None
+    done: bool = False
+
+    def result(self) -> FetchResult:
+        return FetchResult(
+            source_name=self.spec.name, drafts=tuple(self.drafts),
+            validators=self.new_validators or self.validators, not_modified=self.not_modified,
+            error=self.error, http_status=self.http_status, bytes_read=self.bytes_read,
+            duration_s=round(time.monotonic() - self.started, 3), item_errors=tuple(self.item_errors))
+
+
+def _header(response: Any, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class SourcesSpider(scrapy.Spider):
+    """Crawls every (spec, validators) job of one run and emits one FetchResult per job."""
+
+    name = "fursa"
+
+    def __init__(self, jobs: list[tuple[SourceSpec, Validators]], config: CrawlConfig,
+                 emit: Callable[[int, FetchResult], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.jobs = [Job(index, spec, validators) for index, (spec, validators) in enumerate(jobs)]
+        self.config = config
+        self.emit = emit
+
+    async def start(self) -> Any:
+        for job in self.jobs:
+            try:
+                first = format_of(job.spec).first_request(job.spec)
+            except (KeyError, ValueError, TypeError) as exc:
+                job.error = f"cannot build the first request of {job.spec.name!r}: {exc}; check its catalogue entry"
+                self._finish(job)
+                continue
+            request = self._request(job, first, first_page=True)
+            if request is not None:
+                yield request
+            elif not job.pending:
+                self._finish(job)
+
+    def _request(self, job: Job, page: PageRequest, first_page: bool = False) -> scrapy.Request | None:
+        key = f"{page.method} {page.url} {page.body!r}"
+        if key in job.seen:
+            return None  # a page that links back to itself must not loop
+        job.seen.add(key)
+        headers = {**dict(job.spec.options.get("headers") or {}), **dict(page.headers)}
+        fmt = format_of(job.spec)
+        if first_page and fmt.conditional and page.method == "GET":
+            if job.validators.etag:
+                headers["If-None-Match"] = job.validators.etag
+            if job.validators.last_modified:
+                headers["If-Modified-Since"] = job.validators.last_modified
+        meta = {"job": job.index, "page_request": page, "first_page": first_page, "handle_httpstatus_list": [304]}
+        if first_page and fmt.conditional:
+            meta["dont_cache"] = True  # our own validators decide; the HTTP cache serves detail pages
+        job.pending += 1
+        return scrapy.Request(page.url, method=page.method, body=page.body or None, headers=headers, meta=meta,
+                              callback=self._on_response, errback=self._on_failure, dont_filter=True)
+
+    def _on_response(self, response: Any) -> list[scrapy.Request]:
+        job = self.jobs[response.meta["job"]]
+        page: PageRequest = response.meta["page_request"]
+        job.bytes_read += len(response.body)
+        follow: list[scrapy.Request] = []
+        try:
+            follow = self._read(job, page, response)
+        except FormatError as exc:
+            self._record_failure(job, page, str(exc), response.meta.get("first_page", False))
+        except Exception as exc:  # a parser bug must cost one page, not the run
+            log.exception("parser %s failed on %s", format_of(job.spec).name, response.url)
+            self._record_failure(job, page, f"{response.url}: the {format_of(job.spec).name!r} parser failed "
+                                            f"({type(exc).__name__}: {exc}); please report this source",
+                                 response.meta.get("first_page", False))
+        self._done_one(job)
+        return follow
+
+    def _read(self, job: Job, page: PageRequest, response: Any) -> list[scrapy.Request]:
+        fmt: Format = format_of(job.spec)
+        if response.meta.get("first_page"):
+            job.http_status = response.status
+            etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
+            if response.status == 304:
+                job.not_modified = True
+                return []
+            if etag or modified:
+                job.new_validators = Validators(etag=etag, last_modified=modified)
+        content_type = _header(response, "Content-Type")
+        if page.role == "detail" and page.draft is not None:
+            job.drafts.append(fmt.parse_detail(response.body, job.spec, page.draft, response.url, content_type)
+                              if fmt.parse_detail else page.draft)
+            return []
+        parsed: ParsedPage = fmt.parse_page(response.body, job.spec, response.url, page, content_type)
+        job.drafts.extend(parsed.drafts)
+        job.item_errors.extend(parsed.item_errors)
+        requests = [self._request(job, detail) for detail in parsed.detail_requests]
+        if parsed.next_request is not None:
+            requests.append(self._request(job, parsed.next_request))
+        return [request for request in requests if request is not None]
+
+    def _on_failure(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        job = self.jobs[request.meta["job"]]
+        page: PageRequest = request.meta["page_request"]
+        message = self._describe(failure, request)
+        if isinstance(failure.value, HttpError) and request.meta.get("first_page"):
+            job.http_status = failure.value.response.status
+        self._record_failure(job, page, message, request.meta.get("first_page", False))
+        self._done_one(job)
+
+    def _describe(self, failure: Failure, request: Any) -> str:
+        if isinstance(failure.value, HttpError):
+            response = failure.value.response
+            job_body = response.body if response.status < 500 else b""
+            return describe_status(response.status, request.url, location=_header(response, "Location") or "",
+                                   body=job_body, attempts=request.meta.get("retry_times", 0) + 1,
+                                   retry_after=_header(response, "Retry-After") or "")
+        return describe_exception(failure.value, request.url, timeout_s=self.config.timeout_s,
+                                  max_bytes=self.config.max_bytes, max_redirects=self.config.max_redirects,
+                                  origin=(request.meta.get("redirect_urls") or [request.url])[0])
+
+    def _record_failure(self, job: Job, page: PageRequest, message: str, first_page: bool) -> None:
+        """The first page failing fails the source; a later page or a detail page costs one item."""
+        if first_page:
+            job.error = message
+            return
+        job.item_errors.append(ItemError(url=page.url, message=message))
+        if page.role == "detail" and page.draft is not None:
+            job.drafts.append(replace(page.draft))  # keep what the listing said about the item
+
+    def _done_one(self, job: Job) -> None:
+        job.pending -= 1
+        if job.pending <= 0:
+            self._finish(job)
+
+    def _finish(self, job: Job) -> None:
+        if job.done:
+            return
+        job.done = True
+        self.emit(job.index, job.result())
+
+    def closed(self, reason: str) -> None:
+        for job in self.jobs:
+            if not job.done:
+                job.error = job.error or (f"the crawl stopped ({reason}) before {job.spec.name!r} finished; "
+                                          "what was read so far is kept")
+                self._finish(job)
