@@ -48,9 +48,11 @@ def _clean(title: str, text: str) -> tuple[str, str, list[str]]:
     return " ".join(title.split()), text, flags
 
 
-def _score_fields(hits: list[tuple[Hit, str]]) -> tuple[dict[str, float], dict[str, list[Evidence]]]:
+def _score_fields(hits: list[tuple[Hit, str]]) -> tuple[dict[str, float], dict[str, list[tuple[str, str]]]]:
+    """Score per code, and per code the (phrase, where) pairs that gave it, first seen first
+    (plain tuples: Evidence records are built only for the tags finally chosen)."""
     scores: dict[str, float] = defaultdict(float)
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for hit, where in hits:
         entry = hit.entry
@@ -61,7 +63,7 @@ def _score_fields(hits: list[tuple[Hit, str]]) -> tuple[dict[str, float], dict[s
             weight *= REPEAT_WEIGHT
         else:
             seen.add((entry.value, hit.key))
-            evidence[entry.value].append(Evidence(hit.phrase, where))
+            evidence[entry.value].append((hit.phrase, where))
         scores[entry.value] += weight
     return scores, evidence
 
@@ -72,7 +74,7 @@ def _add_categories(categories: Sequence[str], scores: dict, evidence: dict) -> 
     for category in categories:
         for code in codes_for_category(str(category)):
             scores[code] += CATEGORY_WEIGHT
-            evidence[code].append(Evidence(str(category), "category"))
+            evidence[code].append((str(category), "category"))
             implied.add(code[:2])
     return frozenset(implied)
 
@@ -128,7 +130,8 @@ def _disciplines(scores: dict, evidence: dict, chosen: list[str], confidence: di
             continue
         code = _best_code(broad, scores)
         found = dict.fromkeys(e for c, items in evidence.items() if c.startswith(broad) for e in items)
-        tags.append(Tag(code, round(confidence.get(broad, 0.0), 3), tuple(found)[:MAX_EVIDENCE]))
+        proof = tuple(Evidence(phrase, where) for phrase, where in list(found)[:MAX_EVIDENCE])
+        tags.append(Tag(code, round(confidence.get(broad, 0.0), 3), proof))
     return tuple(tags)
 
 
