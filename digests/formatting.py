@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ _SPACES = re.compile(r"\s+")
 TITLE_LIMIT = 300
 
 
+@lru_cache(maxsize=16384)  # a run renders the same few hundred titles thousands of times
 def clean_text(text: str | None, limit: int = TITLE_LIMIT) -> str:
     """Scraped text made safe to show: no control or bidi-override characters, one line, at most `limit` chars."""
     text = (text or "").translate(_BIDI_CONTROLS)
@@ -40,6 +43,29 @@ def safe_url(url: str | None) -> str:
     return url if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url) else ""
 
 
+@lru_cache(maxsize=4096)  # Babel's formatting is slow next to everything else a render does
+def _format_local(at: datetime, zone: ZoneInfo, language: str, locale: str) -> str:
+    pattern = "EEEE d MMMM y، HH:mm" if language == "ar" else "EEEE d MMMM y, HH:mm"
+    text = format_datetime(at.astimezone(zone), pattern, locale=locale)
+    return text.translate(_ARABIC_DIGITS) if language == "ar" else text
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One call's display strings in one language: what the templates print, already cleaned and worded."""
+
+    featured: bool
+    title: str
+    url: str
+    provider: str
+    kind: str
+    deadline: str
+    countdown: str
+    levels: str
+    fields: str
+    why: str
+
+
 class Formatter:
     """Formats one digest's values for one reader; templates call it as `fmt`."""
 
@@ -52,6 +78,20 @@ class Formatter:
         self.ngettext = translations.ngettext
         self._field_name = field_name
 
+    def view(self, item: DigestItem) -> ItemView:
+        return ItemView(
+            featured=item.featured,
+            title=clean_text(item.title) or self.gettext("(untitled call)"),
+            url=safe_url(item.url),
+            provider=clean_text(item.provider, 120),
+            kind=self.kind(item.kind),
+            deadline=self.deadline(item),
+            countdown=self.countdown(item),
+            levels=self.levels(item.levels),
+            fields=self.fields(item.disciplines),
+            why=self.reasons(item),
+        )
+
     def number(self, value: int | str) -> str:
         text = str(value)
         return text.translate(_ARABIC_DIGITS) if self.language == "ar" else text
@@ -61,9 +101,7 @@ class Formatter:
             return self.gettext("Rolling: applications are read as they arrive")
         if item.deadline_at is None:
             return self.gettext("Not given: check the call")
-        local = item.deadline_at.astimezone(self.zone)
-        pattern = "EEEE d MMMM y، HH:mm" if self.language == "ar" else "EEEE d MMMM y, HH:mm"
-        return self.number(format_datetime(local, pattern, locale=self.locale))
+        return _format_local(item.deadline_at, self.zone, self.language, self.locale)
 
     def countdown(self, item: DigestItem) -> str:
         """"in 12 days", "tomorrow", "today", counted in local calendar days; '' without a date."""

@@ -64,8 +64,10 @@ def build_message(rendered: RenderedDigest, subscriber, config: DeliveryConfig, 
     message.set_raw("List-Unsubscribe", f"<{digest.unsubscribe_url}>,\n <{mailto}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies to the digest
-    message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # base64, not quoted-printable: a third of the size for Arabic (QP turns each letter into 6 bytes),
+    # encoded in C rather than Python, and still 7-bit clean for relays without 8BITMIME.
+    message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="base64")
+    message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="base64")
     if rendered.ics:
         message.make_mixed()
         message.add_attachment(rendered.ics, maintype="text", subtype="calendar",

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import css_inline
 from babel.dates import get_timezone_location
@@ -10,9 +12,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from matching import load_taxonomy
 
 from digests.config import DeliveryConfig
-from digests.formatting import Formatter, clean_text, safe_url
+from digests.formatting import Formatter, ItemView, clean_text, safe_url
 from digests.ics import build_calendar
-from digests.records import Digest, RenderedDigest
+from digests.records import Digest, DigestItem, RenderedDigest
 from digests.translations import BABEL_LOCALES, LANGUAGES, is_rtl, load_translations
 from digests.wording import ROLE_LABELS
 
@@ -56,15 +58,30 @@ def _zone_name(timezone: str, language: str) -> str:
     return get_timezone_location(timezone, locale=BABEL_LOCALES[language])
 
 
+@lru_cache(maxsize=64)
+def _formatter(language: str, zone: ZoneInfo, now: datetime) -> Formatter:
+    return Formatter(language, zone, now, load_translations(language), field_name)
+
+
+@lru_cache(maxsize=8192)
+def _item_view(item: DigestItem, language: str, zone: ZoneInfo, now: datetime) -> ItemView:
+    """Cached per run: ten thousand digests share a few hundred calls, and wording one costs more than printing it."""
+    return _formatter(language, zone, now).view(item)
+
+
 def render_digest(digest: Digest, config: DeliveryConfig) -> RenderedDigest:
     """The e-mail's contents in the subscriber's language; an unknown language falls back to English."""
     language = digest.language if digest.language in LANGUAGES else "en"
     translations = load_translations(language)
-    formatter = Formatter(language, config.zone, digest.generated_at, translations, field_name)
+    formatter = _formatter(language, config.zone, digest.generated_at)
     rtl = is_rtl(language)
+    views = {item: _item_view(item, language, config.zone, digest.generated_at)
+             for item in digest.closing_soon + digest.items}
     context = {
         "digest": digest,
         "fmt": formatter,
+        "sections": [("closing", [views[item] for item in digest.closing_soon]),
+                     ("new", [views[item] for item in digest.items])],
         "lang": language,
         "dir": "rtl" if rtl else "ltr",
         "start": "right" if rtl else "left",
