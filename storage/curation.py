@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
 from sqlalchemy import delete, func, or_, select
@@ -92,7 +92,7 @@ def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, act
     row.regions = list(edit.regions)
     row.palestinian_eligible = edit.palestinian_eligible
     row.deadline_kind = edit.deadline_kind
-    row.deadline_at = edit.deadline_at if edit.deadline_kind == "date" else None
+    row.deadline_at = edit.deadline_at.astimezone(timezone.utc) if edit.deadline_at and edit.deadline_kind == "date" else None
     row.deadline_tz = edit.deadline_tz if edit.deadline_kind == "date" else None
     after = _tag_values(row) | {"title": row.title}
     changed = tuple(name for name in before if before[name] != after[name])

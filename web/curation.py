@@ -1,6 +1,7 @@
 """One call at the staff desk: its tags and evidence, the edit form, status, featuring and merging."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,6 +131,13 @@ def _read_deadline(values: dict[str, Any], _: Callable[[str], str]) -> tuple[dat
     return datetime.combine(day, at, tzinfo=zone), None
 
 
+def _keep_unstated_zone(edit: OpportunityEdit, call: Opportunity, zone: ZoneInfo) -> OpportunityEdit:
+    """The form shows a deadline without a zone in the site's zone; saving it unchanged keeps it unstated."""
+    if call.deadline_tz is None and edit.deadline_tz == zone.key and edit.deadline_at == call.deadline_at:
+        return replace(edit, deadline_tz=None)
+    return edit
+
+
 @router.get("/{call_id}")
 def call_page(request: Request, call_id: int) -> Response:
     with transaction(request) as session:
@@ -145,6 +153,7 @@ def edit_call(request: Request, call_id: int, form: FormData = Depends(form_data
         call = _call(session, call_id)
         if edit is None:
             return _page(request, session, call, values=values, errors=errors, status=400)
+        edit = _keep_unstated_zone(edit, call, web_state(request).zone)
         changed = apply_edit(session, call, edit, actor=user.email, now=now_of(request))
     flash(request, _("Saved: %(fields)s.") % {"fields": ", ".join(changed)} if changed else _("Nothing to change."))
     return RedirectResponse(f"/desk/calls/{call_id}", status_code=303)

@@ -33,6 +33,12 @@ def _title(query: CallQuery) -> str:
     return "Fursa calls" + (f": {', '.join(parts)}" if parts else "")
 
 
+def _rss_title(title: str) -> str:
+    """RSS does not say whether a title is text or HTML and readers guess both ways; with angle
+    brackets swapped for look-alikes a scraped title reads the same and can never become markup."""
+    return title.replace("<", "\u2039").replace(">", "\u203a")
+
+
 def _describe(call: Opportunity) -> str:
     deadline = call.deadline_at.date().isoformat() if call.deadline_at else call.deadline_kind
     return f"{call.provider} · {call.kind} · deadline: {deadline}\n\n{call.summary}".strip()
@@ -54,7 +60,7 @@ def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, no
         link = f"{base_url}/calls/{call.id}"
         entry.id(link)
         entry.guid(link, permalink=True)
-        entry.title(call.title)
+        entry.title(call.title if atom else _rss_title(call.title))
         entry.link(href=link)
         entry.published(call.approved_at or call.first_seen_at)
         entry.updated(call.approved_at or call.last_seen_at)

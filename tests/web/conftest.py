@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 with warnings.catch_warnings():
     # Starlette suggests httpx2 for its TestClient; httpx is what the project installs.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 import pipeline
