@@ -13,9 +13,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+import cli_ops
 import crawlers
 import matching
 import pipeline
+import scheduler as scheduler_module
 import storage
 from cli_commands import digest_app, sources_app, subscribers_app, users_app
 from cli_support import configure_logging, fail, load_context, state
@@ -26,6 +28,10 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
 app.add_typer(users_app, name="users")
+app.command("status")(cli_ops.status)
+app.command("job")(cli_ops.run_job)
+app.command("backup")(cli_ops.backup)
+app.command("restore")(cli_ops.restore)
 console = Console(stderr=True)
 
 
@@ -171,9 +177,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 @app.command()
 def scheduler() -> None:
     """Run the jobs on their clocks until stopped (SIGTERM or Ctrl-C)."""
-    import scheduler as scheduler_module
-
-    scheduler_module.run_forever(load_context(ensure=True))
+    try:
+        scheduler_module.run_forever(load_context(ensure=True))
+    except storage.LockHeldError as exc:
+        fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -6,11 +6,16 @@ is fatal to the run but a database that cannot be reached.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+
+from sqlalchemy.exc import OperationalError
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,7 +47,7 @@ class Context:
 
 
 def make_context(settings: Settings) -> Context:
-    engine = storage.make_engine(settings.database_url)
+    engine = storage.make_engine(settings.database_url, settings.database_busy_timeout_s)
     crawl_config = crawlers.CrawlConfig(
         timeout_s=settings.crawl_timeout_s, max_bytes=settings.crawl_max_bytes,
         allow_private_addresses=settings.allow_private_addresses,
@@ -234,3 +239,109 @@ def run_once(ctx: Context, now: datetime, progress: Callable[[str], None] | None
     report = send_due_digests(ctx, now)
     instant = send_instant_alerts(ctx, now)
     return RunSummary(crawl, tags, expired, report, instant)
+
+
+@dataclass(frozen=True)
+class RetrainSummary:
+    examples: int
+    trained: bool
+    reason: str = ""
+
+
+MIN_TRAINING_EXAMPLES = 20
+
+
+def retrain_matcher(ctx: Context, now: datetime) -> RetrainSummary:
+    """Train the learned matcher on calls people vouched for; the rules keep working without it."""
+    with ctx.sessions() as session:
+        examples = [
+            matching.LabeledExample(row.title, row.text, tuple(row.disciplines))
+            for row in storage.training_opportunities(session) if row.disciplines
+        ]
+    if len(examples) < MIN_TRAINING_EXAMPLES:
+        return RetrainSummary(len(examples), False, f"needs {MIN_TRAINING_EXAMPLES} reviewed calls, has {len(examples)}")
+    try:
+        model = matching.train_model(examples)
+    except matching.ModelError as exc:
+        return RetrainSummary(len(examples), False, str(exc))
+    ctx.model_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = ctx.model_path.with_suffix(".partial")
+    partial.write_bytes(model.to_bytes())
+    os.replace(partial, ctx.model_path)  # a reader never sees half a model
+    return RetrainSummary(len(examples), True)
+
+
+@dataclass(frozen=True)
+class CrawlAndTag:
+    crawl: CrawlSummary
+    tags: TagSummary
+
+
+def crawl_and_tag(ctx: Context, now: datetime) -> CrawlAndTag:
+    return CrawlAndTag(crawl_due(ctx, now), tag_new(ctx, now))
+
+
+# Every job the scheduler and the CLI can run by name; each takes (ctx, now).
+JOBS: dict[str, Callable[[Context, datetime], Any]] = {
+    "crawl": crawl_and_tag,
+    "weekly_digest": send_due_digests,
+    "instant_alerts": send_instant_alerts,
+    "expire": expire_calls,
+    "retrain": retrain_matcher,
+}
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    job: str
+    status: str
+    result: Any = None
+    error: str | None = None
+    attempts: int = 1
+
+
+def run_job(
+    ctx: Context, name: str, now: datetime, *, attempts: int = 4, backoff_s: float = 5.0,
+    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], datetime] | None = None,
+) -> JobOutcome:
+    """Run one job by name, record it in the job log, and never let it take the caller down.
+
+    A database that is locked or briefly unreachable is retried with backoff; any other failure is
+    logged with its job name and recorded, and the other jobs go on.
+    """
+    job = JOBS[name]
+    for attempt in range(1, attempts + 1):
+        try:
+            result = job(ctx, now)
+        except OperationalError as exc:
+            log.warning("database unavailable", extra={"job": name, "attempt": attempt, "error": str(exc.orig)})
+            if attempt == attempts:
+                return _finish(ctx, name, now, "failed", None, f"database unavailable: {exc.orig}", attempt, clock)
+            sleep(backoff_s * 2 ** (attempt - 1))
+            continue
+        except Exception as exc:  # the job loop: one job's bug must not stop the others
+            log.exception("job failed", extra={"job": name})
+            return _finish(ctx, name, now, "failed", None, f"{type(exc).__name__}: {exc}", attempt, clock)
+        return _finish(ctx, name, now, "ok", result, None, attempt, clock)
+    raise AssertionError("unreachable")
+
+
+def _finish(ctx: Context, name: str, now: datetime, status: str, result: Any, error: str | None,
+            attempts: int, clock: Callable[[], datetime] | None) -> JobOutcome:
+    summary = _summary_of(result)
+    log.info("job finished", extra={"job": name, "status": status, "summary": summary, "error": error})
+    try:
+        with ctx.sessions.begin() as session:
+            row = storage.start_job_run(session, name, now)
+            storage.finish_job_run(row, clock() if clock else now, status, summary, error)
+    except OperationalError as exc:
+        log.error("could not record job run", extra={"job": name, "error": str(exc.orig)})
+    return JobOutcome(name, status, result, error, attempts)
+
+
+def _summary_of(result: Any) -> dict[str, Any]:
+    if result is None:
+        return {}
+    if dataclasses.is_dataclass(result):
+        return dataclasses.asdict(result)
+    return {"value": result}

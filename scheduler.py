@@ -1,106 +1,111 @@
 """The long-running process: APScheduler 3 runs each pipeline job on its clock.
 
 Jobs live in the project's database (SQLAlchemy job store), so a restart keeps the schedule and
-knows what was missed. Only `cli.py` imports this module.
+knows what it missed. Only `cli.py` imports this module.
 """
 from __future__ import annotations
 
-import fcntl
 import logging
 import signal
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import IO
 
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 import pipeline
+import storage
 
 log = logging.getLogger("fursa.scheduler")
 
-# APScheduler's persistent store pickles a reference to each job's function, not its arguments'
-# live objects, so the jobs reach the context through this module once `run_forever` sets it.
+# The persistent job store pickles a reference to each job's function and its arguments, so jobs
+# name what to run ("crawl") and reach the live context through this module, set at start.
 _context: pipeline.Context | None = None
 
-CRAWL_EVERY_MINUTES = 15
-WEEKLY_GRACE_S = 6 * 3600
+
+@dataclass(frozen=True)
+class Plan:
+    """When one job runs and how it behaves when the process was down at that moment.
+
+    `grace_s`: how late a run may still start after downtime; past it the run is skipped and
+    recorded as missed, so staff are told. `coalesce` folds a backlog of missed runs into one.
+    """
+
+    job: str
+    trigger: BaseTrigger
+    grace_s: int
+    coalesce: bool = True
 
 
-class SchedulerLockedError(Exception):
-    """Raised by run_forever when another scheduler already runs on the same database."""
+def plans(settings) -> tuple[Plan, ...]:
+    zone = settings.timezone
+    return (
+        # Each source has its own interval; this only asks storage which are due, so it runs often.
+        Plan("crawl", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60),
+        Plan("instant_alerts", IntervalTrigger(minutes=10, timezone=zone), grace_s=10 * 60),
+        # A weekly digest missed by up to six hours still goes out once; later than that it would
+        # land in the middle of the week, so it is skipped and recorded as missed.
+        Plan("weekly_digest", CronTrigger(day_of_week=_cron_day(settings.digest_weekday),
+                                          hour=settings.digest_hour, timezone=zone), grace_s=6 * 3600),
+        Plan("expire", CronTrigger(hour=2, minute=30, timezone=zone), grace_s=24 * 3600),
+        Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600),
+    )
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+def _cron_day(weekday: int) -> str:
+    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[weekday]
 
 
-def _ctx() -> pipeline.Context:
+def run_named_job(name: str) -> None:
+    """The function every stored job points at: run pipeline job `name` now."""
     if _context is None:
         raise RuntimeError("scheduler jobs run only inside `fursa scheduler`")
-    return _context
+    pipeline.run_job(_context, name, datetime.now(timezone.utc))
 
 
-def job_crawl_and_tag() -> None:
-    """Every source is due on its own interval; this job only asks storage which ones are due."""
-    now = _now()
-    summary = pipeline.crawl_due(_ctx(), now)
-    tags = pipeline.tag_new(_ctx(), now)
-    log.info("crawl done", extra={"sources": len(summary.outcomes), "failed": len(summary.failed),
-                                  "new": summary.new_items, "tagged": tags.tagged})
-
-
-def job_weekly_digest() -> None:
-    report = pipeline.send_due_digests(_ctx(), _now())
-    log.info("weekly digest done: %s", report.describe())
-
-
-def job_expire() -> None:
-    log.info("expired %d calls", pipeline.expire_calls(_ctx(), _now()))
-
-
-def build_scheduler(ctx: pipeline.Context) -> BlockingScheduler:
-    settings = ctx.settings
-    engine = ctx.sessions.kw["bind"]
-    scheduler = BlockingScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="scheduler_jobs")},
-        timezone=settings.timezone,
-        # One instance of each job at a time, and a backlog of missed runs collapses into one.
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 15 * 60},
+def build_scheduler(ctx: pipeline.Context) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=ctx.sessions.kw["bind"], tablename="scheduler_jobs")},
+        executors={"default": {"type": "threadpool", "max_workers": 2}},
+        timezone=ctx.settings.timezone,
     )
-    scheduler.add_job(job_crawl_and_tag, IntervalTrigger(minutes=CRAWL_EVERY_MINUTES), id="crawl",
-                      replace_existing=True, next_run_time=_now())
-    scheduler.add_job(
-        job_weekly_digest,
-        CronTrigger(day_of_week=settings.digest_weekday, hour=settings.digest_hour, timezone=settings.timezone),
-        id="weekly_digest", replace_existing=True, misfire_grace_time=WEEKLY_GRACE_S,
-    )
-    scheduler.add_job(job_expire, CronTrigger(hour=2, timezone=settings.timezone), id="expire", replace_existing=True)
+    for plan in plans(ctx.settings):
+        scheduler.add_job(
+            run_named_job, plan.trigger, args=(plan.job,), id=plan.job, name=plan.job, replace_existing=True,
+            coalesce=plan.coalesce, max_instances=1, misfire_grace_time=plan.grace_s,
+        )
+    scheduler.add_listener(lambda event: record_missed(ctx, event), EVENT_JOB_MISSED)
     return scheduler
 
 
-def acquire_lock(folder: Path) -> IO[str]:
-    """One scheduler per installation: a second one exits instead of sending digests twice."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = (folder / "scheduler.lock").open("w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise SchedulerLockedError(f"another `fursa scheduler` holds {folder / 'scheduler.lock'}; stop it first") from None
-    return handle
+def record_missed(ctx: pipeline.Context, event: JobExecutionEvent) -> None:
+    """A run skipped after downtime goes into the job log, where `fursa status` and the desk show it."""
+    now = datetime.now(timezone.utc)
+    reason = f"skipped: the scheduler was not running at {event.scheduled_run_time:%Y-%m-%d %H:%M %Z} " \
+             "and the run's grace time had passed"
+    log.warning("job missed", extra={"job": event.job_id, "scheduled": str(event.scheduled_run_time)})
+    with ctx.sessions.begin() as session:
+        storage.record_missed_job(session, event.job_id, event.scheduled_run_time.astimezone(timezone.utc), now, reason)
 
 
-def run_forever(ctx: pipeline.Context) -> None:
+def run_forever(ctx: pipeline.Context, stop: threading.Event | None = None) -> None:
+    """Hold the lock, run the jobs until SIGTERM/SIGINT (or `stop`), let the job in flight finish."""
     global _context
-    lock = acquire_lock(ctx.settings.model_dir)
-    _context = ctx
-    scheduler = build_scheduler(ctx)
-    # SIGTERM (systemd stop) lets the job in flight finish before the process exits.
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
-    try:
+    stop = stop or threading.Event()
+    with storage.SchedulerLock(ctx.sessions.kw["bind"], ctx.settings.model_dir):
+        _context = ctx
+        scheduler = build_scheduler(ctx)
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(number, lambda *_: stop.set())
         scheduler.start()
-    finally:
-        lock.close()
+        log.info("scheduler started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})
+        stop.wait()
+        log.info("scheduler stopping; waiting for the job in flight")
+        scheduler.shutdown(wait=True)
+        _context = None

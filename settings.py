@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FURSA_", extra="forbid")
 
     database_url: str = "sqlite:///fursa.db"
+    database_busy_timeout_s: float = 30.0
     outbox_dir: Path = Path("outbox")
     smtp_url: str | None = None
     timezone: str = "Asia/Hebron"

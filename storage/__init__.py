@@ -3,6 +3,9 @@
 Imports nothing else of Fursa's. Other packages use only what this module exposes.
 """
 from storage.audit import record_audit, recent_audit
+from storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
+from storage.locks import LockHeldError, SchedulerLock
+from storage.backup import BackupError, backup_database, restore_database
 from storage.db import is_migrated, make_engine, make_sessionmaker, migrate
 from storage.errors import DatabaseError, InvalidSubscriberError, NotFoundError, StorageError
 from storage.models import (
@@ -11,7 +14,7 @@ from storage.models import (
 )
 from storage.opportunities import (
     IngestResult, approved_open, content_hash, expire_passed, get_opportunity, ingest_drafts,
-    set_status, untagged, with_status,
+    set_status, training_opportunities, untagged, with_status,
 )
 from storage.records import (
     AUDIENCES, KINDS, LEVELS, SOURCE_TYPES, Deadline, Draft, FetchResult, ItemError, SourceSpec, Validators,

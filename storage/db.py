@@ -13,20 +13,25 @@ from storage.errors import DatabaseError
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL and a busy timeout so a reader never blocks the crawler."""
+def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
+    """An engine for `url`; SQLite files get WAL and a busy timeout so a reader never blocks the crawler.
+
+    `busy_timeout_s` is how long a statement waits for a lock held by another process before the
+    caller sees "database is locked" (SQLite) or a lock timeout (PostgreSQL) and retries the job.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
+        event.listen(engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, busy_timeout_s))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    lock_ms = int(busy_timeout_s * 1000)
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={lock_ms}"})
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn, busy_timeout_s: float) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
     cursor.close()
 
 

@@ -155,3 +155,11 @@ def by_source_sightings(session: Session, source: Source) -> Sequence[Opportunit
 def with_status(session: Session, status: str) -> Sequence[Opportunity]:
     query = select(Opportunity).where(Opportunity.status == status, Opportunity.merged_into_id.is_(None))
     return session.scalars(query.order_by(Opportunity.id)).all()
+
+
+def training_opportunities(session: Session) -> Sequence[Opportunity]:
+    """Calls whose fields a person vouched for: corrected at the desk, or approved as tagged."""
+    query = select(Opportunity).where(
+        (Opportunity.tags_edited.is_(True)) | (Opportunity.status.in_(("approved", "expired")) & Opportunity.approved_at.is_not(None))
+    )
+    return session.scalars(query.order_by(Opportunity.id)).all()

@@ -1,0 +1,83 @@
+"""Operations commands: status, running a job by name, retraining, backups."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import pipeline
+import storage
+from cli_support import fail, load_context
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def status(fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
+    """What ran, what failed, and what is due: the health of the whole installation."""
+    ctx = load_context(ensure=True)
+    now = _now()
+    with ctx.sessions() as session:
+        runs = [{"job": r.job, "status": r.status, "started": r.started_at.isoformat(),
+                 "finished": r.finished_at.isoformat() if r.finished_at else None, "error": r.error}
+                for r in storage.latest_job_runs(session)]
+        sources = storage.list_sources(session)
+        failing = [{"source": s.name, "error": s.last_error, "failures": s.consecutive_failures,
+                    "paused": bool(s.paused_reason)} for s in sources if s.last_status == "error"]
+        due = [s.name for s in storage.due_sources(session, now)]
+        problems = len(storage.recent_problems(session, now - timedelta(days=7)))
+    report = {"jobs": runs, "failing_sources": failing, "due_sources": due, "problems_last_7_days": problems,
+              "sources": len(sources)}
+    if fmt == "json":
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    table = Table(title="jobs (latest run of each)")
+    for column in ("job", "status", "started", "error"):
+        table.add_column(column)
+    for run in runs:
+        table.add_row(run["job"], run["status"], run["started"][:16], (run["error"] or "")[:60])
+    console.print(table)
+    typer.echo(f"{len(sources)} sources: {len(due)} due now, {len(failing)} failing "
+               f"({sum(f['paused'] for f in failing)} paused); {problems} failed or missed job runs in 7 days")
+    for item in failing[:20]:
+        typer.echo(f"  ! {item['source']}: {item['error']}")
+
+
+def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.JOBS)}")) -> None:
+    """Run one scheduler job now, as the scheduler would, and record it in the job log."""
+    if name not in pipeline.JOBS:
+        fail(f"no job named {name!r}; jobs: {', '.join(pipeline.JOBS)}")
+    ctx = load_context(ensure=True)
+    outcome = pipeline.run_job(ctx, name, _now())
+    typer.echo(f"{name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
+    if outcome.status != "ok":
+        raise typer.Exit(code=1)
+
+
+def backup(target: Path = typer.Argument(..., help="file to write (SQLite copy, or pg_dump custom format)")) -> None:
+    """Copy the database while Fursa runs (SQLite online backup, or pg_dump)."""
+    ctx = load_context(ensure=True)
+    try:
+        storage.backup_database(ctx.sessions.kw["bind"], target)
+    except storage.BackupError as exc:
+        fail(str(exc))
+    typer.echo(f"backup written to {target} ({target.stat().st_size} bytes)")
+
+
+def restore(source: Path = typer.Argument(..., help="a file written by `fursa backup`"),
+            yes: bool = typer.Option(False, "--yes", help="confirm: the current data is replaced")) -> None:
+    """Replace the database with a backup. Stop the scheduler and the web server first."""
+    if not yes:
+        fail("restore replaces every row of the current database; run again with --yes to confirm")
+    ctx = load_context()
+    try:
+        storage.restore_database(ctx.sessions.kw["bind"], source)
+    except storage.BackupError as exc:
+        fail(str(exc))
+    typer.echo(f"restored {source}")

@@ -1,0 +1,47 @@
+"""Job runs: what ran, when, how it ended, for `fursa status` and the staff desk."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import JobRun
+
+
+def start_job_run(session: Session, job: str, now: datetime) -> JobRun:
+    row = JobRun(job=job, started_at=now, status="running", summary={})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def finish_job_run(row: JobRun, now: datetime, status: str, summary: dict[str, Any], error: str | None = None) -> None:
+    row.finished_at = now
+    row.status = status
+    row.summary = summary
+    row.error = error
+
+
+def record_missed_job(session: Session, job: str, scheduled_for: datetime, now: datetime, reason: str) -> JobRun:
+    """A run the scheduler skipped (past its grace time), kept so staff are told."""
+    row = JobRun(job=job, started_at=scheduled_for, finished_at=now, status="missed", summary={}, error=reason)
+    session.add(row)
+    return row
+
+
+def latest_job_runs(session: Session) -> Sequence[JobRun]:
+    """The newest run of every job."""
+    newest = select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
+    query = select(JobRun).join(newest, JobRun.id == newest.c.id).order_by(JobRun.job)
+    return session.scalars(query).all()
+
+
+def recent_problems(session: Session, since: datetime) -> Sequence[JobRun]:
+    query = (
+        select(JobRun)
+        .where(JobRun.started_at >= since, JobRun.status.in_(("failed", "missed")))
+        .order_by(JobRun.started_at.desc())
+    )
+    return session.scalars(query).all()
