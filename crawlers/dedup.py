@@ -52,7 +52,9 @@ def find_near_duplicates(drafts: Sequence[Draft], known: Sequence[tuple[Hashable
                          threshold: float = 0.8) -> dict[int, NearDuplicate]:
     """For each draft that repeats a known call (id, title, text) or an earlier draft of the batch,
     what it repeats. Known calls win over batch drafts; the best similarity wins among them."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    # LSH only proposes candidates; a lower band threshold keeps near-misses from slipping through,
+    # and each candidate is then checked against `threshold` with its estimated Jaccard similarity.
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.25), num_perm=NUM_PERM, weights=(0.3, 0.7))
     signatures: dict[tuple[str, int], MinHash] = {}
     known_ids: list[Hashable] = []
     for number, (known_id, title, text) in enumerate(known):

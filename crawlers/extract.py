@@ -30,7 +30,18 @@ _AMOUNT = re.compile(r"(£|€|\$|¥|₪|US\$|[A-Z]{3})?\s?(\d[\d,.\s]*\d|\d)\s?
 
 
 def is_xpath(expression: str) -> bool:
-    return expression.lstrip().startswith(("/", "./", "(", "descendant", "following"))
+    stripped = expression.strip()
+    return stripped == "." or stripped.startswith(("/", "./", "(", "descendant", "following", "ancestor"))
+
+
+def selector_problem(expression: str) -> str | None:
+    """Why `expression` is not a usable CSS selector or XPath, or None when it is."""
+    try:
+        select(Selector(text="<html><body></body></html>"), expression)
+    except (ValueError, SyntaxError) as exc:
+        kind = "XPath" if is_xpath(expression) else "CSS selector"
+        return f"not a valid {kind} ({exc})"
+    return None
 
 
 def select(node: Selector, expression: str) -> SelectorList:

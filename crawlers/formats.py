@@ -26,6 +26,7 @@ class Option:
     types: tuple[type, ...]
     help: str
     choices: tuple[Any, ...] = ()
+    selector: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ COMMON = {
     "aggregator": Option(_BOOL, "true for sites that repost others' calls: their links are leads, the funder's page wins"),
 }
 TIMEZONE = Option(_STR, "IANA zone for dates without one (e.g. 'Europe/London')")
-SELECTOR = Option(_STR, "CSS selector (XPath when it starts with '/' or './')")
+SELECTOR = Option(_STR, "CSS selector (XPath when it starts with '/' or './')", selector=True)
 
 
 def _feed_page(body: bytes, spec: SourceSpec, url: str, request: PageRequest, content_type: str | None) -> ParsedPage:
@@ -115,7 +116,7 @@ FORMATS: dict[str, Format] = {
                    }, conditional=True),
     "html": Format("html", ("html",), "html", html_pages.first_request, _html_page, _html_detail, {
         **COMMON,
-        "item": Option(_STR, "selector of one item on the listing (none: the generic reader)"),
+        "item": Option(_STR, "selector of one item on the listing (none: the generic reader)", selector=True),
         "title": SELECTOR, "link": SELECTOR, "summary": SELECTOR, "deadline": SELECTOR, "opens": SELECTOR,
         "provider": SELECTOR, "categories": SELECTOR,
         "deadline_label": Option(_STR, "label text of the item's deadline field (e.g. 'Closing date')"),
@@ -123,12 +124,12 @@ FORMATS: dict[str, Format] = {
         "amount_label": Option(_STR, "label text of the item's amount field (e.g. 'Total fund')"),
         "category_class_prefixes": Option(_LIST, "item CSS classes with these prefixes become categories"),
         "link_contains": Option(_STR, "keep only items whose link contains this text"),
-        "next": Option(_STR, "selector of the next page's link"),
+        "next": Option(_STR, "selector of the next page's link", selector=True),
         "detail": Option(_BOOL, "follow each item to its detail page for the full text"),
         "max_items": Option(_INT, "at most this many items (and detail pages) per page (default 50)"),
-        "detail_text": Option(_STR, "selector of the detail page's main text (default: detected)"),
-        "detail_title": Option(_STR, "selector of the detail page's title"),
-        "detail_deadline": Option(_STR, "selector of the detail page's deadline"),
+        "detail_text": Option(_STR, "selector of the detail page's main text (default: detected)", selector=True),
+        "detail_title": Option(_STR, "selector of the detail page's title", selector=True),
+        "detail_deadline": Option(_STR, "selector of the detail page's deadline", selector=True),
         "timezone": TIMEZONE,
         "date_languages": Option(_LIST, "languages of written dates (default: the source language and English)"),
     }, conditional=True),

@@ -61,7 +61,8 @@ def fetch(client: httpx.Client, page: PageRequest, config: CrawlConfig, extra_he
         try:
             check_public_url(url, allow_private=config.allow_private_addresses)
             request = client.build_request(method, url, content=body or None, headers={**extra_headers, **page.headers})
-            with client.send(request, stream=True) as response:
+            response = client.send(request, stream=True)
+            try:
                 location = response.headers.get("Location")
                 if response.is_redirect and location:
                     url = urljoin(url, location)
@@ -69,11 +70,13 @@ def fetch(client: httpx.Client, page: PageRequest, config: CrawlConfig, extra_he
                         method, body = "GET", b""
                     continue
                 payload = _read_capped(response, url, config)
-                if response.status_code >= 400 or (300 <= response.status_code < 400):
-                    raise FetchError(describe_status(response.status_code, url, location=location or "", body=payload,
-                                                     retry_after=response.headers.get("Retry-After", "")))
-                return Download(url=str(response.url), status=response.status_code, headers=dict(response.headers),
-                                body=payload)
+            finally:
+                response.close()
+            if response.status_code >= 300:
+                raise FetchError(describe_status(response.status_code, url, location=location or "", body=payload,
+                                                 retry_after=response.headers.get("Retry-After", "")))
+            return Download(url=str(response.url), status=response.status_code, headers=dict(response.headers),
+                            body=payload)
         except UnsafeURLError as exc:
             raise FetchError(str(exc)) from None
         except httpx.HTTPError as exc:
@@ -123,6 +126,7 @@ def check_source(spec: SourceSpec, config: CrawlConfig) -> FetchResult:
                               else detail.draft)
             except (FetchError, FormatError) as exc:
                 errors.append(ItemError(url=detail.url, message=str(exc)))
+                drafts.append(detail.draft)     # keep what the listing said about the item
     return FetchResult(
         source_name=spec.name, drafts=tuple(draft for draft in drafts if draft is not None),
         validators=Validators(etag=first.headers.get("etag"), last_modified=first.headers.get("last-modified")),

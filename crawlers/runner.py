@@ -75,9 +75,14 @@ def crawl_sources(jobs: Sequence[tuple[SourceSpec, Validators]], config: CrawlCo
     ) for index, (spec, _validators) in enumerate(jobs)]
 
 
+def child_command(jobs_path: Path, results_path: Path) -> list[str]:
+    """The command line of the crawl child process."""
+    return [sys.executable, "-m", "crawlers.child", str(jobs_path), str(results_path)]
+
+
 def _run_child(jobs_path: Path, results_path: Path, log_path: Path, timeout_s: float) -> str:
     """Run the child; '' when it exited cleanly, else what went wrong in one line."""
-    command = [sys.executable, "-m", "crawlers.child", str(jobs_path), str(results_path)]
+    command = child_command(jobs_path, results_path)
     with log_path.open("w", encoding="utf-8") as log_file:
         try:
             process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

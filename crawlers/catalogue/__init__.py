@@ -15,6 +15,7 @@ from storage import AUDIENCES, KINDS, LEVELS, SOURCE_TYPES, SourceSpec
 
 from crawlers.dates import is_zone_name
 from crawlers.errors import CatalogueError
+from crawlers.extract import selector_problem
 from crawlers.formats import DEFAULT_BY_TYPE, FORMATS
 from crawlers.urls import is_http_url
 
@@ -149,6 +150,8 @@ def _check_options(options: dict[str, Any], schema: dict[str, Any], parser: str,
             problems.append(f"{where}: option {key!r} must be one of {', '.join(map(repr, rule.choices))} (got {value!r})")
         elif key == "timezone" and not is_zone_name(value):
             problems.append(f"{where}: option 'timezone' must be an IANA zone such as 'Europe/London' (got {value!r})")
+        elif rule.selector and selector_problem(value):
+            problems.append(f"{where}: option {key!r} is {selector_problem(value)}")
         elif key in ("max_pages", "max_items", "page_size") and not 1 <= value <= 1000:
             problems.append(f"{where}: option {key!r} must be between 1 and 1000 (got {value!r})")
     return problems
