@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -79,9 +80,31 @@ def build_message(rendered: RenderedDigest, subscriber, config: DeliveryConfig, 
 
 def build_envelope(message: EmailMessage, config: DeliveryConfig, signer: DkimSigner | None) -> Envelope:
     """The bytes to hand to a transport (DKIM-signed when a signer is given), with sender and recipient."""
-    data = message.as_bytes(policy=WIRE_POLICY)
+    data = wire_bytes(message)
     if signer is not None:
         data = signer.sign(data)
     recipient = message["To"].addresses[0].addr_spec
     return Envelope(sender=parseaddr(config.from_address)[1], recipient=recipient, data=data,
                     message_id=message["Message-ID"])
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as BytesGenerator(policy=WIRE_POLICY) writes it, for build_message's shapes, several times faster.
+
+    The stdlib generator writes a base64 body one 76-character line at a time; a digest has ~1,000
+    such lines, which made serializing cost more than rendering. Leaves here are always base64
+    (ASCII), so a body is its payload with CRLF line ends. tests/digests/test_messages.py checks
+    the output against the stdlib generator byte for byte.
+    """
+    head = b"".join(WIRE_POLICY.fold_binary(name, value) for name, value in message.raw_items())
+    if not message.is_multipart():
+        return head + b"\r\n" + message.get_payload().replace("\r\n", "\n").replace("\n", "\r\n").encode("ascii")
+    boundary = message.get_boundary()
+    if boundary is None:
+        boundary = f"=_fursa_{secrets.token_hex(12)}"
+        message.set_boundary(boundary)
+        head = b"".join(WIRE_POLICY.fold_binary(name, value) for name, value in message.raw_items())
+    separator = f"--{boundary}".encode()
+    parts = [wire_bytes(part) for part in message.iter_parts()]
+    body = separator + b"\r\n" + (b"\r\n" + separator + b"\r\n").join(parts) + b"\r\n" + separator + b"--\r\n"
+    return head + b"\r\n" + body

@@ -1,7 +1,8 @@
 """The sending jobs: every due digest, each (subscriber, period) exactly once, whatever fails.
 
 Order per subscriber: compose and render (no writes) → wait for a free connection → claim the
-ledger row (commit: the checkpoint) → send → mark sent or failed (commit). A row is claimed only
+ledger row (commit: the checkpoint) → send → mark sent or failed (committed with the next claim,
+or at the end). A row is claimed only
 when a worker is free, so at most `connections` rows are 'sending' at any instant: that is the
 most a SIGKILL can duplicate, because a restart takes over 'sending' rows only after the lease.
 """
@@ -102,12 +103,15 @@ class DigestRun:
         self.sent_ids = sent_item_ids(session, exclude_period=period)
 
     def send_all(self, subscribers: Sequence, pool: SendPool) -> None:
-        for subscriber in subscribers:
-            if self.budget.exhausted:
-                self.tally.paused = self.budget.explain()
-                break
-            self.send_one(subscriber, pool)
-        self.collect(until=0)
+        try:
+            for subscriber in subscribers:
+                if self.budget.exhausted:
+                    self.tally.paused = self.budget.explain()
+                    break
+                self.send_one(subscriber, pool)
+        finally:  # whatever stopped the loop, what was sent is recorded as sent
+            self.collect(until=0)
+            self.session.commit()
         if self.budget.exhausted and not self.tally.paused:
             self.tally.paused = self.budget.explain()
 
@@ -146,6 +150,11 @@ class DigestRun:
         return build_envelope(message, self.config, self.signer), digest.opportunity_ids
 
     def claim(self, subscriber, message_id: str, items: tuple[int, ...]) -> _Ticket | None:
+        """Claim the row and commit, together with the outcomes recorded since the last claim.
+
+        One commit per message instead of two: an outcome waits at most until the next claim, and a
+        claim only happens when a connection is free, so at most `connections` rows are ever 'sending'.
+        """
         claim = claim_delivery(self.session, subscriber.id, self.period, message_id=message_id, items=items,
                                transport=self.config.transport_name, now=self.now,
                                stale_before=self.stale_before, max_attempts=self.config.max_attempts)
@@ -163,6 +172,7 @@ class DigestRun:
                 self.record(self.in_flight.pop(future), future.exception())
 
     def record(self, ticket: _Ticket, error: BaseException | None) -> None:
+        """Write a send's outcome; it is committed with the next claim or at the end of the run."""
         if error is None:
             if not mark_sent(self.session, ticket.delivery_id, self.now):
                 log.warning("delivery %s was taken over by another run while sending", ticket.delivery_id)
@@ -178,7 +188,6 @@ class DigestRun:
                         temporary=True, max_attempts=self.config.max_attempts)
             self.tally.deferred += 1
             self.tally.failures.append(f"{ticket.email}: unexpected error {error!r}; see the log")
-        self.session.commit()
 
     def _record_failure(self, ticket: _Ticket, error: DeliveryError) -> None:
         state = mark_failed(self.session, ticket.delivery_id, str(error), self.now,
