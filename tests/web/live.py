@@ -8,6 +8,7 @@ import socket
 import threading
 from contextlib import contextmanager
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import uvicorn
@@ -68,3 +69,36 @@ def smtp_server() -> Iterator[tuple[MailSink, int]]:
         yield sink, port
     finally:
         controller.stop()
+
+
+class _SiteHandler(BaseHTTPRequestHandler):
+    pages: dict[str, tuple[str, bytes]] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        found = self.pages.get(self.path.split("?")[0])
+        if found is None:
+            self.send_error(404)
+            return
+        content_type, body = found
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def static_site(pages: dict[str, tuple[str, bytes]]) -> Iterator[str]:
+    """A plain HTTP server on 127.0.0.1 serving `pages` (path -> (content type, body)); yields its base URL."""
+    handler = type("Handler", (_SiteHandler,), {"pages": pages})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,150 @@
+"""Sources at the desk: health in words, add by URL (SSRF guard, autodiscovery, preview), edit, pause, run now."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+import storage
+from tests.web.conftest import NOW, csrf_of
+from tests.web.live import static_site
+
+FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>PPU partner calls</title><link>http://example.org/</link>
+<description>Calls</description>
+<item><title>Marie Curie postdoctoral fellowship in chemistry</title><link>http://example.org/calls/msca</link>
+<description>Postdoctoral fellowship for researchers in chemistry. Deadline: 15 January 2027.</description></item>
+<item><title>DAAD master scholarship for engineering students</title><link>http://example.org/calls/daad</link>
+<description>Master scholarships in mechanical engineering for Palestinian students.</description></item>
+</channel></rss>"""
+HOME = b"""<!doctype html><html><head><title>Partner</title>
+<link rel="alternate" type="application/rss+xml" title="Calls" href="/feed.xml"></head><body>Hello</body></html>"""
+TWO_FEEDS = b"""<!doctype html><html><head>
+<link rel="alternate" type="application/rss+xml" href="/feed.xml">
+<link rel="alternate" type="application/atom+xml" href="/other.xml"></head><body></body></html>"""
+NO_FEED = b"<!doctype html><html><head><title>Nothing</title></head><body>No feed here</body></html>"
+
+
+@pytest.fixture
+def site():
+    pages = {"/": ("text/html", HOME), "/feed.xml": ("application/rss+xml", FEED), "/two": ("text/html", TWO_FEEDS),
+             "/other.xml": ("application/rss+xml", FEED), "/none": ("text/html", NO_FEED)}
+    with static_site(pages) as base:
+        yield base
+
+
+def _form(client, **fields):
+    token = csrf_of(client.get("/desk/sources/new").text)
+    return client.post("/desk/sources/new", data={"kind": "scholarship", "language": "en", "every_hours": "12",
+                                                  **fields, "csrf_token": token})
+
+
+def _sources(ctx) -> list[storage.Source]:
+    with ctx.sessions() as session:
+        return list(session.scalars(select(storage.Source).order_by(storage.Source.id)))
+
+
+@pytest.mark.parametrize("url", [
+    "http://169.254.169.254/latest/meta-data/", "http://10.0.0.7/admin", "http://[::ffff:192.168.1.1]/",
+    "http://0.0.0.0/", "file:///etc/passwd", "gopher://127.0.0.1/",
+])
+def test_private_and_local_addresses_are_refused_next_to_the_url_field(admin_client, ctx, url):
+    response = _form(admin_client, url=url)
+    assert response.status_code == 400 and 'id="url-error"' in response.text
+    assert _sources(ctx) == []
+
+
+def test_autodiscovery_finds_the_feed_and_the_preview_shows_what_a_crawl_yields(admin_client, ctx, site):
+    response = _form(admin_client, url=f"{site}/", name="Partner university")
+    assert response.status_code == 200
+    assert "Marie Curie postdoctoral fellowship in chemistry" in response.text
+    assert "It would collect 2 calls now" in response.text
+    assert f"{site}/feed.xml" in response.text
+    assert _sources(ctx) == []  # nothing is saved by a preview
+
+
+def test_saving_the_previewed_source_stores_the_feed_and_audits(admin_client, ctx, site):
+    preview = _form(admin_client, url=f"{site}/", name="Partner university")
+    response = admin_client.post("/desk/sources/save", data={
+        "url": f"{site}/", "feed_url": f"{site}/feed.xml", "name": "Partner university", "kind": "scholarship",
+        "language": "en", "every_hours": "12", "csrf_token": csrf_of(preview.text)}, follow_redirects=False)
+    assert response.status_code == 303
+    [source] = _sources(ctx)
+    assert (source.name, source.url, source.type, source.origin, source.every_hours) == (
+        "Partner university", f"{site}/feed.xml", "feed", "desk", 12.0)
+    with ctx.sessions() as session:
+        assert [e.action for e in session.scalars(select(storage.AuditEntry))] == ["source:add"]
+
+
+def test_a_page_with_several_feeds_asks_which(admin_client, site):
+    response = _form(admin_client, url=f"{site}/two")
+    assert "several feeds" in response.text
+    assert f'value="{site}/feed.xml"' in response.text and f'value="{site}/other.xml"' in response.text
+    chosen = _form(admin_client, url=f"{site}/two", feed_url=f"{site}/other.xml")
+    assert "It would collect 2 calls now" in chosen.text
+
+
+def test_a_page_without_a_feed_says_what_to_do(admin_client):
+    with static_site({"/none": ("text/html", NO_FEED)}) as bare:
+        response = _form(admin_client, url=f"{bare}/none")
+    assert response.status_code == 400 and "No RSS or Atom feed was found" in response.text
+
+
+def test_field_errors_on_the_source_form(admin_client, ctx, site):
+    with ctx.sessions.begin() as session:
+        session.add(storage.source_from_spec(storage.SourceSpec(name="Taken", type="feed", url=f"{site}/feed.xml")))
+    response = _form(admin_client, url="ppu.edu/feed", name="Taken", kind="party", every_hours="0")
+    assert response.status_code == 400
+    for field in ("url", "name", "kind", "every_hours"):
+        assert f'id="{field}-error"' in response.text, field
+
+
+@pytest.fixture
+def source_id(ctx, site, now) -> int:
+    with ctx.sessions.begin() as session:
+        row = storage.source_from_spec(storage.SourceSpec(name="Partner feed", type="feed", url=f"{site}/feed.xml",
+                                                          kind="scholarship"))
+        row.last_status, row.last_error, row.consecutive_failures = "error", "the server answered 503", 3
+        row.last_run_at = now - timedelta(hours=2)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def test_the_list_shows_health_in_words(admin_client, source_id):
+    page = admin_client.get("/desk/sources").text
+    assert "Partner feed" in page and "Failing" in page and "the server answered 503" in page
+    assert "failures in a row: 3" in page and "2 hours ago" in page
+
+
+def test_pause_and_resume(admin_client, ctx, source_id):
+    token = csrf_of(admin_client.get(f"/desk/sources/{source_id}").text)
+    admin_client.post(f"/desk/sources/{source_id}/pause", data={"csrf_token": token})
+    assert not _sources(ctx)[0].enabled
+    with ctx.sessions() as session:
+        assert storage.due_sources(session, NOW + timedelta(days=30)) == []
+    admin_client.post(f"/desk/sources/{source_id}/resume", data={"csrf_token": token})
+    source = _sources(ctx)[0]
+    assert source.enabled and source.consecutive_failures == 0
+
+
+def test_editing_a_source_checks_the_new_address(admin_client, ctx, source_id, site):
+    page = admin_client.get(f"/desk/sources/{source_id}").text
+    data = {"url": "http://10.1.2.3/feed", "kind": "exchange", "language": "ar", "every_hours": "6",
+            "csrf_token": csrf_of(page)}
+    refused = admin_client.post(f"/desk/sources/{source_id}", data=data)
+    assert refused.status_code == 400 and 'id="url-error"' in refused.text
+    admin_client.post(f"/desk/sources/{source_id}", data={**data, "url": f"{site}/other.xml"})
+    source = _sources(ctx)[0]
+    assert (source.url, source.kind, source.language, source.every_hours) == (f"{site}/other.xml", "exchange", "ar", 6.0)
+
+
+def test_run_now_crawls_the_source_and_its_calls_reach_the_queue(admin_client, ctx, source_id):
+    token = csrf_of(admin_client.get(f"/desk/sources/{source_id}").text)
+    response = admin_client.post(f"/desk/sources/{source_id}/run", data={"csrf_token": token})
+    assert "Crawled: 2 items read, 2 new." in response.text
+    source = _sources(ctx)[0]
+    assert source.last_status == "ok" and source.consecutive_failures == 0
+    queue = admin_client.get("/desk/queue").text
+    assert "Marie Curie postdoctoral fellowship in chemistry" in queue
