@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -302,41 +302,44 @@ class JobOutcome:
 
 def run_job(
     ctx: Context, name: str, now: datetime, *, attempts: int = 4, backoff_s: float = 5.0,
-    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> JobOutcome:
     """Run one job by name, record it in the job log, and never let it take the caller down.
 
-    A database that is locked or briefly unreachable is retried with backoff; any other failure is
-    logged with its job name and recorded, and the other jobs go on.
+    A database that is locked or briefly unreachable is retried with backoff (every job is safe
+    to repeat: ingest is idempotent and the ledger guards sends); any other failure is logged with
+    the job's name and recorded, and the other jobs go on.
     """
     job = JOBS[name]
     for attempt in range(1, attempts + 1):
         try:
             result = job(ctx, now)
+            return _record(ctx, JobOutcome(name, "ok", result, None, attempt), now)
         except OperationalError as exc:
             log.warning("database unavailable", extra={"job": name, "attempt": attempt, "error": str(exc.orig)})
-            if attempt == attempts:
-                return _finish(ctx, name, now, "failed", None, f"database unavailable: {exc.orig}", attempt, clock)
-            sleep(backoff_s * 2 ** (attempt - 1))
-            continue
+            if attempt < attempts:
+                sleep(backoff_s * 2 ** (attempt - 1))
+                continue
+            outcome = JobOutcome(name, "failed", None, f"database unavailable: {exc.orig}", attempt)
         except Exception as exc:  # the job loop: one job's bug must not stop the others
             log.exception("job failed", extra={"job": name})
-            return _finish(ctx, name, now, "failed", None, f"{type(exc).__name__}: {exc}", attempt, clock)
-        return _finish(ctx, name, now, "ok", result, None, attempt, clock)
-    raise AssertionError("unreachable")
+            outcome = JobOutcome(name, "failed", None, f"{type(exc).__name__}: {exc}", attempt)
+        try:
+            return _record(ctx, outcome, now)
+        except OperationalError as exc:
+            log.error("could not record job run", extra={"job": name, "error": str(exc.orig)})
+            return outcome
+    raise AssertionError("unreachable: the last attempt returns")
 
 
-def _finish(ctx: Context, name: str, now: datetime, status: str, result: Any, error: str | None,
-            attempts: int, clock: Callable[[], datetime] | None) -> JobOutcome:
-    summary = _summary_of(result)
-    log.info("job finished", extra={"job": name, "status": status, "summary": summary, "error": error})
-    try:
-        with ctx.sessions.begin() as session:
-            row = storage.start_job_run(session, name, now)
-            storage.finish_job_run(row, clock() if clock else now, status, summary, error)
-    except OperationalError as exc:
-        log.error("could not record job run", extra={"job": name, "error": str(exc.orig)})
-    return JobOutcome(name, status, result, error, attempts)
+def _record(ctx: Context, outcome: JobOutcome, now: datetime) -> JobOutcome:
+    summary = _summary_of(outcome.result)
+    log.info("job finished", extra={"job": outcome.job, "status": outcome.status, "summary": summary,
+                                    "error": outcome.error})
+    with ctx.sessions.begin() as session:
+        row = storage.start_job_run(session, outcome.job, now)
+        storage.finish_job_run(row, datetime.now(timezone.utc), outcome.status, summary, outcome.error)
+    return outcome
 
 
 def _summary_of(result: Any) -> dict[str, Any]:

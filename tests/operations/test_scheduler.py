@@ -1,0 +1,92 @@
+"""The scheduler: one per database, weekly digests once per week across DST, missed runs recorded."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.events import EVENT_JOB_MISSED
+
+import digests
+import scheduler
+import storage
+from tests.operations.conftest import job_runs
+
+HEBRON = ZoneInfo("Asia/Hebron")
+
+
+def test_a_second_scheduler_on_the_same_database_is_refused(ctx):
+    engine = ctx.sessions.kw["bind"]
+    with storage.SchedulerLock(engine, ctx.settings.model_dir):
+        with pytest.raises(storage.LockHeldError, match="another scheduler"):
+            storage.SchedulerLock(engine, ctx.settings.model_dir).acquire()
+    # Released with the first: a new scheduler may start.
+    storage.SchedulerLock(engine, ctx.settings.model_dir).acquire().release()
+
+
+def test_weekly_digest_fires_once_a_week_at_08_local_across_both_dst_changes(ctx):
+    (plan,) = [p for p in scheduler.plans(ctx.settings) if p.job == "weekly_digest"]
+    fire = plan.trigger.get_next_fire_time(None, datetime(2026, 1, 1, tzinfo=HEBRON))
+    fires = []
+    while fire < datetime(2028, 1, 1, tzinfo=HEBRON):
+        fires.append(fire)
+        fire = plan.trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    local = [f.astimezone(HEBRON) for f in fires]
+    offsets = {f.utcoffset() for f in local}
+    assert offsets == {timedelta(hours=2), timedelta(hours=3)}, "the range must cross DST both ways"
+    assert all(f.weekday() == 6 and (f.hour, f.minute) == (8, 0) for f in local)
+    weeks = [f.isocalendar()[:2] for f in local]
+    assert len(weeks) == len(set(weeks)) == 104 or len(weeks) == len(set(weeks)) == 105
+    # The ledger's period for each firing is distinct, so no week is sent twice or skipped.
+    periods = [digests.digest_period(f.astimezone(timezone.utc), ctx.delivery_config) for f in fires]
+    assert len(set(periods)) == len(periods)
+    gaps = {b - a for a, b in zip(fires, fires[1:])}
+    assert gaps <= {timedelta(days=7), timedelta(days=7, hours=1), timedelta(days=7, hours=-1)}
+
+
+@pytest.mark.parametrize("start_utc, end_utc", [
+    # Summer time ended at 02:00 on Saturday 24 October 2026 (clocks back to 01:00).
+    (datetime(2026, 10, 23, 9, 0, tzinfo=timezone.utc), datetime(2026, 10, 25, 5, 30, tzinfo=timezone.utc)),
+    # Summer time began at 02:00 on Saturday 28 March 2026 (clocks forward to 03:00).
+    (datetime(2026, 3, 27, 9, 0, tzinfo=timezone.utc), datetime(2026, 3, 29, 4, 30, tzinfo=timezone.utc)),
+])
+def test_the_clock_jumping_across_dst_keeps_one_period_until_the_next_sunday(ctx, start_utc, end_utc):
+    config = ctx.delivery_config
+    instants = [start_utc + timedelta(minutes=30 * i) for i in range(int((end_utc - start_utc) / timedelta(minutes=30)) + 1)]
+    assert len({t.astimezone(HEBRON).utcoffset() for t in instants}) == 2, "the window must cross the change"
+    assert len({digests.digest_period(t, config) for t in instants}) == 1
+    # Half an hour after the window, Sunday 08:00 local has come: exactly one new period.
+    after = {digests.digest_period(t, config) for t in instants + [end_utc + timedelta(minutes=30)]}
+    assert len(after) == 2
+
+
+def test_a_weekly_digest_missed_past_its_grace_is_recorded_for_staff(ctx):
+    missed = threading.Event()
+    sched = scheduler.build_scheduler(ctx)
+    sched.add_listener(lambda event: missed.set(), EVENT_JOB_MISSED)
+    now = datetime.now(timezone.utc)
+    sched.add_job(scheduler.run_named_job, "date", run_date=now - timedelta(hours=7), args=("weekly_digest",),
+                  id="weekly_digest_catch_up", misfire_grace_time=6 * 3600)
+    sched.start()
+    try:
+        assert missed.wait(20), "APScheduler did not report the missed run"
+    finally:
+        sched.shutdown(wait=True)
+    runs = [r for r in job_runs(ctx) if r.status == "missed"]
+    assert len(runs) == 1 and "grace time had passed" in runs[0].error
+    assert runs[0].job == "weekly_digest_catch_up"
+
+
+def test_stored_jobs_survive_a_restart_without_duplicates(ctx):
+    first = scheduler.build_scheduler(ctx)
+    first.start(paused=True)
+    ids = sorted(job.id for job in first.get_jobs())
+    first.shutdown(wait=False)
+    second = scheduler.build_scheduler(ctx)
+    second.start(paused=True)
+    try:
+        assert sorted(job.id for job in second.get_jobs()) == ids
+        assert set(ids) == {"crawl", "instant_alerts", "weekly_digest", "expire", "retrain"}
+    finally:
+        second.shutdown(wait=False)
