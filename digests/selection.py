@@ -45,7 +45,8 @@ def match_item_of(opportunity) -> MatchItem:
 def select_items(subscriber, opportunities: Iterable, *, now: datetime, limit: int | None = None) -> list[DigestItem]:
     """Approved, open calls that match the subscriber, featured first, then by score, then by deadline."""
     profile = profile_of(subscriber)
-    chosen = [item for item in (_score(profile, row, now) for row in opportunities if _is_open(row, now)) if item]
+    rows = (row for row in opportunities if _is_open(row, now) and _is_wanted_kind(profile, row))
+    chosen = [item for item in (_score(profile, row, now) for row in rows) if item]
     chosen.sort(key=_rank)
     return chosen[:limit] if limit is not None else chosen
 
@@ -59,6 +60,12 @@ def select_closing_soon(
             if row.id in sent_ids and row.deadline_at is not None and now <= row.deadline_at <= horizon]
     items = select_items(subscriber, rows, now=now)
     return sorted(items, key=lambda item: (item.deadline_at, item.opportunity_id))
+
+
+def _is_wanted_kind(profile: Profile, opportunity) -> bool:
+    """Kinds are the audience rule (a student is not mailed research grants); a call of unknown kind goes to all."""
+    kind = opportunity.kind or "other"
+    return not profile.kinds or kind == "other" or kind in profile.kinds
 
 
 def _is_open(opportunity, now: datetime) -> bool:

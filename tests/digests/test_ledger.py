@@ -1,18 +1,38 @@
 """The ledger's exactly-once state machine: compare-and-set claims, leases, retries, bounces."""
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
-from storage import Delivery, Subscriber
+from storage import Delivery, Subscriber, make_engine, migrate
 from storage.deliveries import claim_delivery, delivery_counts, mark_failed, mark_sent, sent_item_ids
 
 from digests import send_digests
+from tests.conftest import POSTGRES_URL_VARIABLE, _fresh_postgres_database
 from tests.digests.conftest import NOW, PERIOD, add_call, add_person
 
 LEASE = timedelta(minutes=30)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path) -> str:
+    """The ledger's compare-and-set is dialect-specific (ON CONFLICT, row locks): run it on both databases."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fursa.db'}"
+    else:
+        admin_url = os.environ.get(POSTGRES_URL_VARIABLE)
+        if not admin_url:
+            pytest.skip(f"PostgreSQL path not tested: set {POSTGRES_URL_VARIABLE} (.ci/start-postgres does)")
+        url = _fresh_postgres_database(admin_url, f"fursa_d_{uuid.uuid4().hex[:12]}")
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    return url
 
 
 def claim(session, subscriber_id, now=NOW, max_attempts=3):
