@@ -1,0 +1,74 @@
+"""The dashboard and its server-rendered SVG charts."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+from sqlalchemy import select
+
+import storage
+from storage.curation import weekly_new_by_kind
+from tests.web.conftest import NOW
+from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _parse(markup) -> ET.Element:
+    return ET.fromstring(str(markup))
+
+
+def test_weekly_bars_are_stacked_by_kind_and_proportional():
+    chart = _parse(weekly_bars([WeekBar("1 Dec", (("exchange", 1), ("scholarship", 3))), WeekBar("8 Dec", (("scholarship", 2),))],
+                               lambda kind: kind.title(), "New calls"))
+    bars = [(r.get("fill"), float(r.get("height"))) for r in chart.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    heights = {fill: h for fill, h in bars}
+    assert len(bars) == 3
+    first_scholarship, second_scholarship = [h for fill, h in bars if fill == "#0072B2"]
+    assert abs(first_scholarship / second_scholarship - 1.5) < 0.01
+    assert heights["#E69F00"] * 3 - first_scholarship < 0.5
+    assert chart.find(f"{SVG}title").text == "New calls"
+
+
+def test_chart_text_from_outside_is_escaped():
+    hostile = "<script>alert(1)</script>"
+    markup = str(health_grid([HealthTile(hostile, "broken", hostile, "/desk/sources/1")], [("ok", "Working")], "Health"))
+    markup += str(deadline_timeline([TimelinePoint(hostile, NOW, "other", "/desk/calls/1")], NOW, 60,
+                                    lambda d: d.strftime("%d %b"), "Deadlines"))
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+
+
+def test_timeline_puts_earlier_deadlines_further_along_the_time_axis():
+    start = NOW
+    chart = _parse(deadline_timeline([TimelinePoint("late", start + timedelta(days=40), "exchange", "/a"),
+                                      TimelinePoint("soon", start + timedelta(days=3), "scholarship", "/b")],
+                                     start, 60, lambda d: d.strftime("%d %b"), "Deadlines"))
+    circles = {c.find(f"{SVG}title").text.split(": ")[1]: float(c.get("cx")) for c in chart.iter(f"{SVG}circle")}
+    assert circles["soon"] < circles["late"]
+
+
+def test_weeks_are_counted_by_first_seen_date(ctx, now, make_call):
+    make_call("This week A", kind="scholarship")
+    make_call("This week B", kind="exchange")
+    old = make_call("Three weeks ago", kind="scholarship")
+    with ctx.sessions.begin() as session:
+        session.get(storage.Opportunity, old).first_seen_at = now - timedelta(weeks=3)
+    with ctx.sessions() as session:
+        weeks = weekly_new_by_kind(session, now, weeks=12)
+    assert len(weeks) == 12 and weeks[-1].week.weekday() == 0
+    assert dict(weeks[-1].by_kind) == {"exchange": 1, "scholarship": 1}
+    assert dict(weeks[-4].by_kind) == {"scholarship": 1}
+
+
+def test_dashboard_shows_counts_and_three_pictures(admin_client, ctx, now, make_call):
+    make_call("Waiting call")
+    make_call("Approved call", status="approved", deadline_days=5)
+    with ctx.sessions.begin() as session:
+        source = session.scalars(select(storage.Source)).one()
+        source.last_status, source.last_error, source.consecutive_failures = "error", "DNS lookup failed", 5
+    page = admin_client.get("/desk").text
+    assert len(re.findall(r'<svg [^>]*class="chart"', page)) == 3
+    assert "DNS lookup failed" in page and "Approved call" in page
+    stats = re.findall(r"<strong>(\d+)</strong>", page)
+    assert stats[:3] == ["1", "1", "1"]  # waiting, approved, failing sources
