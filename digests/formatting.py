@@ -128,7 +128,7 @@ class Formatter:
     def reasons(self, item: DigestItem) -> str:
         """Why this call is here, from matching's structured reasons, worded in the reader's language.
 
-        Deadline reasons are left out: the deadline line already says "in 12 days".
+        Deadline and kind reasons are left out: the deadline and kind lines already say them.
         """
         parts = [self.gettext("recommended by the International Relations Office")] if item.featured else []
         for key, params in item.reason_details:
@@ -139,8 +139,6 @@ class Formatter:
                 parts.append(self.gettext("open to all fields"))
             elif key == "level":
                 parts.append(self.gettext("your level: %(levels)s") % {"levels": self.levels([values["level"]])})
-            elif key == "kind":
-                parts.append(self.gettext("a kind you asked for: %(kind)s") % {"kind": self.kind(values["kind"])})
             elif key == "palestinians":
                 parts.append(self.gettext("open to Palestinians"))
         return self._join(parts, "؛ " if self.language == "ar" else "; ")
