@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Iterable
 
-from matching import MatchItem, Profile, score_profile
+from matching import Match, MatchItem, Profile, score_profile
 
 from digests.records import DigestItem
 
@@ -45,10 +46,10 @@ def match_item_of(opportunity) -> MatchItem:
 def select_items(subscriber, opportunities: Iterable, *, now: datetime, limit: int | None = None) -> list[DigestItem]:
     """Approved, open calls that match the subscriber, featured first, then by score, then by deadline."""
     profile = profile_of(subscriber)
-    rows = (row for row in opportunities if _is_open(row, now) and _is_wanted_kind(profile, row))
-    chosen = [item for item in (_score(profile, row, now) for row in rows) if item]
-    chosen.sort(key=_rank)
-    return chosen[:limit] if limit is not None else chosen
+    scored = [(row, match) for row in opportunities if _is_open(row, now) and _is_wanted_kind(profile, row)
+              for match in (_cached_score(profile, match_item_of(row), now),) if match is not None]
+    scored.sort(key=_rank)
+    return [_digest_item(row, match) for row, match in scored[:limit]]
 
 
 def select_closing_soon(
@@ -74,10 +75,13 @@ def _is_open(opportunity, now: datetime) -> bool:
     return opportunity.deadline_at is None or opportunity.deadline_at >= now
 
 
-def _score(profile: Profile, opportunity, now: datetime) -> DigestItem | None:
-    match = score_profile(profile, match_item_of(opportunity), now=now)
-    if match is None:
-        return None
+@lru_cache(maxsize=65536)
+def _cached_score(profile: Profile, item: MatchItem, now: datetime) -> Match | None:
+    """score_profile, remembered: students of one programme share a profile, so a run scores each pair once."""
+    return score_profile(profile, item, now=now)
+
+
+def _digest_item(opportunity, match: Match) -> DigestItem:
     return DigestItem(
         opportunity_id=opportunity.id,
         title=opportunity.title or "",
@@ -96,6 +100,7 @@ def _score(profile: Profile, opportunity, now: datetime) -> DigestItem | None:
     )
 
 
-def _rank(item: DigestItem) -> tuple:
-    deadline = item.deadline_at.timestamp() if item.deadline_at else math.inf
-    return (not item.featured, -item.score, deadline, item.opportunity_id)
+def _rank(pair: tuple) -> tuple:
+    row, match = pair
+    deadline = row.deadline_at.timestamp() if row.deadline_at else math.inf
+    return (not row.featured, -match.score, deadline, row.id)
