@@ -19,6 +19,8 @@ import matching
 import pipeline
 import scheduler as scheduler_module
 import storage
+import web
+from demo import run_demo
 from cli_commands import digest_app, sources_app, subscribers_app, users_app
 from cli_support import configure_logging, fail, load_context, state
 from settings import SettingsError, load_settings
@@ -161,16 +163,12 @@ def demo(
     folder: Path = typer.Option(Path("fursa-demo"), "--folder", help="Where the demo keeps its database and outbox."),
 ) -> None:
     """Run the whole path offline: a local server with sample sources, crawl, tag, approve, digest."""
-    from demo import run_demo
-
     run_demo(folder, now_utc(), echo=typer.echo)
 
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the staff desk and the public pages."""
-    import web
-
     web.serve(load_context(ensure=True), host=host, port=port)
 
 

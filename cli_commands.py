@@ -17,6 +17,7 @@ import crawlers
 import digests
 import pipeline
 import storage
+import web
 from cli_support import fail, load_context
 
 sources_app = typer.Typer(help="The sources Fursa crawls, and their health.", no_args_is_help=True)
@@ -210,3 +211,23 @@ def digest_send() -> None:
     ctx = load_context(ensure=True)
     report = pipeline.send_due_digests(ctx, _now())
     typer.echo(report.describe())
+
+
+@users_app.command("add")
+def users_add(
+    email: str,
+    role: str = typer.Option("curator", help="admin or curator"),
+    name: str = typer.Option("", help="Display name."),
+    language: str = typer.Option("en", help="en or ar: the desk's language for this person"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
+                                 help="Asked for when not given; hashed with argon2, never stored as typed."),
+) -> None:
+    """Create a staff account for the curation desk (the first one should be an admin)."""
+    ctx = load_context(ensure=True)
+    try:
+        with ctx.sessions.begin() as session:
+            user = web.add_user(session, email, password, role, _now(), name=name, language=language)
+            address = user.email
+    except (web.WeakPasswordError, web.InvalidUserError) as exc:
+        fail(str(exc))
+    typer.echo(f"staff account {address} ({role}) created")

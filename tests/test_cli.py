@@ -107,3 +107,22 @@ def test_demo_runs_the_real_path_and_writes_digests(workdir):
     assert "Mechatronics" in texts and "الصيدلة" in texts
     assert "<script>" not in " ".join(m.get_body(preferencelist=("html",)).get_content() for m in messages)
     assert "1 skipped" in result.output
+
+
+def test_users_add_creates_an_admin_and_refuses_a_weak_password(workdir):
+    ok = runner.invoke(app, ["users", "add", "admin@ppu.edu", "--role", "admin"],
+                       input="a long enough passphrase\na long enough passphrase\n")
+    assert ok.exit_code == 0 and "admin@ppu.edu (admin) created" in ok.output
+    weak = runner.invoke(app, ["users", "add", "c@ppu.edu", "--password", "short"])
+    assert weak.exit_code == 1 and "10 characters" in weak.output
+    again = runner.invoke(app, ["users", "add", "admin@ppu.edu", "--password", "another long passphrase"])
+    assert again.exit_code == 1
+
+
+def test_every_command_has_help(workdir):
+    for command in (["init"], ["crawl"], ["tag"], ["run"], ["demo"], ["serve"], ["scheduler"], ["status"], ["job"],
+                    ["backup"], ["restore"], ["sources", "list"], ["sources", "check"], ["subscribers", "add"],
+                    ["subscribers", "import"], ["subscribers", "list"], ["digest", "preview"], ["digest", "send"],
+                    ["users", "add"]):
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output, command
