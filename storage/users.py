@@ -67,3 +67,9 @@ def set_password_hash(user: User, password_hash: str) -> None:
 
 def record_login(user: User, now: datetime) -> None:
     user.last_login_at = now
+
+
+def set_language(user: User, language: str) -> None:
+    if language not in STAFF_LANGUAGES:
+        raise InvalidUserError(f"language {language!r} is not one of: {', '.join(STAFF_LANGUAGES)}")
+    user.language = language

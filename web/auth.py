@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from storage import User
-from storage.users import create_user, find_user, get_user, record_login, set_password_hash
+from storage.users import create_user, find_user, get_user, record_login, set_language, set_password_hash
 from storage.errors import NotFoundError
 from web.errors import ForbiddenError, LoginRequiredError
 from web.state import now_of, transaction, web_state
@@ -144,6 +144,15 @@ def admin_user(request: Request) -> StaffUser:
     if not user.is_admin:
         raise ForbiddenError("only an admin may do this")
     return user
+
+
+def remember_language(request: Request, lang: str) -> None:
+    """A signed-in staff member's language choice follows them to their next sign-in."""
+    user = current_user(request)
+    if user is None:
+        return
+    with transaction(request) as session:
+        set_language(get_user(session, user.id), lang)
 
 
 def safe_next(target: str | None, default: str = DESK_HOME) -> str:

@@ -103,7 +103,7 @@ def _legend(entries: Sequence[tuple[str, str]], x: int, y: int) -> str:
 def deadline_timeline(points: Sequence[TimelinePoint], start: datetime, days: int,
                       day_label: Callable[[datetime], str], title: str) -> Markup:
     """Deadlines as dots on a line from `start` over `days`; dots on the same day stack upwards."""
-    width, height, left, right, base = 640, 150, 16, 16, 110
+    width, height, left, right, base = 640, 150, 36, 36, 110
     span = (width - left - right) / days
     parts = [f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#8c959f"/>']
     for week in range(0, days + 1, 7):

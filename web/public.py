@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from storage import KINDS, LEVELS
 from storage.curation import public_call, search_calls, sources_of
-from web.auth import safe_next
+from web.auth import remember_language, safe_next
 from web.csrf import verify_csrf
 from web.errors import PageNotFoundError
 from web.fields import field_groups
@@ -53,4 +53,5 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     """Remember the visitor's language (a cookie) and go back to the page they were on."""
     if code in LANGUAGES:
         request.session["lang"] = code
+        remember_language(request, code)
     return RedirectResponse(safe_next(next, default="/"), status_code=303)

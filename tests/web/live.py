@@ -9,15 +9,16 @@ import threading
 from contextlib import contextmanager
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import uvicorn
 from aiosmtpd.controller import Controller
 
 
 @contextmanager
-def serve_app(app) -> Iterator[str]:
-    """Run `app` under uvicorn in a thread on 127.0.0.1, on a port the OS picked; yields the base URL.
+def serve_app(make_app: Callable[[str], Any]) -> Iterator[str]:
+    """Run the app that `make_app(base_url)` builds under uvicorn in a thread on 127.0.0.1, on a port the
+    OS picked; yields the base URL.
 
     The socket listens before the thread starts, so the first request waits in the backlog
     instead of the test polling for the server to come up.
@@ -26,12 +27,12 @@ def serve_app(app) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server = uvicorn.Server(uvicorn.Config(make_app(base_url), log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield base_url
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -196,3 +196,16 @@ def test_pages_without_forms_set_no_cookie(client, make_call):
 
 def test_desk_pages_are_never_cached(admin_client):
     assert admin_client.get("/desk").headers["cache-control"] == "no-store"
+
+
+def test_a_staff_members_language_follows_them_to_the_next_sign_in(client, users, ctx):
+    log_in(client, ADMIN)
+    client.get("/language/ar?next=/desk")
+    token = csrf_of(client.get("/desk").text)
+    client.post("/desk/logout", data={"csrf_token": token})
+    client.cookies.clear()
+    log_in(client, ADMIN)
+    page = client.get("/desk")
+    assert '<html lang="ar" dir="rtl">' in page.text
+    with ctx.sessions() as session:
+        assert session.scalar(select(storage.User).where(storage.User.email == ADMIN[0])).language == "ar"
