@@ -4,11 +4,12 @@ interactive fetches), parsing of source formats, canonical URLs, near-duplicates
 Returns records (`storage`'s Draft and FetchResult) and never opens the database. Free-text
 understanding (disciplines, levels, eligibility, deadlines in prose) is matching/'s job.
 """
+import importlib
+
 from crawlers.catalogue import default_catalogue_path, load_catalogue
 from crawlers.config import CrawlConfig
 from crawlers.darpa import parse_darpa
 from crawlers.dates import deadline_from
-from crawlers.dedup import NearDuplicate, find_near_duplicates, pick_canonical_url
 from crawlers.errors import CatalogueError, CrawlerError, FetchError, FormatError, UnsafeURLError
 from crawlers.feeds import find_feed_links, parse_feed
 from crawlers.formats import FORMATS, format_of
@@ -22,6 +23,17 @@ from crawlers.runner import crawl_sources
 from crawlers.sedia import parse_sedia
 from crawlers.text import html_to_text, sanitize_html
 from crawlers.urls import canonical_url
+
+# datasketch pulls in SciPy (about a second); every crawl child imports this package and never
+# deduplicates, so the dedup names load on first use (PEP 562).
+_LAZY = {"NearDuplicate": "crawlers.dedup", "find_near_duplicates": "crawlers.dedup", "pick_canonical_url": "crawlers.dedup"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'crawlers' has no attribute {name!r}")
+
 
 __all__ = [
     "CatalogueError", "CrawlConfig", "CrawlerError", "FORMATS", "FetchError", "FormatError", "NearDuplicate",

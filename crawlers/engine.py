@@ -45,6 +45,7 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
             "crawlers.middlewares.GuardMiddleware": 40,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.middlewares.RetryAfterMiddleware": 550,
+            "crawlers.middlewares.PerHostLimitMiddleware": 950,   # after the HTTP cache: only real downloads wait
         },
         "REFERRER_POLICY": "no-referrer",   # never tell one site which other site we came from
         "LOG_INSTALL_ROOT_HANDLER": True,

@@ -5,9 +5,11 @@
   address and then connect to another (DNS rebinding).
 - RetryAfterMiddleware: Scrapy's retry (transient codes only) that waits as long as a 429/503's
   Retry-After asks, up to a cap; beyond the cap it gives up until the next run.
+- PerHostLimitMiddleware: at most CONCURRENT_REQUESTS_PER_DOMAIN downloads in flight per host.
 """
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import time
@@ -119,3 +121,40 @@ class RetryAfterMiddleware(RetryMiddleware):
             return response
         await sleep(delay)
         return retry
+
+
+class PerHostLimitMiddleware:
+    """Holds each request until fewer than N downloads to its host are in flight.
+
+    Scrapy 2.19's downloader starts every queued request of a slot at once under the asyncio
+    reactor (the per-slot count is updated only after the download task starts), so
+    CONCURRENT_REQUESTS_PER_DOMAIN alone does not bound concurrency; this middleware, placed next
+    to the download handler, does. It holds no slot while a retry waits for Retry-After.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self._semaphores: dict[str, asyncio.Semaphore] = {}
+        self._holding: dict[int, asyncio.Semaphore] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> PerHostLimitMiddleware:
+        return cls(crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+
+    async def process_request(self, request: Request) -> None:
+        host = (urlsplit(request.url).hostname or "").lower()
+        semaphore = self._semaphores.setdefault(host, asyncio.Semaphore(self.limit))
+        await semaphore.acquire()
+        self._holding[id(request)] = semaphore
+
+    def _release(self, request: Request) -> None:
+        semaphore = self._holding.pop(id(request), None)
+        if semaphore is not None:
+            semaphore.release()
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._release(request)

@@ -106,7 +106,8 @@ class SourcesSpider(scrapy.Spider):
     def _on_response(self, response: Any) -> list[scrapy.Request]:
         job = self.jobs[response.meta["job"]]
         page: PageRequest = response.meta["page_request"]
-        job.bytes_read += len(response.body)
+        if "cached" not in response.flags:   # a 304 revalidated from the HTTP cache moved no body
+            job.bytes_read += len(response.body)
         follow: list[scrapy.Request] = []
         try:
             follow = self._read(job, page, response)

@@ -6,6 +6,7 @@ one; every request is recorded with its headers, so tests can assert what the cr
 from __future__ import annotations
 
 import gzip
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,7 +39,7 @@ Handler = Union[Reply, Callable[[Request], Reply]]
 class LocalServer:
     """A threaded HTTP/1.1 server with a route table, run in a background thread."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[Request] = []
         self.release = threading.Event()
@@ -78,6 +79,9 @@ class LocalServer:
                 pass   # clients that hang up early (size caps, timeouts) are part of the tests
 
         self.httpd = _Server((host, 0), _Handler)
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -93,7 +97,7 @@ class LocalServer:
     @property
     def base(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
