@@ -30,6 +30,9 @@ def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
 def _sqlite_pragmas(dbapi_conn, busy_timeout_s: float) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL survives any crash of the process (SIGKILL included) and only risks the
+    # last commits on power loss; FULL would fsync every ledger step of every digest.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
     cursor.close()
