@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import uvicorn
 from fastapi import FastAPI
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -69,6 +71,7 @@ def _add_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(PageNotFoundError, _not_found)
     app.add_exception_handler(FeatureUnavailableError, _unavailable)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _bad_request)
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -106,6 +109,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return await _not_found(request, exc)
     _ = gettext_of(request)
     return _error_page(request, exc.status_code, _("Something is wrong with this request"), str(exc.detail))
+
+
+async def _bad_request(request: Request, exc: Exception) -> Response:
+    """A malformed query or path on a page gets a page; the API keeps FastAPI's JSON description."""
+    assert isinstance(exc, RequestValidationError)
+    if request.url.path.startswith("/api/"):
+        return await request_validation_exception_handler(request, exc)
+    _ = gettext_of(request)
+    return _error_page(request, 400, _("Something is wrong with this request"),
+                       _("A number or a choice in the address is not valid. Go back and try again."))
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:

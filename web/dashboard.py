@@ -1,7 +1,7 @@
 """The desk's front page: counts, and pictures of new calls, coming deadlines and source health."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable, Sequence
 
 from fastapi import APIRouter, Depends

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gettext
 import logging
-from datetime import date, datetime
+from datetime import date as Day, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -83,7 +83,7 @@ class Formatter:
         self.zone = zone
         self.locale = Locale.parse(_BABEL_LOCALES.get(lang, lang))
 
-    def date(self, value: datetime | date | None, fmt: str = "medium") -> str:
+    def date(self, value: datetime | Day | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
         if isinstance(value, datetime):

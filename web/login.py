@@ -13,7 +13,7 @@ from web.auth import authenticate, current_user, end_session, safe_next, start_s
 from web.csrf import rotate_csrf, verify_csrf
 from web.forms import form_data, text
 from web.render import gettext_of, render
-from web.state import now_of, transaction
+from web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.auth")
 router = APIRouter(prefix="/desk", dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -32,16 +32,23 @@ def login(request: Request, form: FormData = Depends(form_data)) -> Response:
     raw = form.get("password")
     password = raw[:1024] if isinstance(raw, str) else ""
     target = safe_next(text(form, "next", 2000))
+    _ = gettext_of(request)
+    throttle, now, key = web_state(request).sign_ins, now_of(request), email.casefold()
+    if throttle.blocked(key, now):
+        log.warning("sign-in throttled", extra={"path": request.url.path})
+        errors = {"password": _("Too many wrong passwords for this address. Wait 15 minutes and try again.")}
+        return render(request, "desk/login.html", {"next": target, "email": email, "errors": errors}, status=429)
     with transaction(request) as session:
-        user = authenticate(session, email, password, now_of(request)) if email and password else None
+        user = authenticate(session, email, password, now) if email and password else None
         if user is not None:
             start_session(request, user)
             rotate_csrf(request)
     if user is None:
-        _ = gettext_of(request)
+        throttle.record(key, now)
         log.info("sign-in refused", extra={"path": request.url.path})
         errors = {"password": _("This e-mail address and password do not match an active staff account.")}
         return render(request, "desk/login.html", {"next": target, "email": email, "errors": errors}, status=400)
+    throttle.clear(key)
     return RedirectResponse(target, status_code=303)
 
 

@@ -6,6 +6,8 @@ cookie and no CSRF token (RFC 8058 one-click): the signed URL is its authority.
 """
 from __future__ import annotations
 
+import logging
+
 import digests
 from fastapi import APIRouter, BackgroundTasks, Depends
 from fastapi.responses import RedirectResponse
@@ -24,6 +26,7 @@ from web.profile import ProfileValues, choices, read_profile, values_of
 from web.render import gettext_of, page_language, render
 from web.state import WebState, now_of, transaction, web_state
 
+log = logging.getLogger("fursa.web.subscriptions")
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 one_click = APIRouter(include_in_schema=False)
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
@@ -44,6 +47,9 @@ def _invalid_link(request: Request, status: int = 400) -> Response:
 
 def send_opt_in(state: WebState, env, opt_in: OptIn, now) -> None:
     """Background task: the e-mail for a subscription request, after the visitor has their answer."""
+    if opt_in.letter and not state.letters.allow(opt_in.email, now):
+        log.warning("subscription e-mail withheld: too many for one address", extra={"letter": opt_in.letter})
+        return
     base = state.base_url
     if opt_in.letter == "confirm":
         values = {"link": f"{base}/confirm/{opt_in.token}", "hours": 48}
@@ -159,6 +165,5 @@ def unsubscribe(request: Request, token: str) -> Response:
         if row is None:
             return _invalid_link(request)
         set_subscriber_status(session, row, "unsubscribed", actor="subscriber", now=now_of(request))
-        return render(request, "public/unsubscribed.html", {"subscriber": row,
-                      "preferences": digests.make_subscriber_token(row, "preferences", web_state(request).secret_key)},
-                      lang=row.language, headers=NO_REFERRER)
+        return render(request, "public/unsubscribed.html", {"subscriber": row}, lang=row.language,
+                      headers=NO_REFERRER)

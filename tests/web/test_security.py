@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.routing import APIRoute
@@ -9,7 +10,8 @@ from sqlalchemy import func, select
 
 import storage
 import web
-from tests.web.conftest import ADMIN, CURATOR, csrf_of, log_in
+from tests.web.conftest import ADMIN, CURATOR, TestClient, csrf_of, log_in, make_context, make_settings
+from web.csrf import verify_csrf
 
 ONE_CLICK = "/unsubscribe/{token}"
 
@@ -35,7 +37,6 @@ def _concrete(path: str) -> str:
 def test_every_post_route_is_covered_by_csrf_except_one_click_unsubscribe(app):
     posts = {route.path for route in _routes(app, "POST")}
     assert "/subscribe" in posts and "/desk/queue" in posts
-    from web.csrf import verify_csrf
     for route in _routes(app, "POST"):
         guarded = any(dep.call is verify_csrf for dep in route.dependant.dependencies)
         assert guarded == (route.path != ONE_CLICK), route.path
@@ -179,8 +180,6 @@ def test_security_headers_on_every_page(client):
 
 
 def test_session_cookie_is_httponly_and_samesite_and_secure_behind_https(tmp_path, now):
-    from tests.web.conftest import TestClient, make_context, make_settings
-
     ctx = make_context(make_settings(tmp_path, base_url="https://fursa.ppu.edu"))
     with TestClient(web.create_app(ctx, clock=lambda: now), base_url="https://testserver") as https_client:
         cookie = https_client.get("/desk/login").headers["set-cookie"].lower()
@@ -209,3 +208,30 @@ def test_a_staff_members_language_follows_them_to_the_next_sign_in(client, users
     assert '<html lang="ar" dir="rtl">' in page.text
     with ctx.sessions() as session:
         assert session.scalar(select(storage.User).where(storage.User.email == ADMIN[0])).language == "ar"
+
+
+def test_sign_in_is_refused_for_a_while_after_five_wrong_passwords(client, users):
+    page = client.get("/desk/login")
+    for _ in range(5):
+        wrong = client.post("/desk/login", data={"email": ADMIN[0], "password": "guess", "csrf_token": csrf_of(page.text)})
+        assert wrong.status_code == 400
+    right = client.post("/desk/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": csrf_of(page.text)},
+                        follow_redirects=False)
+    assert right.status_code == 429 and "Wait 15 minutes" in right.text
+    assert client.get("/desk", follow_redirects=False).status_code == 303
+
+
+def test_sign_in_works_again_when_the_window_has_passed(ctx, users, now):
+    clock = {"now": now}
+    with TestClient(web.create_app(ctx, clock=lambda: clock["now"]), base_url="http://testserver") as fresh:
+        page = fresh.get("/desk/login")
+        for _ in range(5):
+            fresh.post("/desk/login", data={"email": ADMIN[0], "password": "guess", "csrf_token": csrf_of(page.text)})
+        clock["now"] = now + timedelta(minutes=16)
+        log_in(fresh, ADMIN)
+
+
+def test_a_malformed_number_in_a_page_address_gets_a_page_not_json(admin_client):
+    response = admin_client.get("/desk/calls/not-a-number")
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
+    assert admin_client.get("/api/v1/calls/not-a-number").headers["content-type"].startswith("application/json")

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 import digests
+from matching import load_taxonomy
 import storage
 import web
+from storage.curation import erase_subscriber, suppress, suppression_of
 from tests.web.conftest import TestClient, csrf_of
 
 FORM = {"email": "Layla@PPU.edu", "name": "Layla", "role": "student", "levels": ["master"], "kinds": ["scholarship"],
@@ -84,8 +86,6 @@ def test_field_errors_are_shown_next_to_each_field(client, ctx):
 
 
 def test_my_programme_fills_in_its_fields(client, ctx):
-    from matching import load_taxonomy
-
     key, programme = next(iter(load_taxonomy().programmes.items()))
     _subscribe(client, programme=key, fields=[])
     assert set(programme.codes) <= set(_subscriber(ctx).disciplines)
@@ -204,10 +204,26 @@ def test_resubscribing_after_unsubscribing_needs_a_new_confirmation(client, ctx,
 
 
 def test_a_bounced_address_gets_no_mail_but_the_same_answer(client, ctx, now):
-    from storage.curation import suppress
-
     with ctx.sessions.begin() as session:
         suppress(session, "bounced@ppu.edu", "bounced", now)
     response = _subscribe(client, email="bounced@ppu.edu")
     assert response.status_code == 200 and "Check your inbox" in response.text
     assert _outbox(ctx) == [] and _subscriber(ctx, "bounced@ppu.edu") is None
+
+
+def test_the_form_cannot_flood_an_inbox(client, ctx):
+    for _ in range(6):
+        assert _subscribe(client).status_code == 200
+    assert len(_outbox(ctx)) == 3  # then nothing more to this address for an hour
+
+
+def test_a_deleted_subscriber_can_opt_in_again_and_confirming_lifts_the_suppression(client, ctx, now):
+    row = _confirmed(ctx, now)
+    with ctx.sessions.begin() as session:
+        erase_subscriber(session, session.get(storage.Subscriber, row.id), actor="admin@ppu.edu", now=now)
+    _subscribe(client, email="omar@ppu.edu")
+    link = _link(_outbox(ctx)[0], "confirm")
+    client.post(link, data={"csrf_token": csrf_of(client.get(link).text)})
+    assert _subscriber(ctx, "omar@ppu.edu").confirmed
+    with ctx.sessions() as session:
+        assert suppression_of(session, "omar@ppu.edu") is None
