@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,5 +76,9 @@ def check_config(config: DeliveryConfig) -> None:
     dkim = (config.dkim_selector, config.dkim_domain, config.dkim_private_key)
     if any(dkim) and not all(dkim):
         raise ConfigurationError("DKIM needs all three of dkim_selector, dkim_domain and dkim_private_key, or none")
+    if "@" not in parseaddr(config.from_address)[1]:
+        raise ConfigurationError(f"from_address {config.from_address!r} needs an address, e.g. 'Fursa <fursa@ppu.edu>'")
+    if not config.secret_key:
+        raise ConfigurationError("secret_key is empty, so anyone could forge unsubscribe links; set FURSA_SECRET_KEY")
     if not config.public_base_url.startswith(("http://", "https://")):
         raise ConfigurationError(f"public base URL {config.public_base_url!r} must start with https:// (or http://)")

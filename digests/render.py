@@ -44,6 +44,7 @@ def _taxonomy():
     return load_taxonomy()
 
 
+@lru_cache(maxsize=4096)  # also logs an unknown code once, not once per digest
 def field_name(code: str, language: str) -> str:
     """The taxonomy's name of a field in `language`, or the code itself if the taxonomy does not know it."""
     try:

@@ -52,6 +52,9 @@ def test_naive_now_is_refused():
     ({"hour": 24}, "hour"),
     ({"connections": 0}, "connections"),
     ({"dkim_selector": "s1"}, "DKIM"),
+    ({"from_address": "Fursa"}, "from_address"),
+    ({"secret_key": ""}, "forge"),
+    ({"public_base_url": "fursa.ppu.edu"}, "https://"),
 ])
 def test_settings_that_cannot_work_are_refused_at_once(changes, words):
     with pytest.raises(ConfigurationError, match=words):
