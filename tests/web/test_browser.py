@@ -66,6 +66,13 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def wait_for_preview(page, text: str) -> None:
+    """The digest preview frame loads after its page: wait for the digest inside it, and bring the
+    frame into view so the browser paints it before the screenshot."""
+    page.frame_locator("iframe.preview").locator(f"text={text}").first.wait_for()
+    page.locator("iframe.preview").scroll_into_view_if_needed()
+
+
 def switch_language(page, lang: str) -> None:
     page.click("header a.lang")
     assert page.locator("html").get_attribute("lang") == lang
@@ -103,6 +110,8 @@ def test_staff_approves_a_crawled_call_and_it_appears_on_the_public_page_and_in_
     for path, name in (("/desk/sources", "sources-en"), ("/desk/subscribers", "subscribers-en"),
                        ("/desk/digests?levels=master", "digests-en"), ("/desk/audit", "audit-en")):
         page.goto(base + path)
+        if "digests" in path:
+            wait_for_preview(page, "Erasmus Mundus master in mechatronics")
         shoot(page, name)
 
     page.goto(f"{base}/")
@@ -128,6 +137,8 @@ def test_staff_approves_a_crawled_call_and_it_appears_on_the_public_page_and_in_
                        ("/desk/audit", "audit-ar")):
         page.goto(base + path)
         assert page.locator("html").get_attribute("dir") == "rtl"
+        if "digests" in path:
+            wait_for_preview(page, "Erasmus Mundus master in mechatronics")
         shoot(page, name)
 
 
