@@ -101,6 +101,9 @@ class DigestRun:
         self.states = delivery_states(session, period)
         self.opportunities = approved_open(session, now)
         self.sent_ids = sent_item_ids(session, exclude_period=period)
+        if not config.public_base_url.startswith("https://"):
+            log.warning("public_base_url %s is not https: Gmail and Yahoo ignore one-click unsubscribe links "
+                        "that are not https (RFC 8058); set FURSA_PUBLIC_BASE_URL", config.public_base_url)
 
     def send_all(self, subscribers: Sequence, pool: SendPool) -> None:
         try:

@@ -1,10 +1,11 @@
 """The foundation path: a digest per subscriber over real SMTP or to the outbox, recorded in the ledger, once."""
 from __future__ import annotations
 
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from storage import Delivery, Subscriber
 
 from digests import send_digests
@@ -137,3 +138,18 @@ def test_invalid_address_stored_by_mistake_fails_alone(session, sink, smtp_confi
     assert sorted(sink.by_recipient()) == ["lina@ppu.edu"]
     row = session.scalar(select(Delivery).where(Delivery.subscriber_id == broken.id))
     assert row.state == "failed" and "@" in row.error
+
+
+def test_outbox_resend_after_a_crash_replaces_the_file_instead_of_adding_one(session, outbox_config):
+    add_person(session, "lina@ppu.edu")
+    add_call(session, "Software engineering scholarship")
+    send_digests(session, now=NOW, config=outbox_config)
+    # As if the run had died after writing the file but before marking the row sent:
+    session.execute(update(Delivery).values(state="sending", updated_at=NOW))
+    session.commit()
+
+    resumed = send_digests(session, now=NOW + outbox_config.sending_lease + timedelta(minutes=1), config=outbox_config)
+
+    assert resumed.sent == 1
+    assert len(list(outbox_config.outbox_dir.glob("*.eml"))) == 1
+    assert session.scalar(select(Delivery.attempts)) == 2
