@@ -10,7 +10,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.errors import NotFoundError, StorageError
+from storage.errors import InvalidSubscriberError, NotFoundError, StorageError
 from storage.models import User
 from storage.subscribers import normalize_email
 
@@ -31,7 +31,10 @@ def create_user(
         raise InvalidUserError(f"role {role!r} is not one of: {', '.join(STAFF_ROLES)}")
     if language not in STAFF_LANGUAGES:
         raise InvalidUserError(f"language {language!r} is not one of: {', '.join(STAFF_LANGUAGES)}")
-    address = normalize_email(email)
+    try:
+        address = normalize_email(email)
+    except InvalidSubscriberError as exc:
+        raise InvalidUserError(str(exc)) from None
     if session.scalar(select(User).where(User.email == address)) is not None:
         raise InvalidUserError(f"a staff account for {address} already exists; set its password instead")
     user = User(email=address, name=name.strip(), password_hash=password_hash, role=role,

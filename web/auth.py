@@ -69,6 +69,15 @@ def add_user(session: Session, email: str, password: str, role: str, now: dateti
     return user
 
 
+def set_password(session: Session, email: str, password: str) -> User:
+    """Give an existing account a new password (`fursa users password`); other sessions end with it."""
+    user = find_user(session, email)
+    if user is None:
+        raise NotFoundError(f"no staff account for {email!r}; create one with `fursa users add`")
+    set_password_hash(user, hash_password(password))
+    return user
+
+
 def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
     """The active account these credentials open, or None; the answer takes as long either way."""
     user = find_user(session, email)

@@ -235,3 +235,20 @@ def test_a_malformed_number_in_a_page_address_gets_a_page_not_json(admin_client)
     response = admin_client.get("/desk/calls/not-a-number")
     assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
     assert admin_client.get("/api/v1/calls/not-a-number").headers["content-type"].startswith("application/json")
+
+
+def test_add_user_refuses_bad_roles_addresses_and_duplicates_with_clear_errors(ctx, now, users):
+    with ctx.sessions.begin() as session:
+        for email, role, words in (("x@ppu.edu", "king", "role 'king'"), ("not-an-address", "admin", "exactly one '@'"),
+                                   (ADMIN[0], "admin", "already exists")):
+            with pytest.raises(web.InvalidUserError, match=words):
+                web.add_user(session, email, "a long enough password", role, now)
+
+
+def test_set_password_replaces_the_old_one(client, ctx, users):
+    with ctx.sessions.begin() as session:
+        web.set_password(session, ADMIN[0], "a completely new password")
+    page = client.get("/desk/login")
+    old = client.post("/desk/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": csrf_of(page.text)})
+    assert old.status_code == 400
+    log_in(client, (ADMIN[0], "a completely new password"))
