@@ -36,6 +36,7 @@ class DeliveryConfig:
     error_budget: int = 10  # consecutive server-side failures before a run pauses
     max_attempts: int = 3  # sends of one digest before a temporary failure becomes final
     sending_lease: timedelta = timedelta(minutes=30)  # a 'sending' row older than this was left by a dead run
+    retry_after: timedelta = timedelta(minutes=15)  # wait before retrying a 4xx (greylisting wants minutes)
     closing_soon_days: int = 7
     max_items: int = 20
     attach_calendar: bool = True

@@ -17,7 +17,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 from storage import active_subscribers, approved_open
 from storage.deliveries import (
-    FAILED, SENDING, SENT, claim_delivery, clear_bounces, delivery_states, mark_failed, mark_sent, record_bounce,
+    DEFERRED, FAILED, SENDING, SENT, claim_delivery, clear_bounces, delivery_states, mark_failed, mark_sent, record_bounce,
     sent_item_ids,
 )
 
@@ -160,7 +160,8 @@ class DigestRun:
         """
         claim = claim_delivery(self.session, subscriber.id, self.period, message_id=message_id, items=items,
                                transport=self.config.transport_name, now=self.now,
-                               stale_before=self.stale_before, max_attempts=self.config.max_attempts)
+                               stale_before=self.stale_before, max_attempts=self.config.max_attempts,
+                               retry_before=self.now - self.config.retry_after)
         self.session.commit()
         if not claim.won:
             self._count_settled(claim.state)
@@ -218,5 +219,7 @@ class DigestRun:
             self.tally.already_sent += 1
         elif state == SENDING:
             self.tally.in_progress += 1
+        elif state == DEFERRED:  # retried by a later run once retry_after has passed
+            self.tally.deferred += 1
         else:
             self.tally.given_up += 1

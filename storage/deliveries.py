@@ -45,17 +45,19 @@ def delivery_states(session: Session, period: str) -> dict[int, str]:
 
 def claim_delivery(
     session: Session, subscriber_id: int, period: str, *, message_id: str, items: Sequence[int],
-    transport: str, now: datetime, stale_before: datetime, max_attempts: int,
+    transport: str, now: datetime, stale_before: datetime, max_attempts: int, retry_before: datetime | None = None,
 ) -> Claim:
     """Move the (subscriber, period) row to 'sending' if nobody else owns it; create it if absent.
 
-    Claimable: pending; deferred with attempts left; sending but not touched since `stale_before`
-    (its run died mid-send). Commit right after a won claim and before sending.
+    Claimable: pending; deferred with attempts left and last tried before `retry_before` (default:
+    any time); sending but not touched since `stale_before` (its run died mid-send). Commit right
+    after a won claim and before sending.
     """
+    retry_before = retry_before or now
     _ensure_row(session, subscriber_id, period, now)
     claimable = or_(
         Delivery.state == PENDING,
-        and_(Delivery.state == DEFERRED, Delivery.attempts < max_attempts),
+        and_(Delivery.state == DEFERRED, Delivery.attempts < max_attempts, Delivery.updated_at <= retry_before),
         and_(Delivery.state == SENDING, Delivery.updated_at < stale_before),
     )
     result = session.execute(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import replace
+from datetime import timedelta
 
 import dkim
 import pytest
@@ -129,9 +130,11 @@ def test_temporary_refusal_is_deferred_and_retried_by_the_next_run(session, sink
 
     first = send_digests(session, now=NOW, config=smtp_config)
     del sink.behaviour.rcpt["busy@ppu.edu"]
-    second = send_digests(session, now=NOW, config=smtp_config)
+    too_soon = send_digests(session, now=NOW + timedelta(minutes=5), config=smtp_config)
+    second = send_digests(session, now=NOW + smtp_config.retry_after, config=smtp_config)
 
     assert (first.sent, first.deferred, first.failed) == (1, 1, 0)
+    assert too_soon.sent == 0 and too_soon.deferred == 1
     assert (second.sent, second.already_sent) == (1, 1)
     assert sorted(sink.by_recipient()) == ["busy@ppu.edu", "lina@ppu.edu"]
     assert session.scalars(select(Delivery.attempts).order_by(Delivery.subscriber_id)).all() == [2, 1]
