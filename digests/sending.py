@@ -24,7 +24,7 @@ from storage.deliveries import (
 from digests.budget import ErrorBudget
 from digests.compose import compose_digest
 from digests.config import DeliveryConfig
-from digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError
+from digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError, TemporaryDeliveryError
 from digests.messages import SIGNED_HEADERS, build_envelope, build_message, message_id_for
 from digests.outbox import OutboxTransport
 from digests.periods import digest_period, instant_period, is_weekend
@@ -130,8 +130,9 @@ class DigestRun:
             return
         except Exception as error:  # one broken row must not stop everyone's digest; logged with its trace
             log.exception("could not build the digest for subscriber %s", subscriber.id)
-            self.tally.failed += 1
-            self.tally.failures.append(f"{subscriber.email}: could not build the digest ({error!r}); see the log")
+            self.fail_unsendable(subscriber, TemporaryDeliveryError(
+                f"{subscriber.email}: could not build the digest ({error!r}); this is a bug, see the log; "
+                "a later run tries again"))
             return
         if envelope is None:
             self.tally.skipped_empty += 1
@@ -207,8 +208,8 @@ class DigestRun:
                              threshold=self.config.bounce_threshold):
                 self.tally.suspended.append(ticket.email)
 
-    def fail_unsendable(self, subscriber, error: InvalidAddressError) -> None:
-        """Record an address that cannot go on an envelope on its own row, without sending anything."""
+    def fail_unsendable(self, subscriber, error: DeliveryError) -> None:
+        """Record a digest that cannot be sent (bad address, build error) on its own row, sending nothing."""
         ticket = self.claim(subscriber, message_id_for(subscriber.id, self.period, self.config), ())
         if ticket is not None:
             self._record_failure(ticket, error)

@@ -153,3 +153,26 @@ def test_outbox_resend_after_a_crash_replaces_the_file_instead_of_adding_one(ses
     assert resumed.sent == 1
     assert len(list(outbox_config.outbox_dir.glob("*.eml"))) == 1
     assert session.scalar(select(Delivery.attempts)) == 2
+
+
+def test_a_digest_that_fails_to_build_is_recorded_for_retry_and_the_others_go_out(session, sink, smtp_config,
+                                                                                  monkeypatch):
+    import digests.sending as sending
+
+    real = sending.render_digest
+
+    def broken_for_omar(digest, config):
+        if digest.email == "omar@ppu.edu":
+            raise ValueError("template bug")
+        return real(digest, config)
+
+    monkeypatch.setattr(sending, "render_digest", broken_for_omar)
+    add_person(session, "lina@ppu.edu")
+    omar = add_person(session, "omar@ppu.edu")
+    add_call(session, "Software engineering scholarship")
+
+    report = send_digests(session, now=NOW, config=smtp_config)
+
+    assert report.sent == 1 and report.deferred == 1 and sorted(sink.by_recipient()) == ["lina@ppu.edu"]
+    row = session.scalar(select(Delivery).where(Delivery.subscriber_id == omar.id))
+    assert row.state == "deferred" and "template bug" in row.error
