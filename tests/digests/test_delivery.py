@@ -8,6 +8,7 @@ from email.policy import default
 from sqlalchemy import select, update
 from storage import Delivery, Subscriber
 
+import digests.sending as sending
 from digests import send_digests
 from tests.digests.conftest import NOW, PERIOD, add_call, add_person
 
@@ -157,8 +158,6 @@ def test_outbox_resend_after_a_crash_replaces_the_file_instead_of_adding_one(ses
 
 def test_a_digest_that_fails_to_build_is_recorded_for_retry_and_the_others_go_out(session, sink, smtp_config,
                                                                                   monkeypatch):
-    import digests.sending as sending
-
     real = sending.render_digest
 
     def broken_for_omar(digest, config):
