@@ -149,7 +149,8 @@ def end_to_end(port: int, count: int, connections: int) -> float:
             fields = {k: v for k, v in vars(call).items() if k not in ("id", "deadline_tz", "merged_into_id")}
             session.add(Opportunity(**fields, first_seen_at=NOW, last_seen_at=NOW, content_hash=f"h{call.id}"))
         session.commit()
-        config = DeliveryConfig(outbox_dir=folder, smtp_url=f"smtp://127.0.0.1:{port}", connections=connections)
+        config = DeliveryConfig(outbox_dir=folder, smtp_url=f"smtp://127.0.0.1:{port}", connections=connections,
+                                public_base_url="https://fursa.ppu.edu")
         started = time.perf_counter()
         report = send_digests(session, now=NOW, config=config)
         elapsed = time.perf_counter() - started
