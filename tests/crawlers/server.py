@@ -42,6 +42,7 @@ class LocalServer:
     def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[Request] = []
+        self.bytes_sent = 0          # status line + headers + bodies, as written to the socket
         self.release = threading.Event()
         self._lock = threading.Lock()
         server = self
@@ -68,9 +69,13 @@ class LocalServer:
                     self.send_header(name, value)
                 if "content-length" not in {name.lower() for name in reply.headers}:
                     self.send_header("Content-Length", str(len(reply.body)))
+                sent = sum(len(line) for line in self._headers_buffer)
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(reply.body)
+                    sent += len(reply.body)
+                with server._lock:
+                    server.bytes_sent += sent
 
             do_GET = do_POST = do_HEAD = _serve
 

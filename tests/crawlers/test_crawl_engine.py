@@ -188,3 +188,17 @@ def test_sedia_darpa_and_wordpress_sources_end_to_end(corpus_dir: Path) -> None:
     assert darpa_result.ok and len(darpa_result.drafts) == 10
     assert wordpress.ok and [draft.title for draft in wordpress.drafts] == ["Scholarship 0", "Scholarship 1"]
     assert wp_pages == ["/wp-json/wp/v2/posts?per_page=2&page=1", "/wp-json/wp/v2/posts?per_page=2&page=2"]
+
+
+def test_autothrottle_counts_304_as_success_but_not_errors() -> None:
+    from types import SimpleNamespace
+
+    from crawlers.throttle import NotModifiedAwareAutoThrottle
+
+    throttle = NotModifiedAwareAutoThrottle.__new__(NotModifiedAwareAutoThrottle)
+    throttle.target_concurrency, throttle.mindelay, throttle.maxdelay = 2.0, 0.0, 30.0
+    slot = SimpleNamespace(delay=0.5)
+    throttle._adjust_delay(slot, 0.01, SimpleNamespace(status=304))
+    assert slot.delay == pytest.approx(0.2525)         # halfway to latency / target, as for a 200
+    throttle._adjust_delay(slot, 0.01, SimpleNamespace(status=500))
+    assert slot.delay == pytest.approx(0.2525)         # a fast error page never speeds the crawl up
