@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from storage.audit import record_audit
 from storage.models import (
@@ -203,45 +203,56 @@ def corrections_of(session: Session, row: Opportunity) -> Sequence[TagCorrection
     return session.scalars(query.order_by(TagCorrection.at, TagCorrection.id)).all()
 
 
-def _matches(row: Opportunity, query: CallQuery, now: datetime) -> bool:
-    if query.discipline:
-        disciplines = set(row.disciplines or [])
-        # A narrow-field code (4 digits) also matches its broad field (first 2) and calls open to all.
-        wanted = {query.discipline, query.discipline[:2]} | OPEN_TO_ALL
-        if not disciplines & wanted and not any(d.startswith(query.discipline) for d in disciplines):
-            return False
-    if query.level and query.level not in (row.levels or []):
-        return False
-    if query.within_days is not None:
-        if row.deadline_at is None or row.deadline_at > now + timedelta(days=query.within_days):
-            return False
-    if query.text:
-        needle = query.text.casefold()
-        haystack = " ".join((row.title, row.summary, row.provider, row.text)).casefold()
-        if not all(word in haystack for word in needle.split()):
-            return False
-    return True
+def _json_has(column, pattern: str):
+    """A JSON list column whose text contains `pattern` (a quoted code, so "07 also finds "0715").
 
-
-def search_calls(session: Session, query: CallQuery, now: datetime) -> list[Opportunity]:
-    """Approved calls still open that match `query`: featured first, then the nearest deadline.
-
-    Lists of tags are JSON columns, which SQLite and PostgreSQL query differently; the approved,
-    open set is small (hundreds), so those filters run here rather than in SQL.
+    Tag lists are JSON, which SQLite and PostgreSQL query differently; their text form is the same
+    in both (`["071", "any"]`), so a LIKE on it filters in the database on either.
     """
-    sql = (select(Opportunity)
-           .where(Opportunity.status == "approved", Opportunity.merged_into_id.is_(None))
-           .where(or_(Opportunity.deadline_at.is_(None), Opportunity.deadline_at >= now)))
+    return cast(column, String).like(f"%{pattern}%")
+
+
+def _call_filters(query: CallQuery, now: datetime) -> list:
+    filters = [Opportunity.status == "approved", Opportunity.merged_into_id.is_(None),
+               or_(Opportunity.deadline_at.is_(None), Opportunity.deadline_at >= now)]
     if query.kind:
-        sql = sql.where(Opportunity.kind == query.kind)
+        filters.append(Opportunity.kind == query.kind)
     if query.language:
-        sql = sql.where(Opportunity.language == query.language)
+        filters.append(Opportunity.language == query.language)
     if query.palestinian_only:
-        sql = sql.where(Opportunity.palestinian_eligible.is_(True))
-    rows = [row for row in session.scalars(sql) if _matches(row, query, now)]
-    far = now + timedelta(days=365 * 100)
-    rows.sort(key=lambda r: (not r.featured, r.deadline_at or far, r.id))
-    return rows
+        filters.append(Opportunity.palestinian_eligible.is_(True))
+    if query.level:
+        filters.append(_json_has(Opportunity.levels, f'"{query.level}"'))
+    if query.discipline.isdigit():
+        # The field and everything under it, its broader fields, and calls open to every field.
+        wider = {f'"{query.discipline[:n]}"' for n in (2, 3) if n < len(query.discipline)}
+        patterns = [f'"{query.discipline}', *sorted(wider), *(f'"{code}"' for code in sorted(OPEN_TO_ALL))]
+        filters.append(or_(*(_json_has(Opportunity.disciplines, p) for p in patterns)))
+    elif query.discipline in OPEN_TO_ALL:
+        filters.append(or_(*(_json_has(Opportunity.disciplines, f'"{code}"') for code in sorted(OPEN_TO_ALL))))
+    if query.within_days is not None:
+        filters.append(Opportunity.deadline_at <= now + timedelta(days=query.within_days))
+    for word in query.text.split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        filters.append(or_(*(column.ilike(pattern, escape="\\") for column in
+                             (Opportunity.title, Opportunity.summary, Opportunity.provider, Opportunity.text))))
+    return filters
+
+
+def search_calls(session: Session, query: CallQuery, now: datetime, *, offset: int = 0, limit: int = 50) -> Page:
+    """Approved calls still open that match `query`: featured first, then the nearest deadline (none last)."""
+    filters = _call_filters(query, now)
+    # One scan gives the page and the total (a window count); only an empty page needs a second query.
+    found = session.execute(
+        select(Opportunity, func.count().over().label("total")).where(*filters)
+        .options(defer(Opportunity.text), defer(Opportunity.evidence))
+        .order_by(Opportunity.featured.desc(), Opportunity.deadline_at.is_(None), Opportunity.deadline_at,
+                  Opportunity.id)
+        .offset(offset).limit(limit)).all()
+    if found:
+        return Page(tuple(row for row, _ in found), found[0][1], offset, limit)
+    total = session.scalar(select(func.count()).select_from(Opportunity).where(*filters)) or 0
+    return Page((), total, offset, limit)
 
 
 def public_call(session: Session, call_id: int) -> Opportunity | None:

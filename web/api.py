@@ -80,9 +80,9 @@ def list_calls(
     query = read_query(request.query_params)
     base_url = web_state(request).base_url
     with transaction(request) as session:
-        rows = search_calls(session, query, now_of(request))
-        items = [to_call(row, base_url) for row in rows[offset: offset + limit]]
-    return CallList(total=len(rows), offset=offset, limit=limit, items=items)
+        found = search_calls(session, query, now_of(request), offset=offset, limit=limit)
+        items = [to_call(row, base_url) for row in found.rows]
+    return CallList(total=found.total, offset=offset, limit=limit, items=items)
 
 
 @router.get("/calls/{call_id}", response_model=Call, summary="One call",

@@ -24,6 +24,7 @@ from web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 FEED_SIZE = 50
+CALENDAR_SIZE = 500
 # Feeds are polled; a short cache keeps busy readers off the database.
 CACHE = {"Cache-Control": "public, max-age=600"}
 
@@ -55,7 +56,7 @@ def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, no
     feed.link(href=f"{base_url}/?{params}", rel="alternate")
     feed.language("en")
     feed.updated(now)
-    for call in reversed(calls[:FEED_SIZE]):  # feedgen prepends: reversed keeps the page order
+    for call in reversed(calls):  # feedgen prepends: reversed keeps the page order
         entry = feed.add_entry()
         link = f"{base_url}/calls/{call.id}"
         entry.id(link)
@@ -97,28 +98,27 @@ def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str
     return calendar
 
 
-def _calls(request: Request) -> tuple[list[Opportunity], CallQuery]:
+def _feed(request: Request, limit: int, build) -> bytes:
+    """The calls of the request's filters, made into a feed by `build` while the rows are at hand."""
     query = read_query(request.query_params)
     with transaction(request) as session:
-        return search_calls(session, query, now_of(request)), query
+        calls = search_calls(session, query, now_of(request), limit=limit).rows
+        return build(calls, query, web_state(request).base_url, now_of(request))
 
 
 @router.get("/calls.rss")
 def rss(request: Request) -> Response:
-    calls, query = _calls(request)
-    feed = build_feed(calls, query, web_state(request).base_url, now_of(request), atom=False)
-    return Response(feed.rss_str(pretty=True), media_type="application/rss+xml; charset=utf-8", headers=CACHE)
+    body = _feed(request, FEED_SIZE, lambda *a: build_feed(*a, atom=False).rss_str(pretty=True))
+    return Response(body, media_type="application/rss+xml; charset=utf-8", headers=CACHE)
 
 
 @router.get("/calls.atom")
 def atom(request: Request) -> Response:
-    calls, query = _calls(request)
-    feed = build_feed(calls, query, web_state(request).base_url, now_of(request), atom=True)
-    return Response(feed.atom_str(pretty=True), media_type="application/atom+xml; charset=utf-8", headers=CACHE)
+    body = _feed(request, FEED_SIZE, lambda *a: build_feed(*a, atom=True).atom_str(pretty=True))
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=CACHE)
 
 
 @router.get("/calls.ics")
 def ics(request: Request) -> Response:
-    calls, query = _calls(request)
-    calendar = build_calendar(calls, query, web_state(request).base_url, now_of(request))
-    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8", headers=CACHE)
+    body = _feed(request, CALENDAR_SIZE, lambda *a: build_calendar(*a).to_ical())
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=CACHE)

@@ -26,10 +26,9 @@ def browse(request: Request, page: int = 1) -> Response:
     query = read_query(request.query_params)
     page = max(1, min(page, 1000))
     with transaction(request) as session:
-        calls = search_calls(session, query, now_of(request))
-        shown = calls[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        found = search_calls(session, query, now_of(request), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         return render(request, "public/browse.html", {
-            "calls": shown, "total": len(calls), "page": page, "has_next": page * PAGE_SIZE < len(calls),
+            "calls": found.rows, "total": found.total, "page": page, "has_next": found.has_next,
             "filters": query, "params": as_params(query), "kinds": KINDS, "levels": LEVELS,
             "within_choices": WITHIN_CHOICES, "language_choices": LANGUAGE_CHOICES,
             "field_groups": field_groups(page_language(request)),
