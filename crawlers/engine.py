@@ -6,6 +6,13 @@ from typing import Any
 from crawlers.config import CrawlConfig
 
 RETRY_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.GuardMiddleware": 40,               # before robots.txt: its fetch is guarded too
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.RetryAfterMiddleware": 550,
+    "crawlers.middlewares.PerHostLimitMiddleware": 950,       # after the HTTP cache: only real downloads wait
+}
+EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "crawlers.throttle.NotModifiedAwareAutoThrottle": 0}
 
 
 def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
@@ -44,16 +51,10 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
         "TWISTED_DNS_RESOLVER": "crawlers.middlewares.GuardedResolver",
         "FURSA_ALLOW_PRIVATE": config.allow_private_addresses,
         "FURSA_MAX_RETRY_AFTER": config.max_retry_after_s,
-        "DOWNLOADER_MIDDLEWARES": {
-            "crawlers.middlewares.GuardMiddleware": 40,
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawlers.middlewares.RetryAfterMiddleware": 550,
-            "crawlers.middlewares.PerHostLimitMiddleware": 950,   # after the HTTP cache: only real downloads wait
-        },
+        "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
         "REFERRER_POLICY": "no-referrer",   # never tell one site which other site we came from
         "LOG_INSTALL_ROOT_HANDLER": True,
-        "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None,
-                       "crawlers.throttle.NotModifiedAwareAutoThrottle": 0},
+        "EXTENSIONS": EXTENSIONS,
         "HTTPCACHE_ENABLED": config.cache_dir is not None,
     }
     if config.cache_dir is not None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import calendar
-import logging
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -17,7 +16,6 @@ from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, n
 from crawlers.text import clean_title, decode_html, html_to_text, summarize
 from crawlers.urls import absolute_url, is_http_url
 
-log = logging.getLogger(__name__)
 
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
                          re.IGNORECASE | re.DOTALL)

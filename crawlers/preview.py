@@ -5,7 +5,6 @@ decompression, robots.txt obeyed, the same parsers; nothing is stored.
 """
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from typing import Mapping
@@ -24,7 +23,6 @@ from crawlers.formats import format_of
 from crawlers.guard import check_public_url
 from crawlers.pages import PageRequest
 
-log = logging.getLogger(__name__)
 PREVIEW_DETAILS = 5
 
 

@@ -22,6 +22,9 @@ def test_rss_items_keep_dates_categories_and_clean_text(data_dir: Path) -> None:
     assert first.external_id == "https://scholarships.example.org/?p=101"
     assert first.summary.startswith("Fully funded one-year master's study") and "alert" not in first.text
     assert second.text == "Two-year fellowship for researchers from developing countries. Apply"
+    undated = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>No date</title>'
+                         b"<link>https://example.org/x</link></item></channel></rss>", feed_spec(), "https://example.org/feed")
+    assert undated.drafts[0].published_at is None and undated.item_errors == ()   # an item with no date is kept
     assert len(page.item_errors) == 2 and page.next_request is None
 
 

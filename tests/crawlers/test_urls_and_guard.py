@@ -72,3 +72,29 @@ def test_crawls_and_previews_refuse_loopback_by_default(data_dir: Path) -> None:
         assert server.requests == []                    # not one byte was fetched
     assert crawled.error.startswith(f"refused '{url}': host '127.0.0.1' resolves to 127.0.0.1, a loopback address")
     assert previewed.error.startswith(f"refused '{url}'")
+
+
+def test_the_resolver_refuses_non_public_answers_at_connection_time() -> None:
+    from twisted.internet.error import DNSLookupError
+
+    from crawlers.middlewares import GuardedResolver
+
+    resolver = GuardedResolver.__new__(GuardedResolver)
+    resolver.allow_private = False
+    with pytest.raises(DNSLookupError, match="refused 'rebind.example': it resolves to 10.0.0.7, a private or reserved address"):
+        resolver._check("10.0.0.7", "rebind.example")
+    assert resolver._check("93.184.216.34", "example.org") == "93.184.216.34"
+    resolver.allow_private = True
+    assert resolver._check("127.0.0.1", "localhost") == "127.0.0.1"
+    with pytest.raises(DNSLookupError, match="a cloud metadata address"):
+        resolver._check("169.254.169.254", "metadata.example")
+
+
+def test_host_names_go_through_the_guarded_resolver(data_dir: Path) -> None:
+    from tests.crawlers.conftest import loopback_config
+
+    with LocalServer() as server:
+        server.add("/feed.rss", Reply(200, (data_dir / "scholarships_en.rss").read_bytes()))
+        url = server.url("/feed.rss").replace("127.0.0.1", "localhost")
+        (result,) = crawl_sources([(spec("by name", url), Validators())], loopback_config())
+    assert result.ok and len(result.drafts) == 2
