@@ -109,6 +109,8 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         "fmt": Formatter(language, state.zone),
         "now": now_of(request),
         "user": getattr(request.state, "user", None),
+        # On public pages the account is not looked up; a signed-in session is enough to offer the desk link.
+        "staff_session": "session" in request.scope and "uid" in request.session,
         "csrf_field": lambda: Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, csrf_token(request)),
         "flashes": pop_flashes(request),
         "label": labeller(trans.gettext),
