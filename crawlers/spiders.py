@@ -46,8 +46,11 @@ class Job:
     done: bool = False
 
     def result(self) -> FetchResult:
+        # A call listed on two pages (or twice on one) is one draft: the first sighting wins.
+        unique = {draft.url: draft for draft in reversed(self.drafts)}
+        drafts = tuple(draft for draft in self.drafts if unique.get(draft.url) is draft)
         return FetchResult(
-            source_name=self.spec.name, drafts=tuple(self.drafts),
+            source_name=self.spec.name, drafts=drafts,
             validators=self.new_validators or self.validators, not_modified=self.not_modified,
             error=self.error, http_status=self.http_status, bytes_read=self.bytes_read,
             duration_s=round(time.monotonic() - self.started, 3), item_errors=tuple(self.item_errors))

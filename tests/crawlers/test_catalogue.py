@@ -106,3 +106,11 @@ def test_broken_toml_and_missing_files_are_catalogue_errors(tmp_path: Path) -> N
         load_catalogue(tmp_path / "nowhere.toml")
     with pytest.raises(CatalogueError, match="unknown top-level key 'sources'"):
         load_catalogue(_write(tmp_path, GOOD.replace("[[source]]", "[[sources]]")))
+
+
+def test_selectors_are_checked_when_the_catalogue_loads(tmp_path: Path) -> None:
+    text = GOOD.replace('type = "feed"', 'type = "html"') + '[source.options]\nitem = "div."\nlink = "//a[@href"\n'
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(_write(tmp_path, text))
+    assert caught.value.problems[0].startswith("staff.toml: source 'UKRI opportunities': option 'item' is not a valid CSS selector")
+    assert caught.value.problems[1].startswith("staff.toml: source 'UKRI opportunities': option 'link' is not a valid XPath")

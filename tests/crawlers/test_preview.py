@@ -67,3 +67,15 @@ def test_discover_feeds_from_link_tags_then_common_paths(data_dir: Path) -> None
         assert discover_feeds(site.url("/feed/"), loopback_config()) == [site.url("/feed/")]
         with pytest.raises(FetchError, match="404 Not Found"):
             discover_feeds(site.url("/missing"), loopback_config())
+
+
+def test_check_source_caps_decompressed_bodies_and_guards_redirect_hops(server: LocalServer) -> None:
+    import gzip
+
+    bomb = server.add("/preview/bomb.rss", Reply(200, gzip.compress(b"\0" * 5_000_000),
+                                                 {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"}))
+    result = check_source(spec("bomb", bomb), loopback_config(max_bytes=1_000_000))
+    assert "sent more than 1,000,000 bytes (counted after decompression)" in result.error
+    hop = server.add("/preview/hop", Reply(302, b"", {"Location": "http://169.254.169.254/latest/meta-data/"}))
+    assert check_source(spec("hop", hop), loopback_config()).error.startswith(
+        "refused 'http://169.254.169.254/latest/meta-data/'")
