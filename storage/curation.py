@@ -71,6 +71,11 @@ class Page:
         return self.offset + self.limit < self.total
 
 
+def _contains(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, with LIKE's own wildcards taken literally (escape '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _deadline_of(row: Opportunity) -> dict[str, Any]:
     return {"kind": row.deadline_kind, "at": row.deadline_at.isoformat() if row.deadline_at else None,
             "tz": row.deadline_tz}
@@ -166,9 +171,10 @@ def review_queue(session: Session, *, status: str = "new", text: str = "", kind:
     if kind:
         query = query.where(Opportunity.kind == kind)
     if text:
-        pattern = f"%{text}%"
-        query = query.where(or_(Opportunity.title.ilike(pattern), Opportunity.provider.ilike(pattern),
-                                Opportunity.url.ilike(pattern)))
+        pattern = _contains(text)
+        query = query.where(or_(Opportunity.title.ilike(pattern, escape="\\"),
+                                Opportunity.provider.ilike(pattern, escape="\\"),
+                                Opportunity.url.ilike(pattern, escape="\\")))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Opportunity.first_seen_at.desc(), Opportunity.id.desc())
                            .offset(offset).limit(limit)).all()
@@ -233,7 +239,7 @@ def _call_filters(query: CallQuery, now: datetime) -> list:
     if query.within_days is not None:
         filters.append(Opportunity.deadline_at <= now + timedelta(days=query.within_days))
     for word in query.text.split():
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _contains(word)
         filters.append(or_(*(column.ilike(pattern, escape="\\") for column in
                              (Opportunity.title, Opportunity.summary, Opportunity.provider, Opportunity.text))))
     return filters
@@ -353,9 +359,10 @@ def lift_suppression(session: Session, email: str, reasons: Sequence[str]) -> bo
 
 def search_subscribers(session: Session, *, text: str = "", status: str = "", offset: int = 0, limit: int = 50) -> Page:
     query = select(Subscriber).where(Subscriber.status != "deleted")
-    if text:
-        pattern = f"%{text.strip()}%"
-        query = query.where(or_(Subscriber.email.ilike(pattern), Subscriber.name.ilike(pattern)))
+    if text.strip():
+        pattern = _contains(text.strip())
+        query = query.where(or_(Subscriber.email.ilike(pattern, escape="\\"),
+                                Subscriber.name.ilike(pattern, escape="\\")))
     if status == "unconfirmed":
         query = query.where(Subscriber.confirmed.is_(False))
     elif status:
