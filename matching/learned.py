@@ -24,8 +24,12 @@ from .tagger import ANY, MAX_FIELDS, MIN_FIELD_SCORE, RuleScores, choose_broad, 
 
 FORMAT = "fursa-broad-logreg/1"
 _MIN_POSITIVE = 2                         # a label seen fewer times cannot be learned
-_SHARES = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8)  # model share of the combined score, tried in calibration
+_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)  # model share of the combined score, tried in calibration
 _CUTOFFS = (0.3, 0.45, 0.6, 0.75, 0.9)      # relative cut-off for a second field
+# (C, class weight) tried: "balanced" suits one-field-per-call data with rare fields; plain
+# weights suit multi-field labels, where balancing makes the model tag too much
+_SETTINGS: tuple[tuple[float, str | None], ...] = ((8.0, "balanced"), (32.0, None))
+_FOLDS = 5                                # calibration folds: every training call is predicted once, unseen
 
 
 @dataclass(frozen=True)
@@ -97,14 +101,17 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 def combine(probs: dict[str, float], rules: RuleScores, share: float, cutoff: float
             ) -> tuple[list[str], dict[str, float]]:
-    """Blend the rules' relative scores with the model's probabilities and decide."""
-    rule_choice = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named)
+    """Blend the rules' relative scores with the model's probabilities and decide; with no share
+    for the model the decision is exactly the rules' own."""
+    rule_choice = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
     top = max(rules.totals.values(), default=0.0)
     rule_rel = {b: s / top for b, s in rules.totals.items()} if top >= MIN_FIELD_SCORE else {}
     if rule_choice == [ANY]:
         rule_rel = {ANY: 1.0}
     labels = set(rule_rel) | set(probs)
     blended = {l: (1 - share) * rule_rel.get(l, 0.0) + share * probs.get(l, 0.0) for l in labels}
+    if share <= 0.0:
+        return rule_choice, blended
     ranked = sorted(blended, key=lambda l: (-blended[l], l))
     if not ranked or ranked[0] == ANY:
         return [ANY], blended
@@ -113,16 +120,17 @@ def combine(probs: dict[str, float], rules: RuleScores, share: float, cutoff: fl
     return chosen, blended
 
 
-def _fit(examples: list[LabeledExample]) -> LearnedModel:
+def _fit(documents: list[list[str]], truth: list[set[str]], setting: tuple[float, str | None] = (8.0, "balanced")
+         ) -> LearnedModel:
+    """TF-IDF and one logistic regression per label over already tokenized calls."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(analyzer=lambda e: _document(e.title, e.text), min_df=2,
-                                 sublinear_tf=True, max_features=60_000)
-    matrix = vectorizer.fit_transform(examples)
-    truth = [_labels_of(e.disciplines) for e in examples]
+    vectorizer = TfidfVectorizer(analyzer=lambda words: words, min_df=2, sublinear_tf=True,
+                                 max_features=60_000)
+    matrix = vectorizer.fit_transform(documents)
     counts = Counter(l for labels in truth for l in labels)
-    labels = tuple(sorted(l for l, n in counts.items() if _MIN_POSITIVE <= n < len(examples)))
+    labels = tuple(sorted(l for l, n in counts.items() if _MIN_POSITIVE <= n < len(documents)))
     if not labels:
         raise ModelError("training data needs at least two examples of at least one field "
                          "(and some examples without it); add more corrected items")
@@ -130,7 +138,9 @@ def _fit(examples: list[LabeledExample]) -> LearnedModel:
     intercept = np.zeros(len(labels))
     for row, label in enumerate(labels):
         target = np.array([label in t for t in truth])
-        classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000)
+        # liblinear: the same regularized objective, an order of magnitude faster than lbfgs on a
+        # few hundred sparse documents, which matters as calibration fits once per fold
+        classifier = LogisticRegression(C=setting[0], class_weight=setting[1], solver="liblinear", max_iter=2000)
         classifier.fit(matrix, target)
         coef[row], intercept[row] = classifier.coef_[0], classifier.intercept_[0]
     return LearnedModel({t: int(i) for t, i in vectorizer.vocabulary_.items()},
@@ -144,28 +154,48 @@ def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def _calibrate(model: LearnedModel, examples: list[LabeledExample]) -> tuple[float, float]:
-    """The model share and cut-off that tag the calibration examples best."""
-    cases = [(model.predict(e.title, e.text), score_rules(e.title, e.text), _labels_of(e.disciplines))
-             for e in examples]
+def _calibrate(cases: list[tuple[dict[str, float], RuleScores, set[str]]]) -> tuple[float, float, float]:
+    """The model share and cut-off that tag the calibration cases best; ties go to the smaller
+    share, so the model must earn its say over the rules."""
     best = (-1.0, 0.0, 0.6)
     for share in _SHARES:
-        for cutoff in _CUTOFFS:
+        for cutoff in (_CUTOFFS if share > 0 else _CUTOFFS[:1]):
             pairs = [(set(combine(p, r, share, cutoff)[0]), t) for p, r, t in cases]
             best = max(best, (_micro_f1(pairs), share, cutoff), key=lambda b: b[0])
-    return best[1], best[2]
+    return best[1], best[2], best[0]
+
+
+def _fold(example: LabeledExample) -> int:
+    return zlib.crc32(f"{example.title}\n{example.text}".encode("utf-8")) % _FOLDS
 
 
 def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
-    """Fit the model on labeled calls (staff corrections, labeled files) and calibrate how it
-    combines with the rules on a fifth of them, then refit on all."""
+    """Fit the model on labeled calls (staff corrections, labeled files). How it is regularized and
+    how it combines with the rules are chosen on out-of-fold predictions for every call (each
+    predicted by a model that never saw it); then it is refit on all of them."""
     data = [e for e in examples if _labels_of(e.disciplines) and (e.title or e.text)]
     if len(data) < 10:
         raise ModelError(f"training needs at least 10 labeled calls with text, got {len(data)}")
-    held = [e for e in data if zlib.crc32(f"{e.title}\n{e.text}".encode("utf-8")) % 5 == 0]
-    held_set = set(held)
-    fit_part = [e for e in data if e not in held_set] if len(held) >= 5 else data
-    share, cutoff = _calibrate(_fit(fit_part), held) if len(held) >= 5 else (0.5, 0.6)
-    model = _fit(data)
-    model.share, model.cutoff = share, cutoff
+    documents = [_document(e.title, e.text) for e in data]
+    truth = [_labels_of(e.disciplines) for e in data]
+    rules = [score_rules(e.title, e.text) for e in data]
+    folds = [_fold(e) for e in data]
+    best = (-1.0, _SETTINGS[0], 0.5, 0.6)
+    for setting in _SETTINGS:
+        cases = []
+        for fold in range(_FOLDS):
+            inside = [i for i, f in enumerate(folds) if f != fold]
+            outside = [i for i, f in enumerate(folds) if f == fold]
+            if not outside or len(inside) < 10:
+                continue
+            try:
+                part = _fit([documents[i] for i in inside], [truth[i] for i in inside], setting)
+            except ModelError:
+                continue   # too few examples of any label without this fold
+            cases += [(part.predict(data[i].title, data[i].text), rules[i], truth[i]) for i in outside]
+        if len(cases) >= 5:
+            share, cutoff, score = _calibrate(cases)
+            best = max(best, (score, setting, share, cutoff), key=lambda b: b[0])
+    model = _fit(documents, truth, best[1])
+    model.share, model.cutoff = best[2], best[3]
     return model

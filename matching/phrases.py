@@ -33,6 +33,7 @@ class Hit(NamedTuple):
     entry: Entry
     phrase: str      # the words as found, joined by single spaces
     key: tuple[str, ...]
+    start: int = 0   # index of its first word in the text (the lead of a call says the most)
 
 
 class PhraseIndex:
@@ -94,7 +95,7 @@ class PhraseIndex:
             for size, key, entries in self._matches(forms, i, form):
                 for entry in entries:
                     if covered.get(entry.category, 0) <= i:
-                        hits.append(Hit(entry, " ".join(words[i:i + size]), key))
+                        hits.append(Hit(entry, " ".join(words[i:i + size]), key, i))
                 for entry in entries:
                     if covered.get(entry.category, 0) < i + size:
                         covered[entry.category] = i + size

@@ -27,11 +27,14 @@ CATEGORY_WEIGHT = 4.0     # a funder's category is a hint the words may still ou
 MIN_FIELD_SCORE = 3.0     # below this, nothing names a field: the call is open to all fields
 TOPIC_ONLY_SCORE = 6.0    # a field only suggested by topic words (never named) needs this much
 RELATIVE_CUTOFF = 0.7     # a second field must score this share of the best one
+LISTED_CUTOFF = 0.35      # ... unless the call lists it (a degree, a faculty), when this share will do
 MAX_FIELDS = 3
 MAX_EVIDENCE = 8
 MAX_TEXT = 100_000        # characters; past this the rest of a page is navigation and footers
 ANY = "any"
 NAMED_WEIGHT = KEYWORD_WEIGHT / 3   # a keyword shared by up to three codes still names its field
+LIST_WINDOW = 3           # words between a cue ("enrolled in a") and the field it introduces
+LIST_GAP = 3              # words between two fields of one list ("law, economics or commerce")
 
 
 def _clean(title: str, text: str) -> tuple[str, str, list[str]]:
@@ -106,11 +109,12 @@ def _best_code(broad: str, scores: dict[str, float]) -> str:
 
 
 def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool,
-                 named: frozenset[str] | None = None) -> list[str]:
+                 named: frozenset[str] | None = None, listed: frozenset[str] = frozenset()) -> list[str]:
     """Broad fields to tag, best first, or ["any"] for a call open to all fields.
 
     `named` holds the broad fields some phrase names outright; the others are only suggested by
-    topic words and must clear a higher bar."""
+    topic words and must clear a higher bar. `listed` holds the fields the call names as the ones
+    it is for (a degree, a faculty, "students of …"): they are kept whatever the others score."""
     if any_named and not title_named:
         return [ANY]
     if named is not None:
@@ -119,7 +123,31 @@ def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool,
         return [ANY]
     ranked = sorted(totals, key=lambda b: (-totals[b], b))
     top = totals[ranked[0]]
-    return [b for b in ranked[:MAX_FIELDS] if totals[b] >= RELATIVE_CUTOFF * top]
+    return [b for i, b in enumerate(ranked)
+            if (b in listed and totals[b] >= LISTED_CUTOFF * top)
+            or (i < MAX_FIELDS and totals[b] >= RELATIVE_CUTOFF * top)]
+
+
+def _listed(hits: list[tuple[Hit, str]]) -> frozenset[str]:
+    """Broad fields a call names right after a field cue, or further along a list begun by one."""
+    listed: set[str] = set()
+    for part in ("title", "text"):
+        cues = [(h.start, h.start + len(h.key)) for h, where in hits
+                if where == part and h.entry.category == "field_cue"]
+        if not cues:
+            continue
+        fields = sorted((h.start, h.start + len(h.key), h.entry.value[:2]) for h, where in hits
+                        if where == part and h.entry.category == "field" and h.entry.value != NOT_A_FIELD
+                        and h.entry.weight >= NAMED_WEIGHT)
+        reach = -1   # the last word a cue or a listed field lets the list run to
+        for start, end, broad in fields:
+            if start > reach:
+                reach = max((c_end + LIST_WINDOW for c_start, c_end in cues if c_start <= start <= c_end + LIST_WINDOW),
+                            default=-1)
+            if start <= reach:
+                listed.add(broad)
+                reach = max(reach, end + LIST_GAP)
+    return frozenset(listed)
 
 
 def _disciplines(scores: dict, evidence: dict, chosen: list[str], confidence: dict[str, float]) -> tuple[Tag, ...]:
@@ -176,6 +204,7 @@ class RuleScores:
     any_named: bool                   # the call says it is open to all fields
     title_named: bool                 # a field phrase appears in the title
     named: frozenset[str] = frozenset()   # broad fields a keyword names outright (not just topics)
+    listed: frozenset[str] = frozenset()  # broad fields the call says it is for (after a field cue)
 
 
 def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleScores:
@@ -193,7 +222,8 @@ def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied:
         title_named=any(h.entry.category == "field" and h.entry.value != NOT_A_FIELD
                         for h, where in hits if where == "title"),
         named=frozenset(h.entry.value[:2] for h, _ in hits if h.entry.category == "field"
-                        and h.entry.value != NOT_A_FIELD and h.entry.weight >= NAMED_WEIGHT) | implied)
+                        and h.entry.value != NOT_A_FIELD and h.entry.weight >= NAMED_WEIGHT) | implied,
+        listed=_listed(hits))
 
 
 def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language: str | None = None,
@@ -209,7 +239,7 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     if model is not None:
         chosen, confidence = model.decide(title, text, rules)
     else:
-        chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named)
+        chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
         total = sum(rules.totals.values()) or 1.0
         confidence = {b: s / total for b, s in rules.totals.items()}
     any_named = rules.any_named

@@ -63,6 +63,8 @@ def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
             yield phrase, Entry("field", NOT_A_FIELD, 0.0)
         for phrase in data.get("deadline_cues", {}).get(lang, ()):
             yield phrase, Entry("deadline_cue", "cue")
+        for phrase in data.get("field_cues", {}).get(lang, ()):
+            yield phrase, Entry("field_cue", "listed")
     for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
         for value, by_lang in data[section].items():
             if not isinstance(by_lang, dict):

@@ -90,3 +90,18 @@ def test_model_improves_on_rules_on_held_out_items(labels_dir: Path, name: str):
     rules, combined = _micro_f1(held), _micro_f1(held, model)
     assert combined >= rules, (rules, combined)
     assert rules > 0.5   # the rules alone stay useful on a publisher they were not written for
+
+
+def test_calibration_can_leave_the_rules_alone():
+    """With no share for the model, the combined decision is exactly the rules' decision."""
+    from matching.learned import combine
+    from matching.tagger import score_rules
+    rules = score_rules("Scholarship", "Open to students enrolled in law, economics or nursing.")
+    chosen, _ = combine({"04": 0.1, "any": 0.9}, rules, 0.0, 0.9)
+    assert set(chosen) == {"03", "04", "09"}
+
+
+def test_training_folds_are_stable():
+    from matching.learned import _fold
+    assert [_fold(e) for e in TOY] == [_fold(e) for e in TOY]
+    assert len({_fold(e) for e in TOY}) > 1

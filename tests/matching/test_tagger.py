@@ -235,3 +235,55 @@ def test_real_arabic_news_never_crashes(corpus_dir):
     assert files
     languages = [tag_item("", f.read_text(encoding="utf-8", errors="replace"), now=NOW).language for f in files]
     assert languages.count("ar") > 0.8 * len(languages)
+
+
+# Fields a call lists (after a degree, a faculty, "enrolled in") survive the relative cut-off.
+
+def test_a_field_the_call_lists_is_kept_though_outscored():
+    title = "Honours scholarship in cancer research"
+    mentioned = tag_item(title, "Projects on cancer treatment in a hospital; some chemistry is useful.", now=NOW)
+    listed = tag_item(title, "Projects on cancer treatment in a hospital, for students enrolled in chemistry.", now=NOW)
+    assert broad(mentioned) == {"09"}
+    assert broad(listed) == {"09", "05"}
+
+
+def test_a_degree_name_tags_its_field():
+    tagging = tag_item("Honours scholarship in cancer research",
+                       "Applicants must be enrolled in the honours year of the Bachelor of Science and "
+                       "undertake a project on cancer treatment and patient care in a hospital.", now=NOW)
+    assert broad(tagging) == {"09", "05"}
+
+
+def test_a_list_after_one_cue_is_listed_whole():
+    tagging = tag_item("Postgraduate scholarship",
+                       "Open to students enrolled in law, economics or nursing.", now=NOW)
+    assert broad(tagging) == {"04", "03", "09"}
+
+
+def test_a_bachelor_of_arts_spans_humanities_and_social_sciences():
+    assert broad(tag_item("Bachelor of Arts scholarship", "For first year students.", now=NOW)) == {"02", "03"}
+
+
+# Research and eligibility wording that contains a field's word without naming a field.
+
+@pytest.mark.parametrize("title, text", [
+    ("Research award", "The team will use state-of-the-art instruments and review the literature."),
+    ("Project award", "The project will collect data, run simulations on a novel program and build a "
+                      "network of institutions in the community."),
+    ("Travel grant", "Part-time students may apply if a medical condition prevents full-time study; "
+                     "all applicants must meet the English language entry requirements."),
+])
+def test_generic_wording_names_no_field(title, text):
+    assert tag_item(title, text, now=NOW).codes == ("any",)
+
+
+def test_a_doctor_of_philosophy_is_not_philosophy():
+    tagging = tag_item("Research award", "Applicants must hold a Doctor of Philosophy in chemistry.", now=NOW)
+    assert broad(tagging) == {"05"}
+
+
+def test_course_fees_and_team_work_are_not_open_to_all_fields():
+    fees = tag_item("Merit scholarship", "The scholarship covers all course fees for students of business.", now=NOW)
+    team = tag_item("Mining research scholarship", "Students join multidisciplinary teams in mining engineering.", now=NOW)
+    assert broad(fees) == {"04"}
+    assert broad(team) == {"07"}
