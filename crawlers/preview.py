@@ -137,6 +137,9 @@ def discover_feeds(url: str, config: CrawlConfig) -> list[str]:
     <link rel="alternate">, else the common feed paths that answer with a feed. Raises FetchError
     when the page itself cannot be fetched."""
     with _client(config) as client:
+        if config.obey_robots and not _robots_allow(client, url, config):
+            raise FetchError(describe_exception(RuntimeError("Forbidden by robots.txt"), url, timeout_s=config.timeout_s,
+                                                max_bytes=config.max_bytes, max_redirects=config.max_redirects))
         page = fetch(client, PageRequest(url=url), config)
         content_type = page.headers.get("content-type")
         if is_feed_body(page.body, content_type):

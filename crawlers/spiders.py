@@ -132,8 +132,7 @@ class SourcesSpider(scrapy.Spider):
             if response.status == 304:
                 job.not_modified = True
                 return []
-            if etag or modified:
-                job.new_validators = Validators(etag=etag, last_modified=modified)
+            job.new_validators = Validators(etag=etag, last_modified=modified)
         content_type = _header(response, "Content-Type")
         if page.role == "detail" and page.draft is not None:
             job.drafts.append(fmt.parse_detail(response.body, job.spec, page.draft, response.url, content_type)

@@ -23,6 +23,7 @@ _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]{1,31});", re.IGNORECAS
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 _ARABIC = re.compile("[\u0600-\u06ff]")
+_LATIN = {"latin_1", "iso8859-1", "cp1252", "iso8859-15", "iso8859-9", "cp1254"}
 
 
 def sanitize_html(markup: str) -> str:
@@ -89,6 +90,12 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     for name in (_codec(declared), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"):
         if name is None:
             continue
+        if name in _LATIN:
+            # Latin-1 and its kin decode any bytes, so they never "fail"; an Arabic page labelled
+            # with one is recognised by what its high bytes mean in windows-1256.
+            arabic = _as_arabic(body)
+            if arabic is not None:
+                return arabic
         try:
             return body.decode(name)
         except UnicodeDecodeError:

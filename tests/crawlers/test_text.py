@@ -39,3 +39,6 @@ def test_decoding_trusts_a_declared_charset_only_when_the_bytes_agree() -> None:
     assert decode_html(arabic.encode("utf-8"), None) == arabic
     assert decode_html(b'<meta charset="iso-8859-1"><p>caf\xe9</p>') == '<meta charset="iso-8859-1"><p>café</p>'
     assert decode_html("\ufeffBOM first".encode("utf-8")) == "BOM first"
+    assert decode_html(arabic.encode("windows-1256"), "iso-8859-1") == arabic      # Latin-1 never fails to decode
+    assert decode_html("<p>Bourse d'études à Paris, été 2026</p>".encode("latin-1"), "iso-8859-1") == \
+        "<p>Bourse d'études à Paris, été 2026</p>"
