@@ -52,10 +52,10 @@ def build_message(env: Environment, letter: Letter, config: Any, now: datetime) 
     domain = parseaddr(config.from_address)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid("fursa", domain=domain)
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = letter.language
     message.set_content(render_text(env, f"email/{letter.template}.txt", letter.language, context))
     message.add_alternative(render_text(env, f"email/{letter.template}.html", letter.language, context),
                             subtype="html")
+    message["Content-Language"] = letter.language  # after set_content, which clears Content-* headers
     return message
 
 

@@ -92,6 +92,10 @@ def test_staff_approves_a_crawled_call_and_it_appears_on_the_public_page_and_in_
     page.goto(f"{base}/desk")
     assert "/desk/login?next=/desk" in page.url
     shoot(page, "login-en")
+    switch_language(page, "ar")
+    assert "/desk/login" in page.url
+    shoot(page, "login-ar")
+    switch_language(page, "en")
     page.fill("#email", ADMIN[0])
     page.fill("#password", ADMIN[1])
     page.click("form[action='/desk/login'] button[type=submit]")
@@ -207,6 +211,15 @@ def test_a_visitor_subscribes_confirms_changes_preferences_and_unsubscribes_with
 
     page.goto(f"{base}/language/ar?next=/subscribe")
     shoot(page, "subscribe-ar")
+    page.fill("#email", "sami@ppu.edu")
+    page.check("input[name=role][value=faculty]")
+    page.click("form[action='/subscribe'] button[type=submit]")
+    assert "تفقّد بريدك الوارد" in page.inner_text("h1")
+    shoot(page, "subscribe-sent-ar")
+    arabic = sink.next_message()
+    assert arabic["Subject"] == "أكّد اشتراكك في فرصة" and arabic["Content-Language"] == "ar"
+    page.goto(re.search(rf"{re.escape(base)}/confirm/\S+", arabic.get_body(("plain",)).get_content()).group(0))
+    shoot(page, "confirm-ar")
     page.goto(f"{base}/language/en?next=/unsubscribe/not-a-token")
     assert "This link does not work" in page.inner_text("h1")
     shoot(page, "link-invalid-en")

@@ -227,3 +227,13 @@ def test_a_deleted_subscriber_can_opt_in_again_and_confirming_lifts_the_suppress
     assert _subscriber(ctx, "omar@ppu.edu").confirmed
     with ctx.sessions() as session:
         assert suppression_of(session, "omar@ppu.edu") is None
+
+
+def test_the_confirmation_is_multipart_and_in_the_chosen_language(client, ctx):
+    _subscribe(client, language="ar")
+    [message] = _outbox(ctx)
+    assert message.get_content_type() == "multipart/alternative" and message["Content-Language"] == "ar"
+    assert message["Subject"] == "أكّد اشتراكك في فرصة" and message["Auto-Submitted"] == "auto-generated"
+    html = message.get_body(("html",)).get_content()
+    assert '<html lang="ar" dir="rtl">' in html and "تأكيد اشتراكي" in html
+    assert "مرحبًا Layla،" in message.get_body(("plain",)).get_content()
