@@ -10,6 +10,7 @@ import logging
 
 import typer
 
+import digests
 import pipeline
 import storage
 from settings import SettingsError, load_settings
@@ -34,7 +35,7 @@ def load_context(ensure: bool = False) -> pipeline.Context:
         ctx = pipeline.make_context(load_settings(state.config_file))
         if ensure:
             pipeline.ensure_database(ctx)
-    except (SettingsError, storage.DatabaseError) as exc:
+    except (SettingsError, digests.ConfigurationError, storage.DatabaseError) as exc:
         fail(str(exc))
     return ctx
 

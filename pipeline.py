@@ -57,6 +57,9 @@ def make_context(settings: Settings) -> Context:
         public_base_url=settings.public_base_url, secret_key=settings.secret_key or "",
         timezone=settings.timezone, list_id=settings.list_id, unsubscribe_mailto=settings.unsubscribe_mailto,
         weekday=settings.digest_weekday, hour=settings.digest_hour, weekend_days=tuple(settings.weekend_days),
+        connections=settings.smtp_connections, rate_per_second=settings.smtp_rate_per_second,
+        smtp_cafile=settings.smtp_cafile, dkim_selector=settings.dkim_selector, dkim_domain=settings.dkim_domain,
+        dkim_private_key=settings.dkim_private_key_file,
     )
     return Context(settings, storage.make_sessionmaker(engine), crawl_config, delivery_config)
 

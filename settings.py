@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     database_busy_timeout_s: float = 30.0
     outbox_dir: Path = Path("outbox")
     smtp_url: str | None = None
+    smtp_connections: int = 2
+    smtp_rate_per_second: float | None = None
+    smtp_cafile: Path | None = None
+    dkim_selector: str | None = None
+    dkim_domain: str | None = None
+    dkim_private_key_file: Path | None = None
     timezone: str = "Asia/Hebron"
     public_base_url: str = "http://localhost:8000"
     secret_key: str | None = None

@@ -6,7 +6,7 @@ from typing import Sequence
 
 from sqlalchemy.orm import Session
 from storage import approved_open, get_subscriber
-from storage.deliveries import sent_item_ids
+from storage import sent_item_ids
 
 from digests.config import DeliveryConfig
 from digests.periods import digest_period

@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy.orm import Session
-from storage import active_subscribers, approved_open
-from storage.deliveries import (
-    DEFERRED, FAILED, SENDING, SENT, claim_delivery, clear_bounces, delivery_states, mark_failed, mark_sent, record_bounce,
-    sent_item_ids,
+from storage import (
+    DEFERRED, FAILED, SENDING, SENT, active_subscribers, approved_open, claim_delivery, clear_bounces, delivery_states,
+    mark_failed, mark_sent, record_bounce, sent_item_ids,
 )
 
 from digests.budget import ErrorBudget

@@ -6,6 +6,10 @@ from storage.audit import record_audit, recent_audit
 from storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
 from storage.locks import LockHeldError, SchedulerLock
 from storage.backup import BackupError, backup_database, restore_database
+from storage.deliveries import (
+    DEFERRED, DELIVERY_STATES, FAILED, PENDING, SENDING, SENT, Claim, claim_delivery, clear_bounces, delivery_counts,
+    delivery_states, list_deliveries, mark_failed, mark_sent, record_bounce, sent_item_ids,
+)
 from storage.db import is_migrated, make_engine, make_sessionmaker, migrate
 from storage.errors import DatabaseError, InvalidSubscriberError, NotFoundError, StorageError
 from storage.models import (
