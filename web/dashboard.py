@@ -4,18 +4,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Sequence
 
+import pipeline
 from fastapi import APIRouter, Depends
+from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import Source, list_sources
+from storage import Source, latest_job_runs, list_sources, record_audit
 from storage.curation import delivery_counts, status_counts, upcoming_deadlines, weekly_new_by_kind
-from web.auth import staff_user
+from web.auth import StaffUser, admin_user, staff_user
 from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
 from web.csrf import verify_csrf
+from web.errors import PageNotFoundError
 from web.i18n import Formatter
 from web.labels import labeller
-from web.render import gettext_of, page_language, render
+from web.render import flash, gettext_of, page_language, render
 from web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/desk", dependencies=[Depends(staff_user), Depends(verify_csrf)], include_in_schema=False)
@@ -49,6 +52,7 @@ def dashboard(request: Request) -> Response:
         deadlines = upcoming_deadlines(session, now, days=TIMELINE_DAYS)
         sources = list_sources(session)
         counts, sends = status_counts(session), delivery_counts(session)
+        jobs = {run.job: run for run in latest_job_runs(session)}
         bars = [WeekBar(fmt.date(w.week, "d MMM"), w.by_kind) for w in weeks]
         points = [TimelinePoint(c.title, c.deadline_at, c.kind, f"/desk/calls/{c.id}") for c in deadlines]
         tiles = health_tiles(sources, lambda s: _describe(s, label, fmt, now))
@@ -61,8 +65,26 @@ def dashboard(request: Request) -> Response:
             "timeline_chart": deadline_timeline(points, now, TIMELINE_DAYS, lambda d: fmt.date(d, "d MMM"),
                                                 _("Deadlines in the next 60 days")),
             "health_chart": health_grid(tiles, legend, _("Source health")),
-            "source_count": len(sources),
+            "source_count": len(sources), "jobs": jobs, "job_names": tuple(pipeline.JOBS),
         })
+
+
+@router.post("/jobs/{name}")
+def run_job(request: Request, name: str, user: StaffUser = Depends(admin_user)) -> Response:
+    """Run one pipeline job by hand, as the scheduler would; it is recorded in the job log either way."""
+    _ = gettext_of(request)
+    if name not in pipeline.JOBS:
+        raise PageNotFoundError(f"no job {name}")
+    now = now_of(request)
+    with transaction(request) as session:
+        record_audit(session, actor=user.email, action=f"job:{name}", target_type="job", target_id=None, now=now)
+    outcome = pipeline.run_job(web_state(request).ctx, name, now, attempts=1)
+    if outcome.status == "ok":
+        flash(request, _("%(job)s: done.") % {"job": labeller(_)("job", name)})
+    else:
+        flash(request, _("%(job)s failed: %(error)s") % {"job": labeller(_)("job", name), "error": outcome.error},
+              "error")
+    return RedirectResponse("/desk#jobs", status_code=303)
 
 
 def _describe(source: Source, label: Callable[[str, object], str], fmt: Formatter, now: datetime) -> str:

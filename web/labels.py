@@ -41,6 +41,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "deadline_kind": {"date": N_("On a date"), "rolling": N_("Rolling (no fixed date)"), "unknown": N_("Not known")},
     "eligible": {"true": N_("Yes"), "false": N_("No"), "none": N_("Not known")},
+    "job": {
+        "crawl": N_("Crawl due sources and tag"), "weekly_digest": N_("Send the weekly digests"),
+        "instant_alerts": N_("Send instant alerts"), "expire": N_("Mark passed calls expired"),
+        "retrain": N_("Retrain the matcher on reviewed calls"),
+    },
+    "job_status": {"ok": N_("Done"), "failed": N_("Failed"), "missed": N_("Missed"), "running": N_("Running")},
 }
 
 

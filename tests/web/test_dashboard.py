@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import storage
 from storage.curation import weekly_new_by_kind
-from tests.web.conftest import NOW
+from tests.web.conftest import NOW, csrf_of
 from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -72,3 +72,15 @@ def test_dashboard_shows_counts_and_three_pictures(admin_client, ctx, now, make_
     assert "DNS lookup failed" in page and "Approved call" in page
     stats = re.findall(r"<strong>(\d+)</strong>", page)
     assert stats[:3] == ["1", "1", "1"]  # waiting, approved, failing sources
+
+
+def test_an_admin_runs_a_job_by_hand_and_the_job_log_shows_it(admin_client, ctx, make_call):
+    call_id = make_call("Already closed", status="approved", deadline_days=-2)
+    page = admin_client.get("/desk")
+    assert "Mark passed calls expired" in page.text and "never" in page.text
+    response = admin_client.post("/desk/jobs/expire", data={"csrf_token": csrf_of(page.text)})
+    assert "Mark passed calls expired: done." in response.text
+    with ctx.sessions() as session:
+        assert session.get(storage.Opportunity, call_id).status == "expired"
+        assert [run.status for run in storage.latest_job_runs(session)] == ["ok"]
+    assert admin_client.post("/desk/jobs/format-disk", data={"csrf_token": csrf_of(page.text)}).status_code == 404
