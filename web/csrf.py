@@ -52,9 +52,14 @@ async def verify_csrf(request: Request) -> None:
 
 
 def _check_origin(request: Request) -> None:
-    """Browsers name the page a form came from; one from another site is refused outright."""
+    """Browsers name the page a form came from; one from another site is refused outright.
+
+    The site is this request's Host or the configured public address (a reverse proxy may pass
+    its own Host upstream).
+    """
     origin = request.headers.get("origin")
     if not origin or origin == "null":
         return
-    if urlsplit(origin).netloc != request.headers.get("host", urlsplit(str(request.base_url)).netloc):
+    ours = {request.headers.get("host", ""), urlsplit(request.app.state.web.base_url).netloc}
+    if urlsplit(origin).netloc not in ours:
         raise CsrfError(f"a form from {origin} may not post here")

@@ -252,3 +252,12 @@ def test_set_password_replaces_the_old_one(client, ctx, users):
     old = client.post("/desk/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": csrf_of(page.text)})
     assert old.status_code == 400
     log_in(client, (ADMIN[0], "a completely new password"))
+
+
+def test_a_form_from_the_public_address_passes_behind_a_proxy_that_rewrites_host(admin_client, ctx, make_call):
+    call_id = make_call()
+    token = csrf_of(admin_client.get("/desk/queue").text)
+    response = admin_client.post("/desk/queue", data={"csrf_token": token, "one": f"approve:{call_id}"},
+                                 headers={"Origin": "http://testserver", "Host": "127.0.0.1:8000"},
+                                 follow_redirects=False)
+    assert response.status_code == 303
