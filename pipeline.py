@@ -51,6 +51,8 @@ def make_context(settings: Settings) -> Context:
     crawl_config = crawlers.CrawlConfig(
         timeout_s=settings.crawl_timeout_s, max_bytes=settings.crawl_max_bytes,
         allow_private_addresses=settings.allow_private_addresses,
+        # Unchanged detail pages then cost a 304 instead of a full download.
+        cache_dir=settings.model_dir / "http-cache",
     )
     delivery_config = digests.DeliveryConfig(
         outbox_dir=settings.outbox_dir, smtp_url=settings.smtp_url, from_address=settings.from_address,
@@ -142,7 +144,10 @@ def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: dat
     """Ingest one source's drafts and health in one transaction, so a failure loses only this source."""
     with ctx.sessions.begin() as session:
         row = storage.get_source(session, name)
-        ingest = storage.ingest_drafts(session, row, result.drafts, now)
+        same_as = find_same_calls(session, result.drafts)
+        ingest = storage.ingest_drafts(session, row, result.drafts, now, same_as)
+        for opportunity in ingest.joined:
+            prefer_funder_link(session, opportunity)
         storage.record_fetch(session, row, result, len(ingest.new), now)
         status = row.last_status
     if result.error:
@@ -152,6 +157,20 @@ def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: dat
         log.info("item skipped", extra={"source": name, "url": item_error.url, "error": item_error.message})
     log.info("source crawled", extra={"source": name, "status": status, "seen": ingest.seen, "new": len(ingest.new)})
     return SourceOutcome(name, status, ingest.seen, len(ingest.new), result.error, len(result.item_errors))
+
+
+def find_same_calls(session: Session, drafts: tuple[storage.Draft, ...]) -> list[storage.SameAs]:
+    """Drafts that repeat a live call (or each other) under another URL: one call, several sightings."""
+    if not drafts:
+        return []
+    found = crawlers.find_near_duplicates(drafts, storage.dedup_candidates(session))
+    return [storage.SameAs(index, hit.known_id, hit.draft_index) for index, hit in found.items()]
+
+
+def prefer_funder_link(session: Session, opportunity: storage.Opportunity) -> None:
+    """Of all the places a call was seen, link to the funder's page rather than an aggregator's post."""
+    candidates = [(s.url, storage.spec_of(s.source)) for s in opportunity.sightings]
+    storage.set_canonical_url(session, opportunity, crawlers.pick_canonical_url(candidates))
 
 
 def load_model(ctx: Context) -> matching.LearnedModel | None:

@@ -53,8 +53,8 @@ def describe_exception(exc: BaseException, url: str, *, timeout_s: float, max_by
     text = str(exc)
     host = urlsplit(url).netloc or url
     lowered = f"{name} {text}".lower()
-    if text.startswith("refused "):
-        return text  # the SSRF guard's own message
+    if text.startswith(("refused ", "cannot resolve host")):
+        return text  # the SSRF guard's own message, already in words a person can act on
     if "robots.txt" in lowered:
         return (f"robots.txt of {host} disallows {url}; Fursa obeys robots.txt — use another page or feed of "
                 "the site, or ask its owner")

@@ -65,7 +65,7 @@ def resolve_host(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURLError(f"cannot resolve host {host!r} ({exc}); check the address for typos") from exc
+        raise UnsafeURLError(f"cannot resolve host {host!r} ({exc}); check the address for typos, or the network") from exc
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
 
 

@@ -17,7 +17,7 @@ from storage.models import (
     TagCorrection, Token, User,
 )
 from storage.opportunities import (
-    IngestResult, approved_open, content_hash, expire_passed, get_opportunity, ingest_drafts,
+    IngestResult, SameAs, approved_open, content_hash, dedup_candidates, set_canonical_url, expire_passed, get_opportunity, ingest_drafts,
     set_status, training_opportunities, untagged, with_status,
 )
 from storage.records import (

@@ -21,6 +21,7 @@ class IngestResult:
     new: tuple[Opportunity, ...]
     updated: tuple[Opportunity, ...]
     seen: int
+    joined: tuple[Opportunity, ...] = ()
 
 
 def content_hash(title: str, text: str) -> str:
@@ -29,26 +30,57 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def ingest_drafts(session: Session, source: Source, drafts: Iterable[Draft], now: datetime) -> IngestResult:
+@dataclass(frozen=True)
+class SameAs:
+    """A near-duplicate found before ingest: draft `draft_index` is the stored call `opportunity_id`,
+    or the same call as the earlier draft `earlier_draft` of this batch."""
+
+    draft_index: int
+    opportunity_id: int | None = None
+    earlier_draft: int | None = None
+
+
+def ingest_drafts(
+    session: Session, source: Source, drafts: Sequence[Draft], now: datetime, same_as: Sequence[SameAs] = (),
+) -> IngestResult:
     """Store a source's drafts: new calls become Opportunities, known ones get a Sighting touch.
 
-    Running it twice with the same drafts changes nothing but `last_seen_at` and returns no new rows.
+    `same_as` names drafts that repeat a call under another URL (found by near-duplicate detection):
+    they become Sightings of that call. Running it twice with the same drafts changes nothing but
+    `last_seen_at` and returns no new rows.
     """
+    hints = {hint.draft_index: hint for hint in same_as}
+    stored: list[Opportunity] = []
     new: list[Opportunity] = []
     updated: list[Opportunity] = []
-    seen = 0
-    for draft in drafts:
-        seen += 1
-        opportunity, created, changed = _ingest_one(session, source, draft, now)
+    joined: list[Opportunity] = []
+    for index, draft in enumerate(drafts):
+        duplicate_of = _resolve_hint(session, hints.get(index), stored)
+        opportunity, created, changed, sighted = _ingest_one(session, source, draft, now, duplicate_of)
+        stored.append(opportunity)
         if created:
             new.append(opportunity)
         elif changed:
             updated.append(opportunity)
+        elif sighted:
+            joined.append(opportunity)
     session.flush()
-    return IngestResult(tuple(new), tuple(updated), seen)
+    return IngestResult(tuple(new), tuple(updated), len(stored), tuple(joined))
 
 
-def _ingest_one(session: Session, source: Source, draft: Draft, now: datetime) -> tuple[Opportunity, bool, bool]:
+def _resolve_hint(session: Session, hint: SameAs | None, stored: list[Opportunity]) -> Opportunity | None:
+    if hint is None:
+        return None
+    if hint.opportunity_id is not None:
+        return session.get(Opportunity, hint.opportunity_id)
+    if hint.earlier_draft is not None and hint.earlier_draft < len(stored):
+        return stored[hint.earlier_draft]
+    return None
+
+
+def _ingest_one(
+    session: Session, source: Source, draft: Draft, now: datetime, duplicate_of: Opportunity | None,
+) -> tuple[Opportunity, bool, bool, bool]:
     digest = content_hash(draft.title, draft.text)
     sighting = session.scalar(select(Sighting).where(Sighting.source_id == source.id, Sighting.url == draft.url))
     if sighting is not None:
@@ -59,8 +91,8 @@ def _ingest_one(session: Session, source: Source, draft: Draft, now: datetime) -
         if changed:
             _fill_from_draft(opportunity, draft, digest)
             opportunity.tagged_at = None
-        return opportunity, False, changed
-    opportunity = find_duplicate(session, draft.url, digest)
+        return opportunity, False, changed, False
+    opportunity = duplicate_of or find_duplicate(session, draft.url, digest)
     created = opportunity is None
     if created:
         opportunity = Opportunity(url=draft.url, first_seen_at=now, last_seen_at=now, status="new")
@@ -70,7 +102,7 @@ def _ingest_one(session: Session, source: Source, draft: Draft, now: datetime) -
         opportunity.last_seen_at = now
     session.add(Sighting(opportunity=opportunity, source=source, url=draft.url, first_seen_at=now, last_seen_at=now))
     session.flush()
-    return opportunity, created, False
+    return opportunity, created, False, not created
 
 
 def find_duplicate(session: Session, url: str, digest: str) -> Opportunity | None:
@@ -101,6 +133,28 @@ def _fill_from_draft(opportunity: Opportunity, draft: Draft, digest: str) -> Non
     opportunity.currency = draft.currency
     opportunity.language = draft.language
     opportunity.content_hash = digest
+
+
+def dedup_candidates(session: Session, limit: int = 5000) -> Sequence[tuple[int, str, str]]:
+    """(id, title, text) of the calls a new draft may repeat: the live ones, newest first."""
+    query = (
+        select(Opportunity.id, Opportunity.title, Opportunity.text)
+        .where(Opportunity.status.in_(("new", "approved")), Opportunity.merged_into_id.is_(None))
+        .order_by(Opportunity.last_seen_at.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def set_canonical_url(session: Session, opportunity: Opportunity, url: str) -> bool:
+    """Point the call at a better link (the funder's own page) unless another call already has it."""
+    if url == opportunity.url:
+        return False
+    taken = session.scalar(select(Opportunity.id).where(Opportunity.url == url, Opportunity.id != opportunity.id))
+    if taken is not None:
+        return False
+    opportunity.url = url
+    return True
 
 
 def untagged(session: Session) -> Sequence[Opportunity]:

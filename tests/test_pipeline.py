@@ -1,0 +1,80 @@
+"""Pipeline steps between crawler and storage: one call announced by several sources is one Opportunity."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+import pipeline
+import storage
+from settings import load_settings
+from tests.crawlers.server import LocalServer, Reply
+
+NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
+CALL = ("The Foundation invites applications for fully funded doctoral scholarships in renewable energy "
+        "engineering and power systems at partner universities. Candidates from the West Bank and Gaza are "
+        "eligible. The award covers tuition, a monthly stipend, travel and health insurance for four years.")
+
+
+def _rss(title: str, link: str, text: str) -> bytes:
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>{title}</title>'
+            f"<link>{link}</link><description>{text}</description></item></channel></rss>").encode()
+
+
+CATALOGUE = """
+[[source]]
+name = "Aggregator one"
+type = "feed"
+url = "{base}/agg1.xml"
+[source.options]
+aggregator = true
+
+[[source]]
+name = "Aggregator two"
+type = "feed"
+url = "{base}/agg2.xml"
+[source.options]
+aggregator = true
+
+[[source]]
+name = "Funder"
+type = "feed"
+url = "{base}/funder.xml"
+"""
+
+
+@pytest.fixture
+def ctx_and_server(tmp_path):
+    with LocalServer() as server:
+        server.add("/agg1.xml", Reply(200, _rss("Doctoral scholarships in renewable energy (fully funded)",
+                                                "http://agg1.example/post/991?utm_source=feed", CALL)))
+        server.add("/agg2.xml", Reply(200, _rss("Doctoral scholarships in renewable energy engineering, fully funded",
+                                                "http://agg2.example/2026/11/phd-renewable",
+                                                CALL + " Apply before the deadline.")))
+        server.add("/funder.xml", Reply(200, _rss("Doctoral Scholarships in Renewable Energy Engineering",
+                                                  "http://funder.example/calls/phd-energy", CALL)))
+        (tmp_path / "catalogue.toml").write_text(CATALOGUE.format(base=server.base))
+        ctx = pipeline.make_context(load_settings(
+            database_url=f"sqlite:///{tmp_path / 'f.db'}", catalogue=tmp_path / "catalogue.toml",
+            allow_private_addresses=True, model_dir=tmp_path / ".fursa", outbox_dir=tmp_path / "outbox"))
+        pipeline.init_database(ctx)
+        yield ctx, server
+
+
+def test_one_call_from_three_sources_is_one_opportunity_linking_to_the_funder(ctx_and_server):
+    ctx, _ = ctx_and_server
+    for name in ("Aggregator one", "Aggregator two", "Funder"):
+        pipeline.crawl_due(ctx, NOW, source_name=name)
+    with ctx.sessions() as session:
+        (opportunity,) = session.query(storage.Opportunity).all()
+        sightings = sorted(s.source.name for s in opportunity.sightings)
+        assert sightings == ["Aggregator one", "Aggregator two", "Funder"]
+        assert opportunity.url == "http://funder.example/calls/phd-energy"
+
+
+def test_the_aggregators_tracking_parameters_are_dropped(ctx_and_server):
+    ctx, _ = ctx_and_server
+    pipeline.crawl_due(ctx, NOW, source_name="Aggregator one")
+    with ctx.sessions() as session:
+        (opportunity,) = session.query(storage.Opportunity).all()
+        assert opportunity.url == "http://agg1.example/post/991"
