@@ -78,3 +78,37 @@ def test_the_aggregators_tracking_parameters_are_dropped(ctx_and_server):
     with ctx.sessions() as session:
         (opportunity,) = session.query(storage.Opportunity).all()
         assert opportunity.url == "http://agg1.example/post/991"
+
+
+def _reviewed_calls(ctx, count: int) -> None:
+    subjects = [("nursing and midwifery care", ["09"]), ("civil engineering and construction", ["07"]),
+                ("software development and databases", ["06"]), ("crop production and agronomy", ["08"]),
+                ("accounting, finance and management", ["04"])]
+    with ctx.sessions.begin() as session:
+        storage.sync_catalogue(session, [storage.SourceSpec(name="desk", type="feed", url="http://example.org/f")])
+        source = storage.get_source(session, "desk")
+        drafts = [storage.Draft(source_name="desk", url=f"http://example.org/c/{i}",
+                                title=f"Call {i}: grants in {subjects[i % 5][0]}",
+                                text=f"Support for projects in {subjects[i % 5][0]}, round {i}.") for i in range(count)]
+        for row, i in zip(storage.ingest_drafts(session, source, drafts, NOW).new, range(count)):
+            row.disciplines = subjects[i % 5][1]
+            row.tags_edited = True
+
+
+def test_retrain_needs_enough_reviewed_calls_then_writes_a_model_the_tagger_uses(tmp_path):
+    ctx = pipeline.make_context(load_settings(
+        database_url=f"sqlite:///{tmp_path / 'f.db'}", catalogue=tmp_path / "c.toml", model_dir=tmp_path / ".fursa",
+        outbox_dir=tmp_path / "outbox"))
+    (tmp_path / "c.toml").write_text("")
+    pipeline.init_database(ctx)
+    _reviewed_calls(ctx, 5)
+    early = pipeline.retrain_matcher(ctx, NOW)
+    assert not early.trained and "needs" in early.reason and not ctx.model_path.exists()
+
+    _reviewed_calls(ctx, 40)
+    outcome = pipeline.run_job(ctx, "retrain", NOW)
+    assert outcome.status == "ok" and outcome.result.trained and outcome.result.examples >= 40
+    model = pipeline.load_model(ctx)
+    assert model is not None
+    probabilities = model.predict("Scholarships in nursing and midwifery care", "")
+    assert max(probabilities, key=probabilities.get) == "09"
