@@ -110,6 +110,12 @@ def combine(probs: dict[str, float], rules: RuleScores, share: float, cutoff: fl
         rule_rel = {ANY: 1.0}
     labels = set(rule_rel) | set(probs)
     blended = {l: (1 - share) * rule_rel.get(l, 0.0) + share * probs.get(l, 0.0) for l in labels}
+    for label in rule_choice:
+        if label not in probs and (label == ANY or label in rules.listed):
+            # a label the model never saw in training (its publishers never used it) is ignorance,
+            # not evidence: what the call states outright ("all disciplines", "enrolled in a
+            # Bachelor of Laws") stands at full weight against the model's silence
+            blended[label] = rule_rel.get(label, 1.0)
     if share <= 0.0:
         return rule_choice, blended
     ranked = sorted(blended, key=lambda l: (-blended[l], l))

@@ -105,3 +105,12 @@ def test_training_folds_are_stable():
     from matching.learned import _fold
     assert [_fold(e) for e in TOY] == [_fold(e) for e in TOY]
     assert len({_fold(e) for e in TOY}) > 1
+
+
+def test_what_a_call_states_outright_survives_a_model_that_never_saw_it():
+    """TOY teaches only arts, agriculture and "any": a call listing law keeps law."""
+    model = train_model(TOY)
+    model.share = 0.8   # the model has most of the say
+    assert "04" not in model.labels
+    tagging = tag_item("Postgraduate scholarship", "For students enrolled in a Bachelor of Laws.", model=model)
+    assert "04" in {t.broad for t in tagging.disciplines}
