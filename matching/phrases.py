@@ -24,6 +24,7 @@ class Entry:
     category: str
     value: str
     weight: float = 1.0
+    named: bool = False   # a field keyword (it names the field), not a topic word that suggests it
 
 
 class Hit(NamedTuple):

@@ -16,7 +16,7 @@ from .language import detect_language
 from .normalize import strip_html
 from .phrases import Hit
 from .records import Evidence, Tag, Tagging
-from .vocabulary import KEYWORD_WEIGHT, NO_LEVEL, NOT_A_FIELD, codes_for_category, load_vocabulary
+from .vocabulary import NO_LEVEL, NOT_A_FIELD, codes_for_category, load_vocabulary
 
 if TYPE_CHECKING:
     from .learned import LearnedModel
@@ -26,13 +26,13 @@ REPEAT_WEIGHT = 0.3       # each further occurrence of a phrase adds this share 
 CATEGORY_WEIGHT = 4.0     # a funder's category is a hint the words may still outweigh
 MIN_FIELD_SCORE = 3.0     # below this, nothing names a field: the call is open to all fields
 TOPIC_ONLY_SCORE = 6.0    # a field only suggested by topic words (never named) needs this much
+TOPIC_WORDS = 2           # ... or this many different topic words
 RELATIVE_CUTOFF = 0.7     # a second field must score this share of the best one
 LISTED_CUTOFF = 0.35      # ... unless the call lists it (a degree, a faculty), when this share will do
 MAX_FIELDS = 3
 MAX_EVIDENCE = 8
 MAX_TEXT = 100_000        # characters; past this the rest of a page is navigation and footers
 ANY = "any"
-NAMED_WEIGHT = KEYWORD_WEIGHT / 3   # a keyword shared by up to three codes still names its field
 LIST_WINDOW = 3           # words between a cue ("enrolled in a") and the field it introduces
 LIST_GAP = 3              # words between two fields of one list ("law, economics or commerce")
 
@@ -138,7 +138,7 @@ def _listed(hits: list[tuple[Hit, str]]) -> frozenset[str]:
             continue
         fields = sorted((h.start, h.start + len(h.key), h.entry.value[:2]) for h, where in hits
                         if where == part and h.entry.category == "field" and h.entry.value != NOT_A_FIELD
-                        and h.entry.weight >= NAMED_WEIGHT)
+                        and h.entry.named)
         reach = -1   # the last word a cue or a listed field lets the list run to
         for start, end, broad in fields:
             if start > reach:
@@ -215,14 +215,29 @@ def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleSc
     return _rule_scores(hits, scores, implied)
 
 
+def _named(hits: list[tuple[Hit, str]]) -> frozenset[str]:
+    """Broad fields a keyword names, or that several different topic words point to (one topic
+    word, even in the title, is too little: "Social Club", "Incentive Scheme")."""
+    named: set[str] = set()
+    topics: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for hit, _ in hits:
+        entry = hit.entry
+        if entry.category != "field" or entry.value == NOT_A_FIELD:
+            continue
+        if entry.named:
+            named.add(entry.value[:2])
+        else:
+            topics[entry.value[:2]].add(hit.key)
+    return frozenset(named | {b for b, keys in topics.items() if len(keys) >= TOPIC_WORDS})
+
+
 def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied: frozenset[str]) -> RuleScores:
     return RuleScores(
         totals=broad_scores(scores),
         any_named=any(h.entry.category == "any" for h, _ in hits),
         title_named=any(h.entry.category == "field" and h.entry.value != NOT_A_FIELD
                         for h, where in hits if where == "title"),
-        named=frozenset(h.entry.value[:2] for h, _ in hits if h.entry.category == "field"
-                        and h.entry.value != NOT_A_FIELD and h.entry.weight >= NAMED_WEIGHT) | implied,
+        named=_named(hits) | implied,
         listed=_listed(hits))
 
 

@@ -50,7 +50,7 @@ def _field_phrases(taxonomy: Taxonomy) -> Iterator[tuple[str, Entry]]:
             mine = [c for c in codes if c[:2] == broad]
             specific = [c for c in mine if not any(o != c and o.startswith(c) for o in mine)]
             for code in specific:
-                yield phrase, Entry("field", code, weight / len(specific))
+                yield phrase, Entry("field", code, weight / len(specific), weight == KEYWORD_WEIGHT)
 
 
 def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:

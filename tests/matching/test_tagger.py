@@ -287,3 +287,8 @@ def test_course_fees_and_team_work_are_not_open_to_all_fields():
     team = tag_item("Mining research scholarship", "Students join multidisciplinary teams in mining engineering.", now=NOW)
     assert broad(fees) == {"04"}
     assert broad(team) == {"07"}
+
+
+def test_one_topic_word_is_too_little_two_will_do():
+    assert tag_item("Travel Incentive Scheme", "For students going abroad for a semester.", now=NOW).codes == ("any",)
+    assert broad(tag_item("Incentive and market design grant", "For students going abroad.", now=NOW)) == {"03"}
