@@ -292,3 +292,11 @@ def test_course_fees_and_team_work_are_not_open_to_all_fields():
 def test_one_topic_word_is_too_little_two_will_do():
     assert tag_item("Travel Incentive Scheme", "For students going abroad for a semester.", now=NOW).codes == ("any",)
     assert broad(tag_item("Incentive and market design grant", "For students going abroad.", now=NOW)) == {"03"}
+
+
+def test_arabic_benefits_and_announcements_are_not_fields():
+    """"تمويل" (funding), "تأمين" (insurance) and "إعلان" (announcement) are what a call offers or
+    is, not finance or advertising."""
+    tagging = tag_item("إعلان عن منح دراسية", "تمويل يصل إلى 70000 دولار سنويا، سكن، تأمين سفر، بدل معيشة شهري", now=NOW)
+    assert tagging.codes == ("any",)
+    assert broad(tag_item("منحة ماجستير في العلوم المالية والمصرفية", "للطلبة الفلسطينيين", now=NOW)) == {"04"}
