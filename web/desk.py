@@ -1,15 +1,16 @@
 """The review queue (with bulk actions) and the audit log of the staff desk."""
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import KINDS, recent_audit
+from storage import KINDS, Opportunity, recent_audit
 from storage.curation import change_status, opportunities_by_ids, review_queue, set_featured
 from web.auth import StaffUser, safe_next, staff_user
 from web.csrf import verify_csrf
@@ -63,7 +64,7 @@ def _requested_action(form: FormData) -> tuple[str, tuple[int, ...]]:
     return text(form, "action", 20), ids(form)
 
 
-def apply_action(session: Any, row: Any, action: str, user: StaffUser, now: Any) -> bool:
+def apply_action(session: Session, row: Opportunity, action: str, user: StaffUser, now: datetime) -> bool:
     """One queue action on one call; True when it changed something (audit written by storage)."""
     if action == "approve":
         return change_status(session, row, "approved", actor=user.email, now=now)

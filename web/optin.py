@@ -17,7 +17,8 @@ from storage.curation import lift_suppression, redeem_token, issue_token, suppre
 
 log = logging.getLogger("fursa.web.optin")
 
-CONFIRM_TTL = timedelta(hours=48)
+CONFIRM_HOURS = 48
+CONFIRM_TTL = timedelta(hours=CONFIRM_HOURS)
 CONFIRM_PURPOSE = "confirm"
 # Suppressions a person lifts by confirming again; bounces and complaints stay until staff act.
 LIFTED_BY_CONSENT = ("deleted", "unsubscribed")

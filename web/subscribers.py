@@ -16,7 +16,7 @@ from web.csrf import verify_csrf
 from web.errors import PageNotFoundError
 from web.forms import form_data, text, upload
 from web.mail import Letter, deliver
-from web.optin import start_imported_opt_in
+from web.optin import CONFIRM_HOURS, start_imported_opt_in
 from web.render import flash, gettext_of, render
 from web.roster import MAX_ROWS, describe, read_roster, write_roster
 from web.state import now_of, transaction, web_state
@@ -91,7 +91,7 @@ def import_csv(request: Request, background: BackgroundTasks, form: FormData = D
                      now=now, details={"rows": added, "problems": len(problems), "consent": consented})
     for opt_in in opt_ins:
         letter = Letter(opt_in.email, opt_in.name, opt_in.language, "confirm",
-                        {"link": f"{web_state(request).base_url}/confirm/{opt_in.token}", "hours": 48})
+                        {"link": f"{web_state(request).base_url}/confirm/{opt_in.token}", "hours": CONFIRM_HOURS})
         background.add_task(deliver, request.app.state.templates, letter, web_state(request).ctx.delivery_config, now)
     flash(request, _("Imported: %(n)s. Confirmation e-mails sent: %(m)s.") % {"n": added, "m": len(opt_ins)})
     return render(request, "desk/subscriber_import.html", {"errors": {}, "problems": problems, "max_rows": MAX_ROWS,

@@ -21,7 +21,7 @@ from web.csrf import verify_csrf
 from web.fields import field_groups, programme_groups
 from web.forms import form_data
 from web.mail import Letter, deliver
-from web.optin import CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription
+from web.optin import CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription
 from web.profile import ProfileValues, choices, read_profile, values_of
 from web.render import gettext_of, page_language, render
 from web.state import WebState, now_of, transaction, web_state
@@ -52,7 +52,7 @@ def send_opt_in(state: WebState, env, opt_in: OptIn, now) -> None:
         return
     base = state.base_url
     if opt_in.letter == "confirm":
-        values = {"link": f"{base}/confirm/{opt_in.token}", "hours": 48}
+        values = {"link": f"{base}/confirm/{opt_in.token}", "hours": CONFIRM_HOURS}
     elif opt_in.letter == "already":
         with state.ctx.sessions() as session:
             row = session.get(Subscriber, opt_in.subscriber_id)
