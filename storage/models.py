@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -58,6 +58,8 @@ class Opportunity(Base):
     """One call, however many sources announce it."""
 
     __tablename__ = "opportunities"
+    # The public pages and the digests ask for "approved and still open, soonest first".
+    __table_args__ = (Index("ix_opportunities_status_deadline", "status", "deadline_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
