@@ -10,6 +10,20 @@ from storage.deliveries import (
     DEFERRED, DELIVERY_STATES, FAILED, PENDING, SENDING, SENT, Claim, claim_delivery, clear_bounces, delivery_counts,
     delivery_states, list_deliveries, mark_failed, mark_sent, record_bounce, sent_item_ids,
 )
+from storage.curation import (
+    OPEN_TO_ALL, TAG_FIELDS, CallQuery, OpportunityEdit, WeekCount, apply_edit, change_status, corrections_of,
+    delivery_totals, duplicate_candidates, history_of, merge_opportunities, opportunities_by_ids, public_call,
+    recent_deliveries, review_queue, runs_of, search_calls, set_featured, sources_of, status_counts,
+    upcoming_deadlines, weekly_new_by_kind,
+)
+from storage.paging import Page, contains_pattern
+from storage.roster import erase_subscriber, search_subscribers, set_subscriber_status
+from storage.suppressions import email_hash, lift_suppression, suppress, suppression_of
+from storage.tokens import find_token, issue_token, redeem_token
+from storage.users import (
+    STAFF_LANGUAGES, STAFF_ROLES, InvalidUserError, create_user, find_user, get_user, list_users, record_login,
+    set_language, set_password_hash,
+)
 from storage.db import is_migrated, make_engine, make_sessionmaker, migrate
 from storage.errors import DatabaseError, InvalidSubscriberError, NotFoundError, StorageError
 from storage.models import (
@@ -28,7 +42,7 @@ from storage.sources import (
     spec_of, sync_catalogue, validators_of,
 )
 from storage.subscribers import (
-    SubscriberInput, active_subscribers, add_subscriber, get_subscriber, list_subscribers, normalize_email,
+    FREQUENCIES, LANGUAGES, ROLES, SubscriberInput, active_subscribers, add_subscriber, get_subscriber, list_subscribers, normalize_email,
     validate_subscriber,
 )
 

@@ -5,23 +5,20 @@ TagCorrection row, the training data for the matcher.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from storage.audit import record_audit
 from storage.models import (
-    AuditEntry, Delivery, Opportunity, Sighting, Source, SourceRun, Subscriber, Suppression, TagCorrection,
-    Token,
+    AuditEntry, Delivery, Opportunity, Sighting, Source, SourceRun, Subscriber, TagCorrection,
 )
 from storage.opportunities import set_status
-from storage.subscribers import normalize_email
+from storage.paging import Page, contains_pattern
 
 # Fields the tagger fills in: a person changing one of them is a correction to learn from.
 TAG_FIELDS = ("kind", "levels", "disciplines", "regions", "palestinian_eligible", "deadline")
@@ -55,25 +52,6 @@ class CallQuery:
     language: str = ""
     within_days: int | None = None
     palestinian_only: bool = False
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of rows and how many there are in all."""
-
-    rows: tuple[Any, ...]
-    total: int
-    offset: int
-    limit: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + self.limit < self.total
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern for `text` anywhere, with LIKE's own wildcards taken literally (escape '\\')."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _deadline_of(row: Opportunity) -> dict[str, Any]:
@@ -171,7 +149,7 @@ def review_queue(session: Session, *, status: str = "new", text: str = "", kind:
     if kind:
         query = query.where(Opportunity.kind == kind)
     if text:
-        pattern = _contains(text)
+        pattern = contains_pattern(text)
         query = query.where(or_(Opportunity.title.ilike(pattern, escape="\\"),
                                 Opportunity.provider.ilike(pattern, escape="\\"),
                                 Opportunity.url.ilike(pattern, escape="\\")))
@@ -239,7 +217,7 @@ def _call_filters(query: CallQuery, now: datetime) -> list:
     if query.within_days is not None:
         filters.append(Opportunity.deadline_at <= now + timedelta(days=query.within_days))
     for word in query.text.split():
-        pattern = _contains(word)
+        pattern = contains_pattern(word)
         filters.append(or_(*(column.ilike(pattern, escape="\\") for column in
                              (Opportunity.title, Opportunity.summary, Opportunity.provider, Opportunity.text))))
     return filters
@@ -323,118 +301,7 @@ def recent_deliveries(session: Session, *, limit: int = 100, state: str = "") ->
     return [(delivery, subscriber) for delivery, subscriber in session.execute(query)]
 
 
-def delivery_counts(session: Session) -> dict[str, int]:
+def delivery_totals(session: Session) -> dict[str, int]:
+    """state → number of ledger rows over all periods, for the desk's send log."""
     return {state: count for state, count in session.execute(
         select(Delivery.state, func.count()).group_by(Delivery.state))}
-
-
-# --- Subscribers: the staff view, erasure, suppression and single-use tokens -------------------
-
-def email_hash(email: str) -> str:
-    """The suppression key of an address: SHA-256 of its normalized form, so the address itself is gone."""
-    return hashlib.sha256(normalize_email(email).encode("utf-8")).hexdigest()
-
-
-def suppression_of(session: Session, email: str) -> Suppression | None:
-    return session.scalar(select(Suppression).where(Suppression.email_hash == email_hash(email)))
-
-
-def suppress(session: Session, email: str, reason: str, now: datetime) -> Suppression:
-    """Keep `email` from ever being mailed again, remembering only its hash (idempotent)."""
-    found = suppression_of(session, email)
-    if found is None:
-        found = Suppression(email_hash=email_hash(email), reason=reason, created_at=now)
-        session.add(found)
-    return found
-
-
-def lift_suppression(session: Session, email: str, reasons: Sequence[str]) -> bool:
-    """Forget a suppression made for one of `reasons` (a person opting in again); bounces stay."""
-    found = suppression_of(session, email)
-    if found is None or found.reason not in reasons:
-        return False
-    session.delete(found)
-    return True
-
-
-def search_subscribers(session: Session, *, text: str = "", status: str = "", offset: int = 0, limit: int = 50) -> Page:
-    query = select(Subscriber).where(Subscriber.status != "deleted")
-    if text.strip():
-        pattern = _contains(text.strip())
-        query = query.where(or_(Subscriber.email.ilike(pattern, escape="\\"),
-                                Subscriber.name.ilike(pattern, escape="\\")))
-    if status == "unconfirmed":
-        query = query.where(Subscriber.confirmed.is_(False))
-    elif status:
-        query = query.where(Subscriber.status == status, Subscriber.confirmed.is_(True))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Subscriber.email).offset(offset).limit(limit)).all()
-    return Page(tuple(rows), total, offset, limit)
-
-
-def set_subscriber_status(session: Session, row: Subscriber, status: str, *, actor: str, now: datetime,
-                          reason: str = "") -> bool:
-    """Suspend, reactivate or unsubscribe a subscriber; returns False when nothing changed (idempotent)."""
-    if status not in ("active", "suspended", "unsubscribed"):
-        raise ValueError(f"unknown subscriber status {status!r}: use active, suspended or unsubscribed")
-    if row.status == status:
-        return False
-    before = row.status
-    row.status = status
-    row.suspended_reason = reason or None if status == "suspended" else None
-    if status == "unsubscribed":
-        row.unsubscribed_at = now
-    record_audit(session, actor=actor, action=f"subscriber:{status}", target_type="subscriber", target_id=row.id,
-                 now=now, details={"before": before, "after": status})
-    return True
-
-
-def erase_subscriber(session: Session, row: Subscriber, *, actor: str, now: datetime) -> None:
-    """Remove a subscriber's personal data for good, keeping a hashed suppression and the bare ledger rows.
-
-    The row stays (anonymized) so the send log keeps its counts; the address lives on only as a hash.
-    """
-    suppress(session, row.email, "deleted", now)
-    session.execute(delete(Token).where(Token.subscriber_id == row.id))
-    row.email = f"deleted-{row.id}@deleted.invalid"
-    row.name = ""
-    row.disciplines, row.levels, row.kinds = [], [], []
-    row.confirmed = False
-    row.status = "deleted"
-    row.suspended_reason = None
-    row.unsubscribed_at = now
-    row.token_nonce = (row.token_nonce or 0) + 1
-    record_audit(session, actor=actor, action="subscriber:delete", target_type="subscriber", target_id=row.id, now=now)
-    session.flush()
-
-
-def issue_token(session: Session, *, purpose: str, subscriber: Subscriber, now: datetime, ttl: timedelta) -> str:
-    """A new single-use token; only its hash is stored, the clear value goes into the e-mail."""
-    raw = secrets.token_urlsafe(32)
-    session.add(Token(purpose=purpose, token_hash=_token_hash(raw), subscriber_id=subscriber.id,
-                      created_at=now, expires_at=now + ttl))
-    session.flush()
-    return raw
-
-
-def find_token(session: Session, raw: str, purpose: str, now: datetime) -> Token | None:
-    """The live token for `raw` (right purpose, unused, unexpired), or None; nothing is changed."""
-    if not raw or len(raw) > 200:
-        return None
-    token = session.scalar(select(Token).where(Token.token_hash == _token_hash(raw), Token.purpose == purpose))
-    if token is None or token.used_at is not None or token.expires_at <= now:
-        return None
-    return token
-
-
-def redeem_token(session: Session, raw: str, purpose: str, now: datetime) -> Subscriber | None:
-    """Use a token once: returns its subscriber and marks it used, or None if it is not live."""
-    token = find_token(session, raw, purpose, now)
-    if token is None or token.subscriber_id is None:
-        return None
-    token.used_at = now
-    return session.get(Subscriber, token.subscriber_id)
-
-
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -4,7 +4,7 @@ Only the CLI imports this package: `fursa serve` calls `serve`, `fursa users add
 """
 from web.app import create_app, serve
 from web.auth import WeakPasswordError, add_user, hash_password, set_password
-from storage.users import InvalidUserError, STAFF_ROLES
+from storage import InvalidUserError, STAFF_ROLES
 
 __all__ = ["InvalidUserError", "STAFF_ROLES", "WeakPasswordError", "add_user", "create_app", "hash_password", "serve",
            "set_password"]

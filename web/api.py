@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from storage import Opportunity
-from storage.curation import public_call, search_calls
+from storage import public_call, search_calls
 from web.filters import read_query
 from web.state import now_of, transaction, web_state
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from storage import User
-from storage.users import create_user, find_user, get_user, record_login, set_language, set_password_hash
-from storage.errors import NotFoundError
+from storage import create_user, find_user, get_user, record_login, set_language, set_password_hash
+from storage import NotFoundError
 from web.errors import ForbiddenError, LoginRequiredError
 from web.state import now_of, transaction, web_state
 

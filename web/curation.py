@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import KINDS, LEVELS, Opportunity
-from storage.curation import (
+from storage import (
     OpportunityEdit, apply_edit, corrections_of, duplicate_candidates, history_of, merge_opportunities, sources_of,
 )
 from web.auth import StaffUser, staff_user

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Source, latest_job_runs, list_sources, record_audit
-from storage.curation import delivery_counts, status_counts, upcoming_deadlines, weekly_new_by_kind
+from storage import delivery_totals, status_counts, upcoming_deadlines, weekly_new_by_kind
 from web.auth import StaffUser, admin_user, staff_user
 from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
 from web.csrf import verify_csrf
@@ -51,7 +51,7 @@ def dashboard(request: Request) -> Response:
         weeks = weekly_new_by_kind(session, now, weeks=12)
         deadlines = upcoming_deadlines(session, now, days=TIMELINE_DAYS)
         sources = list_sources(session)
-        counts, sends = status_counts(session), delivery_counts(session)
+        counts, sends = status_counts(session), delivery_totals(session)
         jobs = {run.job: run for run in latest_job_runs(session)}
         bars = [WeekBar(fmt.date(w.week, "d MMM"), w.by_kind) for w in weeks]
         points = [TimelinePoint(c.title, c.deadline_at, c.kind, f"/desk/calls/{c.id}") for c in deadlines]

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import KINDS, Opportunity, recent_audit
-from storage.curation import change_status, opportunities_by_ids, review_queue, set_featured
+from storage import change_status, opportunities_by_ids, review_queue, set_featured
 from web.auth import StaffUser, safe_next, staff_user
 from web.csrf import verify_csrf
 from web.forms import form_data, ids, text

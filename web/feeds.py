@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Opportunity
-from storage.curation import CallQuery, search_calls
+from storage import CallQuery, search_calls
 from web.filters import as_params, read_query
 from web.render import safe_href
 from web.state import now_of, transaction, web_state

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from storage import KINDS, LEVELS
-from storage.curation import CallQuery
+from storage import CallQuery
 
 WITHIN_CHOICES = (7, 30, 90)
 LANGUAGE_CHOICES = ("en", "ar", "fr", "de")

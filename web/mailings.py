@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from storage import KINDS, LEVELS, InvalidSubscriberError, NotFoundError, Subscriber, approved_open
-from storage.curation import recent_deliveries
-from storage.subscribers import LANGUAGES, ROLES
+from storage import recent_deliveries
+from storage import LANGUAGES, ROLES
 from web.auth import StaffUser, admin_user, staff_user
 from web.csrf import verify_csrf
 from web.fields import known_field

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import Subscriber, SubscriberInput, add_subscriber, normalize_email, record_audit
-from storage.curation import lift_suppression, redeem_token, issue_token, suppression_of
+from storage import lift_suppression, redeem_token, issue_token, suppression_of
 
 log = logging.getLogger("fursa.web.optin")
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 from starlette.datastructures import FormData
 
 from storage import KINDS, LEVELS, InvalidSubscriberError, Subscriber, SubscriberInput, normalize_email
-from storage.subscribers import FREQUENCIES, LANGUAGES, ROLES
+from storage import FREQUENCIES, LANGUAGES, ROLES
 from web.fields import known_field, programme_codes
 from web.forms import picked, text, unknown
 

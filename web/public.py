@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import KINDS, LEVELS
-from storage.curation import public_call, search_calls, sources_of
+from storage import public_call, search_calls, sources_of
 from web.auth import remember_language, safe_next
 from web.csrf import verify_csrf
 from web.errors import PageNotFoundError

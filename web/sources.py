@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import KINDS, Source, list_sources, record_audit, resume_source, source_from_spec
-from storage.curation import runs_of
+from storage import runs_of
 from web.auth import StaffUser, admin_user, staff_user
 from web.csrf import verify_csrf
 from web.dashboard import health_state

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Subscriber, add_subscriber, list_subscribers, record_audit
-from storage.curation import erase_subscriber, search_subscribers, set_subscriber_status, suppression_of
+from storage import erase_subscriber, search_subscribers, set_subscriber_status, suppression_of
 from web.auth import StaffUser, admin_user, staff_user
 from web.csrf import verify_csrf
 from web.errors import PageNotFoundError

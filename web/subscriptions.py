@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from storage import Subscriber, add_subscriber, record_audit
-from storage.curation import find_token, set_subscriber_status
+from storage import find_token, set_subscriber_status
 from web.csrf import verify_csrf
 from web.fields import field_groups, programme_groups
 from web.forms import form_data

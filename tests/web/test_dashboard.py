@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 import storage
-from storage.curation import weekly_new_by_kind
+from storage import weekly_new_by_kind
 from tests.web.conftest import NOW, csrf_of
 from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
 

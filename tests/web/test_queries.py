@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 import storage
-from storage.curation import (
+from storage import (
     CallQuery, OpportunityEdit, apply_edit, email_hash, erase_subscriber, find_token, issue_token, merge_opportunities,
     redeem_token, review_queue, search_calls, search_subscribers, suppression_of, weekly_new_by_kind,
 )
-from storage.users import InvalidUserError, create_user, find_user
+from storage import InvalidUserError, create_user, find_user
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 

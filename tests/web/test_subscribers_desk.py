@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 import storage
-from storage.curation import issue_token, suppress
+from storage import issue_token, suppress
 from tests.web.conftest import csrf_of
 
 

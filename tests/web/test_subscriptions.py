@@ -14,7 +14,7 @@ import digests
 from matching import load_taxonomy
 import storage
 import web
-from storage.curation import erase_subscriber, suppress, suppression_of
+from storage import erase_subscriber, suppress, suppression_of
 from tests.web.conftest import TestClient, csrf_of
 
 FORM = {"email": "Layla@PPU.edu", "name": "Layla", "role": "student", "levels": ["master"], "kinds": ["scholarship"],

@@ -1,0 +1,63 @@
+"""The staff desk's view of subscribers: search, status changes and erasure."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.audit import record_audit
+from storage.models import Subscriber, Token
+from storage.paging import Page, contains_pattern
+from storage.suppressions import suppress
+
+
+def search_subscribers(session: Session, *, text: str = "", status: str = "", offset: int = 0, limit: int = 50) -> Page:
+    query = select(Subscriber).where(Subscriber.status != "deleted")
+    if text.strip():
+        pattern = contains_pattern(text.strip())
+        query = query.where(or_(Subscriber.email.ilike(pattern, escape="\\"),
+                                Subscriber.name.ilike(pattern, escape="\\")))
+    if status == "unconfirmed":
+        query = query.where(Subscriber.confirmed.is_(False))
+    elif status:
+        query = query.where(Subscriber.status == status, Subscriber.confirmed.is_(True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Subscriber.email).offset(offset).limit(limit)).all()
+    return Page(tuple(rows), total, offset, limit)
+
+
+def set_subscriber_status(session: Session, row: Subscriber, status: str, *, actor: str, now: datetime,
+                          reason: str = "") -> bool:
+    """Suspend, reactivate or unsubscribe a subscriber; returns False when nothing changed (idempotent)."""
+    if status not in ("active", "suspended", "unsubscribed"):
+        raise ValueError(f"unknown subscriber status {status!r}: use active, suspended or unsubscribed")
+    if row.status == status:
+        return False
+    before = row.status
+    row.status = status
+    row.suspended_reason = reason or None if status == "suspended" else None
+    if status == "unsubscribed":
+        row.unsubscribed_at = now
+    record_audit(session, actor=actor, action=f"subscriber:{status}", target_type="subscriber", target_id=row.id,
+                 now=now, details={"before": before, "after": status})
+    return True
+
+
+def erase_subscriber(session: Session, row: Subscriber, *, actor: str, now: datetime) -> None:
+    """Remove a subscriber's personal data for good, keeping a hashed suppression and the bare ledger rows.
+
+    The row stays (anonymized) so the send log keeps its counts; the address lives on only as a hash.
+    """
+    suppress(session, row.email, "deleted", now)
+    session.execute(delete(Token).where(Token.subscriber_id == row.id))
+    row.email = f"deleted-{row.id}@deleted.invalid"
+    row.name = ""
+    row.disciplines, row.levels, row.kinds = [], [], []
+    row.confirmed = False
+    row.status = "deleted"
+    row.suspended_reason = None
+    row.unsubscribed_at = now
+    row.token_nonce = (row.token_nonce or 0) + 1
+    record_audit(session, actor=actor, action="subscriber:delete", target_type="subscriber", target_id=row.id, now=now)
+    session.flush()
