@@ -231,3 +231,19 @@ def users_add(
     except (web.WeakPasswordError, web.InvalidUserError) as exc:
         fail(str(exc))
     typer.echo(f"staff account {address} ({role}) created")
+
+
+@users_app.command("password")
+def users_password(
+    email: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
+                                 help="Asked for when not given."),
+) -> None:
+    """Set a new password for a staff account; the account's open sessions end."""
+    ctx = load_context(ensure=True)
+    try:
+        with ctx.sessions.begin() as session:
+            web.set_password(session, email, password)
+    except (web.WeakPasswordError, storage.NotFoundError) as exc:
+        fail(str(exc))
+    typer.echo(f"password of {email} changed")

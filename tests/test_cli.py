@@ -117,12 +117,16 @@ def test_users_add_creates_an_admin_and_refuses_a_weak_password(workdir):
     assert weak.exit_code == 1 and "10 characters" in weak.output
     again = runner.invoke(app, ["users", "add", "admin@ppu.edu", "--password", "another long passphrase"])
     assert again.exit_code == 1
+    changed = runner.invoke(app, ["users", "password", "admin@ppu.edu", "--password", "a new long passphrase"])
+    assert changed.exit_code == 0 and "password of admin@ppu.edu changed" in changed.output
+    unknown = runner.invoke(app, ["users", "password", "nobody@ppu.edu", "--password", "a new long passphrase"])
+    assert unknown.exit_code == 1 and "fursa users add" in unknown.output
 
 
 def test_every_command_has_help(workdir):
     for command in (["init"], ["crawl"], ["tag"], ["run"], ["demo"], ["serve"], ["scheduler"], ["status"], ["job"],
                     ["backup"], ["restore"], ["sources", "list"], ["sources", "check"], ["subscribers", "add"],
                     ["subscribers", "import"], ["subscribers", "list"], ["digest", "preview"], ["digest", "send"],
-                    ["users", "add"]):
+                    ["users", "add"], ["users", "password"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, command
