@@ -240,7 +240,7 @@ def test_real_arabic_news_never_crashes(corpus_dir):
 # Fields a call lists (after a degree, a faculty, "enrolled in") survive the relative cut-off.
 
 def test_a_field_the_call_lists_is_kept_though_outscored():
-    title = "Honours scholarship in cancer research"
+    title = "Honours scholarship on cancer"
     mentioned = tag_item(title, "Projects on cancer treatment in a hospital; some chemistry is useful.", now=NOW)
     listed = tag_item(title, "Projects on cancer treatment in a hospital, for students enrolled in chemistry.", now=NOW)
     assert broad(mentioned) == {"09"}
@@ -248,7 +248,7 @@ def test_a_field_the_call_lists_is_kept_though_outscored():
 
 
 def test_a_degree_name_tags_its_field():
-    tagging = tag_item("Honours scholarship in cancer research",
+    tagging = tag_item("Honours scholarship on cancer",
                        "Applicants must be enrolled in the honours year of the Bachelor of Science and "
                        "undertake a project on cancer treatment and patient care in a hospital.", now=NOW)
     assert broad(tagging) == {"09", "05"}
