@@ -17,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 
 from storage import FetchResult
 
-from crawlers.codec import config_from_dict, dumps, result_to_dict, spec_from_dict, validators_from_dict
+from crawlers.codec import dumps, result_to_dict, run_from_dict
 from crawlers.engine import scrapy_settings
 from crawlers.spiders import SourcesSpider
 
@@ -34,9 +34,7 @@ class ResultWriter:
 
 
 def run(jobs_path: Path, results_path: Path) -> int:
-    data = json.loads(jobs_path.read_text(encoding="utf-8"))
-    config = config_from_dict(data["config"])
-    jobs = [(spec_from_dict(job["spec"]), validators_from_dict(job.get("validators"))) for job in data["jobs"]]
+    config, jobs = run_from_dict(json.loads(jobs_path.read_text(encoding="utf-8")))
     with results_path.open("a", encoding="utf-8") as stream:
         process = CrawlerProcess(scrapy_settings(config))
         process.crawl(SourcesSpider, jobs=jobs, config=config, emit=ResultWriter(stream))

@@ -1,11 +1,14 @@
 """JSON for the records that cross the parent/child process line (specs, validators, results)."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import zlib
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from storage import Deadline, Draft, FetchResult, ItemError, SourceSpec, Validators
 
@@ -110,3 +113,32 @@ def result_from_dict(data: dict[str, Any]) -> FetchResult:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def run_to_dict(jobs: Sequence[tuple[SourceSpec, Validators]], config: CrawlConfig) -> dict[str, Any]:
+    """One crawl run (its settings and its jobs) as plain JSON data."""
+    return {"config": config_to_dict(config),
+            "jobs": [{"spec": spec_to_dict(spec), "validators": validators_to_dict(validators)} for spec, validators in jobs]}
+
+
+def run_from_dict(data: dict[str, Any]) -> tuple[CrawlConfig, list[tuple[SourceSpec, Validators]]]:
+    config = config_from_dict(data["config"])
+    return config, [(spec_from_dict(job["spec"]), validators_from_dict(job.get("validators"))) for job in data["jobs"]]
+
+
+def pack_run(jobs: Sequence[tuple[SourceSpec, Validators]], config: CrawlConfig) -> str:
+    """The run as one ASCII string short enough for a command-line argument (JSON, zlib, base64).
+
+    Scrapyd hands spider arguments to the crawl process on its command line, where Linux caps one
+    argument at 128 KiB; catalogue entries compress about tenfold.
+    """
+    return base64.urlsafe_b64encode(zlib.compress(dumps(run_to_dict(jobs, config)).encode("utf-8"), 9)).decode("ascii")
+
+
+def unpack_run(text: str) -> tuple[CrawlConfig, list[tuple[SourceSpec, Validators]]]:
+    """The inverse of `pack_run`; ValueError when the text is not a packed run."""
+    try:
+        data = json.loads(zlib.decompress(base64.urlsafe_b64decode(text.encode("ascii"))).decode("utf-8"))
+    except (binascii.Error, zlib.error, UnicodeError) as exc:
+        raise ValueError(f"not a packed Fursa crawl run ({exc})") from exc
+    return run_from_dict(data)

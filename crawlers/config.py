@@ -14,6 +14,9 @@ class CrawlConfig:
     `allow_private_addresses` lets tests crawl a server on loopback (127.0.0.0/8, ::1); private,
     link-local and cloud-metadata addresses stay refused even then. It is off by default and must
     never be switched on in production.
+
+    `scrapyd_url` (e.g. `http://user:password@crawler-1:6800`) sends the crawl to that Scrapyd
+    server instead of a local child process; None (the default) crawls on this machine.
     """
 
     timeout_s: float = 30
@@ -29,3 +32,4 @@ class CrawlConfig:
     run_timeout_s: float = 3600.0
     autothrottle: bool = True
     verify_tls: bool = True
+    scrapyd_url: str | None = None

@@ -33,3 +33,8 @@ class FetchError(CrawlerError):
 class FormatError(CrawlerError):
     """Raised by the parsers when a body is not what the source type promises (HTML instead of a
     feed, a non-JSON API answer, an API error envelope, XML with entity declarations)."""
+
+
+class ScrapydError(CrawlerError):
+    """Raised inside `crawlers.scrapyd` when a Scrapyd server cannot be reached or refuses a request;
+    `crawl_sources` turns it into an error on each source's FetchResult, never raising it further."""

@@ -1,4 +1,5 @@
-"""crawl_sources: the parent side of a crawl. Writes the jobs, runs the child, reads the results.
+"""crawl_sources: the parent side of a crawl. Writes the jobs, runs the child, reads the results;
+or, with `config.scrapyd_url` set, hands the same run to a Scrapyd server (crawlers.scrapyd).
 
 Whatever happens to the child (a crash, a kill, a hang past the run timeout), every job gets a
 FetchResult, in job order; unfinished ones carry an error saying so. Nothing here raises.
@@ -16,8 +17,9 @@ from typing import Sequence
 
 from storage import FetchResult, SourceSpec, Validators
 
-from crawlers.codec import config_to_dict, dumps, result_from_dict, spec_to_dict, validators_to_dict
+from crawlers.codec import dumps, result_from_dict, run_to_dict
 from crawlers.config import CrawlConfig
+from crawlers.scrapyd import crawl_with_scrapyd
 
 log = logging.getLogger(__name__)
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -55,15 +57,15 @@ def _last_error_line(log_path: Path) -> str:
 
 
 def crawl_sources(jobs: Sequence[tuple[SourceSpec, Validators]], config: CrawlConfig) -> list[FetchResult]:
-    """Crawl every (spec, validators) job with Scrapy in a child process; one FetchResult per job, in order."""
+    """Crawl every (spec, validators) job with Scrapy in a child process, or on the Scrapyd server at
+    config.scrapyd_url; one FetchResult per job, in order."""
     if not jobs:
         return []
+    if config.scrapyd_url:
+        return crawl_with_scrapyd(jobs, config)
     with tempfile.TemporaryDirectory(prefix="fursa-crawl-") as folder:
         jobs_path, results_path, log_path = (Path(folder) / name for name in ("jobs.json", "results.jsonl", "child.log"))
-        jobs_path.write_text(dumps({
-            "config": config_to_dict(config),
-            "jobs": [{"spec": spec_to_dict(spec), "validators": validators_to_dict(validators)} for spec, validators in jobs],
-        }), encoding="utf-8")
+        jobs_path.write_text(dumps(run_to_dict(jobs, config)), encoding="utf-8")
         problem = _run_child(jobs_path, results_path, log_path, config.run_timeout_s + _GRACE_S)
         results = _read_results(results_path)
         if problem:

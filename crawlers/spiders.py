@@ -190,6 +190,7 @@ class SourcesSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         for job in self.jobs:
             if not job.done:
-                job.error = job.error or (f"the crawl stopped ({reason}) before {job.spec.name!r} finished; "
+                stopped = "was cancelled or shut down" if reason == "shutdown" else f"stopped ({reason})"
+                job.error = job.error or (f"the crawl {stopped} before {job.spec.name!r} finished; "
                                           "what was read so far is kept")
                 self._finish(job)
