@@ -96,8 +96,11 @@ class ScrapydServer:
             raise ScrapydError(f"{self.url}/{endpoint} did not answer like a Scrapyd server while {what} "
                                f"(HTTP {response.status_code}, not JSON); check crawl_scrapyd_url") from None
         if not isinstance(answer, dict) or answer.get("status") != "ok":
-            message = str(answer.get("message") if isinstance(answer, dict) else answer)
-            raise ScrapydError(f"Scrapyd at {self.url} refused {what}: {last_line(message)}")
+            reason = last_line(str(answer.get("message") if isinstance(answer, dict) else answer))
+            # Scrapyd loads the egg with its own Python: a missing library is the worker's to install.
+            hint = ("; install Fursa's dependencies in the Python that runs scrapyd (pip install fursa)"
+                    if reason.startswith(("ModuleNotFoundError", "ImportError")) else "")
+            raise ScrapydError(f"Scrapyd at {self.url} refused {what}: {reason}{hint}")
         return answer
 
     def fetch(self, path: str, what: str, **kwargs: Any) -> httpx.Response | None:
@@ -277,17 +280,17 @@ class JobWatch:
             if job_id in finished:
                 entry = finished[job_id]
                 results, problem = read_items(self.server, job_id, entry)
-                if len(set(results) & set(range(len(job.indexes)))) < len(job.indexes):
+                if any(position not in results for position in range(len(job.indexes))):
                     # Only a job that lost sources is worth a look at its log.
-                    problem = f"{problem or f'Scrapyd job {job_id} ended without a result for this source'}" \
-                              f"{log_tail(self.server, entry)}"
+                    problem = (problem or f"Scrapyd job {job_id} ended without a result for this source") \
+                        + log_tail(self.server, entry)
                 self._settle(job, results, problem)
             elif job_id not in alive:
+                # A job cancelled while pending leaves every list at once; any other only when scrapyd restarts.
                 self._misses[job_id] = self._misses.get(job_id, 0) + 1
                 if job_id in self.cancelled or self._misses[job_id] >= _LOST_AFTER_POLLS:
-                    reason = ("it was cancelled before it started" if job_id in self.cancelled else
-                              "it is no longer listed by listjobs.json (was scrapyd restarted?)")
-                    self._settle(job, {}, f"Scrapyd job {job_id} did not run to its end: {reason}")
+                    self._settle(job, {}, f"Scrapyd job {job_id} is no longer listed by listjobs.json "
+                                          "(was scrapyd restarted?)")
 
     def _settle(self, job: ScheduledJob, results: dict[int, FetchResult], problem: str) -> None:
         del self.waiting[job.id]

@@ -221,7 +221,7 @@ def test_an_egg_scrapyd_cannot_load_is_refused_with_the_reason(scrapyd_server: S
         server.close()
 
     assert str(refused.value).startswith(f"Scrapyd at {scrapyd_server.url} refused the Fursa egg rbroken (addversion.json): ")
-    assert "ModuleNotFoundError" in str(refused.value) and "no_such_module" in str(refused.value)
+    assert "ModuleNotFoundError: No module named 'no_such_module'; install Fursa's dependencies" in str(refused.value)
 
 
 def egg_with_missing_module() -> bytes:
