@@ -1,5 +1,5 @@
-"""Crawlers: the source catalogue, fetching (Scrapy in a child process; httpx for single
-interactive fetches), parsing of source formats, canonical URLs, near-duplicates, the SSRF guard.
+"""Crawlers: the source catalogue, fetching (Scrapy in a child process or on a Scrapyd server;
+httpx for single interactive fetches), parsing of source formats, canonical URLs, near-duplicates, the SSRF guard.
 
 Returns records (`storage`'s Draft and FetchResult) and never opens the database. Free-text
 understanding (disciplines, levels, eligibility, deadlines in prose) is matching/'s job.

@@ -16,6 +16,9 @@ shaped by LOG_LEVEL and LOG_FORMAT and full of text the crawled sites chose. It 
 set in scrapyd.conf (off by default); a job without a feed says so. The log is read only to explain
 a job that died.
 
+The run travels as the local child's: the same CrawlConfig and jobs, except that the Scrapyd
+address stays here (it may hold a password) and a worker keeps its HTTP cache in its own folder.
+
 Every failure (scrapyd unreachable, the egg refused, a job that died or ran too long) becomes an
 error on each affected source's FetchResult, in job order; nothing here raises.
 """

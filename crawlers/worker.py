@@ -9,6 +9,8 @@ writes; the dispatcher reads it back from scrapyd's items/ endpoint.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -22,6 +24,7 @@ from crawlers.engine import scrapy_settings
 from crawlers.spiders import SourcesSpider
 
 log = logging.getLogger(__name__)
+WORKER_CACHE_DIR = "fursa-http-cache"
 
 
 def project_settings() -> dict[str, Any]:
@@ -57,7 +60,11 @@ class WorkerSpider(SourcesSpider):
         if not packed:
             raise ValueError("the Fursa spider needs the run in its 'jobs' argument; schedule it through crawl_sources")
         config, jobs = unpack_run(packed)
-        log.info("Fursa crawl code from %s: %d sources", __file__, len(jobs))
+        if config.cache_dir is not None:
+            # The run names a folder on the dispatching machine; this worker keeps its own cache
+            # beside scrapyd's other folders (its working directory).
+            config = replace(config, cache_dir=Path.cwd() / WORKER_CACHE_DIR)
+        log.info("Fursa crawl code from %s: %d sources, HTTP cache %s", __file__, len(jobs), config.cache_dir or "off")
         # Scrapy (2.11+) reads the crawler's settings only after the spider is built, so the run's
         # own limits apply here; scrapyd's -s settings (FEEDS, LOG_FILE) keep their higher priority.
         crawler.settings.setdict(scrapy_settings(config), priority="spider")

@@ -108,7 +108,7 @@ def test_feeds_crawled_on_scrapyd_come_back_as_drafts_with_validators(
                                                    '"feed-v1"', LAST_MODIFIED))
     arabic = server.add("/sd/ar.atom", Reply(200, (data_dir / "scholarships_ar.atom").read_bytes(), {"Content-Type": ATOM}))
     closed_port = free_port()
-    config = loopback_config(scrapyd_url=scrapyd_server.url)
+    config = loopback_config(scrapyd_url=scrapyd_server.url, cache_dir=Path("/dispatcher/only/http-cache"))
     sources = [spec("en-rss", feed, kind="scholarship", levels=("master",)), spec("ar-atom", arabic, language="ar"),
                spec("unreachable", f"http://127.0.0.1:{closed_port}/feed.rss")]
 
@@ -137,7 +137,9 @@ def test_feeds_crawled_on_scrapyd_come_back_as_drafts_with_validators(
     versions = scrapyd_server.api("listversions.json", project=PROJECT)["versions"]
     logs = "".join(path.read_text() for path in (scrapyd_server.folder / "logs").rglob("*.log"))
     eggs = scrapyd_server.folder / "eggs" / PROJECT
-    assert any(f"Fursa crawl code from {eggs / version}.egg/crawlers/worker.py: 3 sources" in logs for version in versions)
+    cache = scrapyd_server.folder / "fursa-http-cache"    # the worker's own, not the dispatcher's folder
+    assert any(f"Fursa crawl code from {eggs / version}.egg/crawlers/worker.py: 3 sources, HTTP cache {cache}" in logs
+               for version in versions)
 
 
 @needs_scrapyd
