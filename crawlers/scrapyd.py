@@ -20,7 +20,7 @@ The run travels as the local child's: the same CrawlConfig and jobs, except that
 address stays here (it may hold a password) and a worker keeps its HTTP cache in its own folder.
 
 Every failure (scrapyd unreachable, the egg refused, a job that died or ran too long) becomes an
-error on each affected source's FetchResult, in job order; nothing here raises.
+error on each affected source's FetchResult, in job order; crawl_with_scrapyd never raises.
 """
 from __future__ import annotations
 
@@ -199,6 +199,7 @@ def schedule_batch(server: ScrapydServer, egg: Egg, packed: str, config: CrawlCo
 
 
 def cancel_job(server: ScrapydServer, job_id: str) -> None:
+    """Ask scrapyd to stop a job (SIGINT: Scrapy closes its feed); a refusal is only logged."""
     try:
         server.call("POST", "cancel.json", f"cancelling job {job_id}", data={"project": PROJECT, "job": job_id})
     except ScrapydError as exc:
