@@ -161,13 +161,19 @@ def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
 
 
 def _calibrate(cases: list[tuple[dict[str, float], RuleScores, set[str]]]) -> tuple[float, float, float]:
-    """The model share and cut-off that tag the calibration cases best; ties go to the smaller
-    share, so the model must earn its say over the rules."""
-    best = (-1.0, 0.0, 0.6)
-    for share in _SHARES:
-        for cutoff in (_CUTOFFS if share > 0 else _CUTOFFS[:1]):
-            pairs = [(set(combine(p, r, share, cutoff)[0]), t) for p, r, t in cases]
-            best = max(best, (_micro_f1(pairs), share, cutoff), key=lambda b: b[0])
+    """The model share and cut-off that tag the calibration cases best, and that score. Each
+    model share is judged with its neighbours on the grid (a few hundred calls make single grid
+    points noisy, and a share that only wins alone is luck); ties go to the smaller share, so the
+    model must earn its say over the rules."""
+    scores = {(share, cutoff): _micro_f1([(set(combine(p, r, share, cutoff)[0]), t) for p, r, t in cases])
+              for share in _SHARES for cutoff in _CUTOFFS}
+    best = (-1.0, 0.0, _CUTOFFS[0], 0.0)
+    for i, share in enumerate(_SHARES):
+        for cutoff in _CUTOFFS:
+            near = [scores[(_SHARES[j], cutoff)] for j in (i - 1, i, i + 1) if 0 <= j < len(_SHARES)]
+            smooth = sum(near) / len(near) if share > 0 else scores[(share, cutoff)]
+            if smooth > best[0]:
+                best = (smooth, share, cutoff, scores[(share, cutoff)])
     return best[1], best[2], best[0]
 
 
