@@ -72,6 +72,9 @@ def test_dashboard_shows_counts_and_three_pictures(admin_client, ctx, now, make_
     assert "DNS lookup failed" in page and "Approved call" in page
     stats = re.findall(r"<strong>(\d+)</strong>", page)
     assert stats[:3] == ["1", "1", "1"]  # waiting, approved, failing sources
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and "Dashboard" in title
+    assert page.count('id="jobs"') == 1
 
 
 def test_an_admin_runs_a_job_by_hand_and_the_job_log_shows_it(admin_client, ctx, make_call):
