@@ -53,6 +53,7 @@ def make_context(settings: Settings) -> Context:
         allow_private_addresses=settings.allow_private_addresses,
         # Unchanged detail pages then cost a 304 instead of a full download.
         cache_dir=settings.model_dir / "http-cache",
+        scrapyd_url=settings.crawl_scrapyd_url,
     )
     delivery_config = digests.DeliveryConfig(
         outbox_dir=settings.outbox_dir, smtp_url=settings.smtp_url, from_address=settings.from_address,

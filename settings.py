@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     weekend_days: tuple[int, ...] = (4,)
     crawl_timeout_s: float = 30.0
     crawl_max_bytes: int = 10_000_000
+    # http://user:password@host:6800 of a Scrapyd server to crawl on; unset = a child process here.
+    crawl_scrapyd_url: str | None = None
     # Lets crawls reach loopback and private addresses: for tests and the offline demo only.
     allow_private_addresses: bool = False
     model_dir: Path = Path(".fursa")
