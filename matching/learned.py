@@ -4,8 +4,9 @@ TF-IDF over normalized words and word pairs, one logistic regression per broad f
 trained with scikit-learn. The fitted weights are kept as plain arrays and serialised as JSON, so
 a stored model is data, not a pickle, and predicting one call needs only numpy.
 
-How much the model counts against the rules, and where the cut-off lies, are chosen by
-train_model on a slice of the training data held back for the purpose.
+How the model is regularized, how much it counts against the rules and where the cut-off lies are
+chosen by train_model on out-of-fold predictions: every training call is predicted by a model fitted
+without it, so the choice is made on calls the model has not seen.
 """
 from __future__ import annotations
 
@@ -24,12 +25,12 @@ from .tagger import ANY, MAX_FIELDS, MIN_FIELD_SCORE, RuleScores, choose_broad, 
 
 FORMAT = "fursa-broad-logreg/1"
 _MIN_POSITIVE = 2                         # a label seen fewer times cannot be learned
-_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)  # model share of the combined score, tried in calibration
-_CUTOFFS = (0.3, 0.45, 0.6, 0.75, 0.9)      # relative cut-off for a second field
+_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)  # model share of the blend, tried in calibration
+_CUTOFFS = (0.3, 0.45, 0.6, 0.75, 0.9)    # relative cut-off for a second field
 # (C, class weight) tried: "balanced" suits one-field-per-call data with rare fields; plain
 # weights suit multi-field labels, where balancing makes the model tag too much
 _SETTINGS: tuple[tuple[float, str | None], ...] = ((8.0, "balanced"), (32.0, None))
-_FOLDS = 5                                # calibration folds: every training call is predicted once, unseen
+_FOLDS = 5                                # calibration folds: each training call is predicted once, unseen
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,8 @@ def combine(probs: dict[str, float], rules: RuleScores, share: float, cutoff: fl
     return chosen, blended
 
 
-def _fit(documents: list[list[str]], truth: list[set[str]], setting: tuple[float, str | None] = (8.0, "balanced")
-         ) -> LearnedModel:
+def _fit(documents: list[list[str]], truth: list[set[str]],
+         setting: tuple[float, str | None] = _SETTINGS[0]) -> LearnedModel:
     """TF-IDF and one logistic regression per label over already tokenized calls."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -146,7 +147,8 @@ def _fit(documents: list[list[str]], truth: list[set[str]], setting: tuple[float
         target = np.array([label in t for t in truth])
         # liblinear: the same regularized objective, an order of magnitude faster than lbfgs on a
         # few hundred sparse documents, which matters as calibration fits once per fold
-        classifier = LogisticRegression(C=setting[0], class_weight=setting[1], solver="liblinear", max_iter=2000)
+        classifier = LogisticRegression(C=setting[0], class_weight=setting[1], solver="liblinear",
+                                        max_iter=2000)
         classifier.fit(matrix, target)
         coef[row], intercept[row] = classifier.coef_[0], classifier.intercept_[0]
     return LearnedModel({t: int(i) for t, i in vectorizer.vocabulary_.items()},

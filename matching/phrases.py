@@ -34,7 +34,7 @@ class Hit(NamedTuple):
     entry: Entry
     phrase: str      # the words as found, joined by single spaces
     key: tuple[str, ...]
-    start: int = 0   # index of its first word in the text (the lead of a call says the most)
+    start: int = 0   # index of its first word in the text (lists of fields are read by position)
 
 
 class PhraseIndex:

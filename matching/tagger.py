@@ -2,7 +2,10 @@
 
 One pass of the phrase index over the title and one over the text find every keyword; fields
 are scored from them (title words count more, a phrase that names a field more than one that only
-suggests it), then summed per broad field, which is the level the decision is made at.
+suggests it), then summed per broad field, which is the level the decision is made at. A field
+the call lists as the one it is for (after "Bachelor of", "Faculty of", "enrolled in") is kept
+even when the vocabulary of another field outweighs it; a second field that is merely mentioned
+must come close to the best one.
 """
 from __future__ import annotations
 
@@ -114,7 +117,7 @@ def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool,
 
     `named` holds the broad fields some phrase names outright; the others are only suggested by
     topic words and must clear a higher bar. `listed` holds the fields the call names as the ones
-    it is for (a degree, a faculty, "students of …"): they are kept whatever the others score."""
+    it is for (a degree, a faculty, "enrolled in …"): they face a lower bar and no cap."""
     if any_named and not title_named:
         return [ANY]
     if named is not None:
@@ -142,8 +145,8 @@ def _listed(hits: list[tuple[Hit, str]]) -> frozenset[str]:
         reach = -1   # the last word a cue or a listed field lets the list run to
         for start, end, broad in fields:
             if start > reach:
-                reach = max((c_end + LIST_WINDOW for c_start, c_end in cues if c_start <= start <= c_end + LIST_WINDOW),
-                            default=-1)
+                reach = max((c_end + LIST_WINDOW for c_start, c_end in cues
+                             if c_start <= start <= c_end + LIST_WINDOW), default=-1)
             if start <= reach:
                 listed.add(broad)
                 reach = max(reach, end + LIST_GAP)
