@@ -12,19 +12,22 @@ from digests.config import DeliveryConfig
 from digests.periods import digest_period
 from digests.records import Digest, RenderedDigest
 from digests.render import render_digest
-from digests.selection import select_closing_soon, select_items
+from digests.selection import OpenCalls
 from digests.tokens import make_subscriber_token
 
 
 def compose_digest(
-    subscriber, opportunities: Sequence, *, sent_ids: set[int], period: str, now: datetime,
+    subscriber, opportunities: OpenCalls | Sequence, *, sent_ids: set[int], period: str, now: datetime,
     config: DeliveryConfig, closing_soon: bool = True,
 ) -> Digest:
-    """The digest for one subscriber: calls not mailed to them before, and reminders of mailed ones closing soon."""
-    fresh = [row for row in opportunities if row.id not in sent_ids]
-    items = select_items(subscriber, fresh, now=now, limit=config.max_items)
-    closing = (select_closing_soon(subscriber, opportunities, sent_ids, now=now, days=config.closing_soon_days)
-               if closing_soon else [])
+    """The digest for one subscriber: calls not mailed to them before, and reminders of mailed ones closing soon.
+
+    A run passes one OpenCalls for every subscriber, so each profile is ranked once; a list of
+    Opportunity rows (a preview) is ranked for this subscriber alone.
+    """
+    calls = opportunities if isinstance(opportunities, OpenCalls) else OpenCalls(opportunities, now=now)
+    items = calls.select(subscriber, sent_ids=sent_ids, limit=config.max_items)
+    closing = calls.closing_soon(subscriber, sent_ids, days=config.closing_soon_days) if closing_soon else []
     base = config.public_base_url.rstrip("/")
     unsubscribe = make_subscriber_token(subscriber, "unsubscribe", config.secret_key)
     preferences = make_subscriber_token(subscriber, "preferences", config.secret_key)

@@ -1,10 +1,18 @@
-"""Choosing calls for one subscriber: profile from their preferences, scoring by `matching`, ranking."""
+"""Choosing calls for one subscriber: profile from their preferences, scoring by `matching`, ranking.
+
+A run mails thousands of subscribers but they share a few hundred profiles (students of one
+programme and level), so `OpenCalls` scores and ranks every call once per distinct profile and
+keeps the ranking; a subscriber's digest is then that ranking minus what they were already sent.
+Dropping items from a list ranked by a total order keeps the rest in order, so this gives exactly
+what ranking the subscriber's own fresh calls would.
+"""
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
-from typing import Iterable
+from typing import Collection, Iterable
 
 from matching import Match, MatchItem, Profile, score_profile
 
@@ -16,6 +24,9 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     "faculty": ("research_funding", "fellowship", "exchange", "conference", "training"),
     "staff": (),  # staff see every kind
 }
+# Rankings kept per run: a few hundred profiles in practice; the bound caps memory if every
+# subscriber had a profile of their own (each ranking holds the calls that fit, a few hundred at most).
+RANKINGS_KEPT = 1024
 
 
 def profile_of(subscriber) -> Profile:
@@ -43,29 +54,78 @@ def match_item_of(opportunity) -> MatchItem:
     )
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """An open call as plain values, read once from its row: ORM attribute access is slow at this scale."""
+
+    id: int
+    kind: str
+    featured: bool
+    deadline_at: datetime | None
+    match_item: MatchItem
+    shown: DigestItem  # the display fields; score and reasons are filled in per profile
+
+
+class OpenCalls:
+    """The approved, open calls of one run, scored and ranked once per distinct profile."""
+
+    def __init__(self, opportunities: Iterable, *, now: datetime):
+        self.now = now
+        self._candidates = [_candidate_of(row) for row in opportunities if _is_open(row, now)]
+        self._rankings: OrderedDict[Profile, tuple[DigestItem, ...]] = OrderedDict()
+
+    def ranking(self, profile: Profile) -> tuple[DigestItem, ...]:
+        """Every call that fits `profile`: featured first, then by score, then by deadline, then by id."""
+        ranked = self._rankings.get(profile)
+        if ranked is None:
+            ranked = self._rankings[profile] = self._rank(profile)
+            if len(self._rankings) > RANKINGS_KEPT:
+                self._rankings.popitem(last=False)
+        else:
+            self._rankings.move_to_end(profile)
+        return ranked
+
+    def _rank(self, profile: Profile) -> tuple[DigestItem, ...]:
+        scored = [(candidate, match) for candidate in self._candidates if _is_wanted_kind(profile, candidate.kind)
+                  for match in (score_profile(profile, candidate.match_item, now=self.now),) if match is not None]
+        scored.sort(key=_rank)
+        return tuple(_digest_item(candidate, match) for candidate, match in scored)
+
+    def select(self, subscriber, *, sent_ids: Collection[int] = (), limit: int | None = None) -> list[DigestItem]:
+        """The subscriber's best calls not in `sent_ids`, at most `limit`."""
+        fresh = []
+        for item in self.ranking(profile_of(subscriber)):
+            if item.opportunity_id not in sent_ids:
+                fresh.append(item)
+                if limit is not None and len(fresh) >= limit:
+                    break
+        return fresh
+
+    def closing_soon(self, subscriber, sent_ids: Collection[int], *, days: int) -> list[DigestItem]:
+        """Calls already sent to this subscriber that still fit them and close within `days`, soonest first."""
+        if not sent_ids:
+            return []
+        horizon = self.now + timedelta(days=days)
+        items = [item for item in self.ranking(profile_of(subscriber))
+                 if item.opportunity_id in sent_ids and item.deadline_at is not None
+                 and self.now <= item.deadline_at <= horizon]
+        return sorted(items, key=lambda item: (item.deadline_at, item.opportunity_id))
+
+
 def select_items(subscriber, opportunities: Iterable, *, now: datetime, limit: int | None = None) -> list[DigestItem]:
     """Approved, open calls that match the subscriber, featured first, then by score, then by deadline."""
-    profile = profile_of(subscriber)
-    scored = [(row, match) for row in opportunities if _is_open(row, now) and _is_wanted_kind(profile, row)
-              for match in (_cached_score(profile, match_item_of(row), now),) if match is not None]
-    scored.sort(key=_rank)
-    return [_digest_item(row, match) for row, match in scored[:limit]]
+    return OpenCalls(opportunities, now=now).select(subscriber, limit=limit)
 
 
 def select_closing_soon(
     subscriber, opportunities: Iterable, sent_ids: set[int], *, now: datetime, days: int,
 ) -> list[DigestItem]:
     """Calls already sent to this subscriber that still fit them and close within `days`, soonest first."""
-    horizon = now + timedelta(days=days)
-    rows = [row for row in opportunities
-            if row.id in sent_ids and row.deadline_at is not None and now <= row.deadline_at <= horizon]
-    items = select_items(subscriber, rows, now=now)
-    return sorted(items, key=lambda item: (item.deadline_at, item.opportunity_id))
+    return OpenCalls(opportunities, now=now).closing_soon(subscriber, sent_ids, days=days)
 
 
-def _is_wanted_kind(profile: Profile, opportunity) -> bool:
+def _is_wanted_kind(profile: Profile, kind: str) -> bool:
     """Kinds are the audience rule (a student is not mailed research grants); a call of unknown kind goes to all."""
-    kind = opportunity.kind or "other"
     return not profile.kinds or kind == "other" or kind in profile.kinds
 
 
@@ -75,14 +135,8 @@ def _is_open(opportunity, now: datetime) -> bool:
     return opportunity.deadline_at is None or opportunity.deadline_at >= now
 
 
-@lru_cache(maxsize=65536)
-def _cached_score(profile: Profile, item: MatchItem, now: datetime) -> Match | None:
-    """score_profile, remembered: students of one programme share a profile, so a run scores each pair once."""
-    return score_profile(profile, item, now=now)
-
-
-def _digest_item(opportunity, match: Match) -> DigestItem:
-    return DigestItem(
+def _candidate_of(opportunity) -> _Candidate:
+    shown = DigestItem(
         opportunity_id=opportunity.id,
         title=opportunity.title or "",
         url=opportunity.url or "",
@@ -94,6 +148,14 @@ def _digest_item(opportunity, match: Match) -> DigestItem:
         deadline_kind=opportunity.deadline_kind or "unknown",
         deadline_tz=opportunity.deadline_tz,
         featured=bool(opportunity.featured),
+    )
+    return _Candidate(id=shown.opportunity_id, kind=shown.kind, featured=shown.featured,
+                      deadline_at=shown.deadline_at, match_item=match_item_of(opportunity), shown=shown)
+
+
+def _digest_item(candidate: _Candidate, match: Match) -> DigestItem:
+    return replace(
+        candidate.shown,
         score=float(match.score),
         reasons=tuple(str(reason) for reason in match.reasons),
         reason_details=tuple((reason.key, tuple(reason.params)) for reason in getattr(match, "details", ())),
@@ -101,6 +163,6 @@ def _digest_item(opportunity, match: Match) -> DigestItem:
 
 
 def _rank(pair: tuple) -> tuple:
-    row, match = pair
-    deadline = row.deadline_at.timestamp() if row.deadline_at else math.inf
-    return (not row.featured, -match.score, deadline, row.id)
+    candidate, match = pair
+    deadline = candidate.deadline_at.timestamp() if candidate.deadline_at else math.inf
+    return (not candidate.featured, -match.score, deadline, candidate.id)

@@ -2,9 +2,11 @@
 
 Order per subscriber: compose and render (no writes) → wait for a free connection → claim the
 ledger row (commit: the checkpoint) → send → mark sent or failed (committed with the next claim,
-or at the end). A row is claimed only
-when a worker is free, so at most `connections` rows are 'sending' at any instant: that is the
-most a SIGKILL can duplicate, because a restart takes over 'sending' rows only after the lease.
+or at the end). Messages are prepared a few ahead; when connections are free, as many rows as
+there are free connections are claimed in one statement and one commit. A row is claimed only
+when a connection is free for it, so at most `connections` rows are 'sending' at any instant:
+that is the most a SIGKILL can duplicate, because a restart takes over 'sending' rows only after
+the lease.
 """
 from __future__ import annotations
 
@@ -16,22 +18,25 @@ from typing import Sequence
 
 from sqlalchemy.orm import Session
 from storage import (
-    DEFERRED, FAILED, SENDING, SENT, active_subscribers, approved_open, claim_delivery, clear_bounces, delivery_states,
-    mark_failed, mark_sent, record_bounce, sent_item_ids,
+    DEFERRED, FAILED, SENDING, SENT, ClaimRequest, active_subscribers, approved_open, claim_deliveries, clear_bounces,
+    delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
 )
 
 from digests.budget import ErrorBudget
 from digests.compose import compose_digest
 from digests.config import DeliveryConfig
 from digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError, TemporaryDeliveryError
-from digests.messages import SIGNED_HEADERS, build_envelope, build_message, message_id_for
+from digests.letters import FormLetters
+from digests.messages import SIGNED_HEADERS, message_id_for
 from digests.outbox import OutboxTransport
 from digests.periods import digest_period, instant_period, is_weekend
 from digests.pool import SendPool, Transport
 from digests.records import Envelope, SendReport, _Tally
 from digests.render import render_digest
+from digests.selection import OpenCalls
 from digests.signing import DkimSigner, make_signer
 from digests.smtp import SmtpTransport, parse_smtp_url
+from digests.wire import new_boundaries, wire_envelope
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +88,15 @@ class _Ticket:
     had_bounces: bool
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """A message built and waiting for a free connection; nothing about it is in the ledger yet."""
+
+    subscriber: object
+    envelope: Envelope
+    items: tuple[int, ...]
+
+
 class DigestRun:
     """One run over a list of subscribers for one period; holds the only database session (main thread)."""
 
@@ -97,9 +111,14 @@ class DigestRun:
         self.signer: DkimSigner | None = make_signer(config, SIGNED_HEADERS)
         self.stale_before = now - config.sending_lease
         self.in_flight: dict[Future, _Ticket] = {}
+        self.ready: list[_Ready] = []
+        self.unmarked: list[int] = []  # delivery ids sent but not yet marked 'sent'
         self.states = delivery_states(session, period)
-        self.opportunities = approved_open(session, now)
+        self.opportunities = OpenCalls(approved_open(session, now), now=now)
         self.sent_ids = sent_item_ids(session, exclude_period=period)
+        # Looked up here, not imported into FormLetters, so a test can replace sending.render_digest.
+        self.letters = FormLetters(config, render_digest)
+        self.boundaries = new_boundaries()
         if not config.public_base_url.startswith("https://"):
             log.warning("public_base_url %s is not https: Gmail and Yahoo ignore one-click unsubscribe links "
                         "that are not https (RFC 8058); set FURSA_PUBLIC_BASE_URL", config.public_base_url)
@@ -110,14 +129,20 @@ class DigestRun:
                 if self.budget.exhausted:
                     self.tally.paused = self.budget.explain()
                     break
-                self.send_one(subscriber, pool)
+                self.queue(subscriber)
+                if len(self.ready) >= pool.connections:
+                    self.dispatch(pool)
+            while self.ready and not self.budget.exhausted:
+                self.dispatch(pool)
         finally:  # whatever stopped the loop, what was sent is recorded as sent
             self.collect(until=0)
+            self.mark_sent()
             self.session.commit()
         if self.budget.exhausted and not self.tally.paused:
             self.tally.paused = self.budget.explain()
 
-    def send_one(self, subscriber, pool: SendPool) -> None:
+    def queue(self, subscriber) -> None:
+        """Build the subscriber's message and add it to `ready`; unsendable and empty digests stop here."""
         state = self.states.get(subscriber.id)
         if state in (SENT, FAILED):
             self._count_settled(state)
@@ -136,12 +161,18 @@ class DigestRun:
         if envelope is None:
             self.tally.skipped_empty += 1
             return
+        self.ready.append(_Ready(subscriber, envelope, items))
+
+    def dispatch(self, pool: SendPool) -> None:
+        """Wait for a free connection, claim as many ready messages as connections are free, and send those won."""
         self.collect(until=pool.connections - 1)
         if self.budget.exhausted:  # the results just collected may have used up the budget
             return
-        ticket = self.claim(subscriber, envelope.message_id, items)
-        if ticket is not None:
-            self.in_flight[pool.submit(envelope)] = ticket
+        free = pool.connections - len(self.in_flight)
+        batch, self.ready = self.ready[:free], self.ready[free:]
+        for ready, ticket in zip(batch, self.claim(batch)):
+            if ticket is not None:
+                self.in_flight[pool.submit(ready.envelope)] = ticket
 
     def prepare(self, subscriber) -> tuple[Envelope | None, tuple[int, ...]]:
         digest = compose_digest(subscriber, self.opportunities, sent_ids=self.sent_ids.get(subscriber.id, set()),
@@ -149,37 +180,50 @@ class DigestRun:
                                 closing_soon=self.closing_soon)
         if digest.is_empty:
             return None, ()
-        message = build_message(render_digest(digest, self.config), subscriber, self.config, now=self.now)
-        return build_envelope(message, self.config, self.signer), digest.opportunity_ids
+        envelope = wire_envelope(self.letters.render(digest), subscriber, self.config, self.signer, now=self.now,
+                                 boundaries=self.boundaries)
+        return envelope, digest.opportunity_ids
 
-    def claim(self, subscriber, message_id: str, items: tuple[int, ...]) -> _Ticket | None:
-        """Claim the row and commit, together with the outcomes recorded since the last claim.
+    def claim(self, batch: Sequence[_Ready]) -> list[_Ticket | None]:
+        """Claim the batch's rows and commit, together with the outcomes recorded since the last claim.
 
-        One commit per message instead of two: an outcome waits at most until the next claim, and a
-        claim only happens when a connection is free, so at most `connections` rows are ever 'sending'.
+        One commit per batch: an outcome waits at most until the next claim, and only as many rows as
+        there are free connections are claimed, so at most `connections` rows are ever 'sending'.
         """
-        claim = claim_delivery(self.session, subscriber.id, self.period, message_id=message_id, items=items,
-                               transport=self.config.transport_name, now=self.now,
-                               stale_before=self.stale_before, max_attempts=self.config.max_attempts,
-                               retry_before=self.now - self.config.retry_after)
+        requests = [ClaimRequest(ready.subscriber.id, ready.envelope.message_id, ready.items) for ready in batch]
+        self.mark_sent()
+        claims = claim_deliveries(self.session, self.period, requests, transport=self.config.transport_name,
+                                  now=self.now, stale_before=self.stale_before, max_attempts=self.config.max_attempts,
+                                  retry_before=self.now - self.config.retry_after)
         self.session.commit()
-        if not claim.won:
-            self._count_settled(claim.state)
-            return None
-        return _Ticket(claim.delivery_id, subscriber.id, subscriber.email, bool(subscriber.bounces))
+        tickets = []
+        for ready in batch:
+            claim, subscriber = claims[ready.subscriber.id], ready.subscriber
+            if not claim.won:
+                self._count_settled(claim.state)
+            tickets.append(_Ticket(claim.delivery_id, subscriber.id, subscriber.email, bool(subscriber.bounces))
+                           if claim.won else None)
+        return tickets
 
     def collect(self, until: int) -> None:
-        """Record finished sends until at most `until` are still in flight."""
+        """Record finished sends, waiting until at most `until` are still in flight."""
         while len(self.in_flight) > until:
             done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 self.record(self.in_flight.pop(future), future.exception())
+        for future in [future for future in self.in_flight if future.done()]:  # and any others already done
+            self.record(self.in_flight.pop(future), future.exception())
+
+    def mark_sent(self) -> None:
+        """Mark the rows whose messages went out since the last claim, in one statement of the claim's transaction."""
+        sent, self.unmarked = self.unmarked, []
+        for delivery_id in set(sent) - mark_deliveries_sent(self.session, sent, self.now):
+            log.warning("delivery %s was taken over by another run while sending", delivery_id)
 
     def record(self, ticket: _Ticket, error: BaseException | None) -> None:
         """Write a send's outcome; it is committed with the next claim or at the end of the run."""
         if error is None:
-            if not mark_sent(self.session, ticket.delivery_id, self.now):
-                log.warning("delivery %s was taken over by another run while sending", ticket.delivery_id)
+            self.unmarked.append(ticket.delivery_id)  # marked by mark_sent, just before the next commit
             if ticket.had_bounces:
                 clear_bounces(self.session, [ticket.subscriber_id])
             self.budget.record_success()
@@ -209,7 +253,9 @@ class DigestRun:
 
     def fail_unsendable(self, subscriber, error: DeliveryError) -> None:
         """Record a digest that cannot be sent (bad address, build error) on its own row, sending nothing."""
-        ticket = self.claim(subscriber, message_id_for(subscriber.id, self.period, self.config), ())
+        envelope = Envelope(sender="", recipient="", data=b"",
+                            message_id=message_id_for(subscriber.id, self.period, self.config))
+        ticket, = self.claim([_Ready(subscriber, envelope, ())])
         if ticket is not None:
             self._record_failure(ticket, error)
             self.session.commit()

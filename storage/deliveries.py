@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -53,53 +54,146 @@ def claim_delivery(
     any time); sending but not touched since `stale_before` (its run died mid-send). Commit right
     after a won claim and before sending.
     """
-    retry_before = retry_before or now
-    _ensure_row(session, subscriber_id, period, now)
-    claimable = or_(
-        Delivery.state == PENDING,
-        and_(Delivery.state == DEFERRED, Delivery.attempts < max_attempts, Delivery.updated_at <= retry_before),
-        and_(Delivery.state == SENDING, Delivery.updated_at < stale_before),
-    )
-    result = session.execute(
-        update(Delivery)
-        .where(Delivery.subscriber_id == subscriber_id, Delivery.period == period, claimable)
-        .values(state=SENDING, attempts=Delivery.attempts + 1, message_id=message_id, items=list(items),
-                transport=transport, updated_at=now, error=None)
-        .execution_options(synchronize_session=False)
-    )
-    row = session.execute(
-        select(Delivery.id, Delivery.state, Delivery.attempts)
-        .where(Delivery.subscriber_id == subscriber_id, Delivery.period == period)
-    ).one()
-    won = result.rowcount == 1
-    return Claim(delivery_id=row.id if won else None, state=row.state, attempts=row.attempts)
+    claims = claim_deliveries(session, period, [ClaimRequest(subscriber_id, message_id, tuple(items))],
+                              transport=transport, now=now, stale_before=stale_before, max_attempts=max_attempts,
+                              retry_before=retry_before)
+    return claims[subscriber_id]
 
 
-def _ensure_row(session: Session, subscriber_id: int, period: str, now: datetime) -> None:
-    values = dict(subscriber_id=subscriber_id, period=period, state=PENDING, items=[], attempts=0,
-                  transport="", created_at=now, updated_at=now)
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        module = sqlite if dialect == "sqlite" else postgresql
-        statement = module.insert(Delivery).values(**values).on_conflict_do_nothing(
-            index_elements=["subscriber_id", "period"])
-        session.execute(statement)
+@dataclass(frozen=True)
+class ClaimRequest:
+    """One digest a run wants to send: whose, under which Message-ID, with which calls."""
+
+    subscriber_id: int
+    message_id: str
+    items: tuple[int, ...]
+
+
+# The statements a run repeats for every message, built once: building a SQLAlchemy statement costs
+# more than SQLite takes to run it. Values arrive as bound parameters.
+_DELIVERIES = Delivery.__table__
+_IN_BATCH = and_(_DELIVERIES.c.period == bindparam("claim_period"),
+                 _DELIVERIES.c.subscriber_id.in_(bindparam("subscriber_ids", expanding=True)))
+_CLAIMABLE = or_(
+    _DELIVERIES.c.state == PENDING,
+    and_(_DELIVERIES.c.state == DEFERRED, _DELIVERIES.c.attempts < bindparam("max_attempts"),
+         _DELIVERIES.c.updated_at <= bindparam("retry_before")),
+    and_(_DELIVERIES.c.state == SENDING, _DELIVERIES.c.updated_at < bindparam("stale_before")),
+)
+_STATES = select(_DELIVERIES.c.id, _DELIVERIES.c.subscriber_id, _DELIVERIES.c.state,
+                 _DELIVERIES.c.attempts).where(_IN_BATCH)
+_MARK_SENT = (update(_DELIVERIES)
+              .where(_DELIVERIES.c.id.in_(bindparam("row_ids", expanding=True)), _DELIVERIES.c.state == SENDING)
+              .values(state=SENT, sent_at=bindparam("now"), updated_at=bindparam("now"), error=None))
+_MARK_SENT_RETURNING = _MARK_SENT.returning(_DELIVERIES.c.id)
+_UNIQUE_KEY = ["subscriber_id", "period"]
+_PENDING_INSERTS = {
+    "sqlite": sqlite.insert(_DELIVERIES).on_conflict_do_nothing(index_elements=_UNIQUE_KEY),
+    "postgresql": postgresql.insert(_DELIVERIES).on_conflict_do_nothing(index_elements=_UNIQUE_KEY),
+}
+
+
+def claim_deliveries(
+    session: Session, period: str, requests: Sequence[ClaimRequest], *, transport: str, now: datetime,
+    stale_before: datetime, max_attempts: int, retry_before: datetime | None = None,
+) -> dict[int, Claim]:
+    """claim_delivery for several subscribers at once: subscriber id → Claim.
+
+    One compare-and-set UPDATE … RETURNING claims every claimable row of the batch, so each row is
+    won by exactly one caller however many run at once. Claim only what can be sent right away (the
+    caller's free connections): every row won here is 'sending' until marked, and a run killed now
+    may resend all of them.
+    """
+    if not requests:
+        return {}
+    wanted = {request.subscriber_id: request for request in requests}
+    ids = sorted(wanted)  # id order, so runs claiming overlapping batches lock rows in the same order
+    _ensure_rows(session, ids, period, now)
+    batch = dict(claim_period=period, subscriber_ids=ids, max_attempts=max_attempts,
+                 retry_before=retry_before or now, stale_before=stale_before, new_transport=transport, now=now)
+    if session.get_bind().dialect.update_returning:
+        won = {row.subscriber_id: row for row in session.execute(
+            _claim_statement(len(ids), returning=True), {**batch, **_row_values([wanted[key] for key in ids])})}
+    else:  # e.g. SQLite before 3.35: claim one row at a time, the rowcount says who won
+        won = {key: None for key in ids if session.execute(
+            _claim_statement(1, returning=False), {**batch, **_row_values([wanted[key]])}).rowcount == 1}
+    return _claims_of(session, batch, won)
+
+
+@lru_cache(maxsize=64)
+def _claim_statement(size: int, *, returning: bool):
+    """UPDATE … SET state='sending' … WHERE <claimable> for `size` subscribers (parameters s0…, m0…, i0…).
+
+    Each row gets its own Message-ID and items through a CASE on subscriber_id, so a batch is claimed
+    in one statement; one statement is kept per batch size (a batch is at most `connections` rows).
+    """
+    subscriber = _DELIVERIES.c.subscriber_id
+    ids = [bindparam(f"s{index}", type_=subscriber.type) for index in range(size)]
+    statement = (
+        update(_DELIVERIES)
+        .where(_DELIVERIES.c.period == bindparam("claim_period"), subscriber.in_(ids), _CLAIMABLE)
+        .values(state=SENDING, attempts=_DELIVERIES.c.attempts + 1, transport=bindparam("new_transport"),
+                updated_at=bindparam("now"), error=None,
+                message_id=_per_row(ids, "m", _DELIVERIES.c.message_id.type),
+                items=_per_row(ids, "i", _DELIVERIES.c["items"].type))
+    )
+    return statement.returning(_DELIVERIES.c.id, subscriber, _DELIVERIES.c.attempts) if returning else statement
+
+
+def _per_row(ids: list, prefix: str, kind):
+    """CASE subscriber_id WHEN :s0 THEN :<prefix>0 … END."""
+    return case(*[(_DELIVERIES.c.subscriber_id == key, bindparam(f"{prefix}{index}", type_=kind))
+                  for index, key in enumerate(ids)])
+
+
+def _row_values(requests: Sequence[ClaimRequest]) -> dict:
+    values = {}
+    for index, request in enumerate(requests):
+        values.update({f"s{index}": request.subscriber_id, f"m{index}": request.message_id,
+                       f"i{index}": list(request.items)})
+    return values
+
+
+def _claims_of(session: Session, batch: dict, won: dict) -> dict[int, Claim]:
+    """Claims from the UPDATE's returned rows, reading the state of rows lost (or not returned)."""
+    claims = {subscriber_id: Claim(delivery_id=row.id, state=SENDING, attempts=row.attempts)
+              for subscriber_id, row in won.items() if row is not None}
+    unread = [subscriber_id for subscriber_id in batch["subscriber_ids"] if subscriber_id not in claims]
+    if unread:
+        for row in session.execute(_STATES, {**batch, "subscriber_ids": unread}):
+            claims[row.subscriber_id] = Claim(delivery_id=row.id if row.subscriber_id in won else None,
+                                              state=row.state, attempts=row.attempts)
+    return claims
+
+
+def _ensure_rows(session: Session, subscriber_ids: Sequence[int], period: str, now: datetime) -> None:
+    """A 'pending' row for each subscriber that has none yet in this period."""
+    rows = [dict(subscriber_id=subscriber_id, period=period, state=PENDING, items=[], attempts=0,
+                 transport="", created_at=now, updated_at=now) for subscriber_id in subscriber_ids]
+    statement = _PENDING_INSERTS.get(session.get_bind().dialect.name)
+    if statement is not None:
+        session.execute(statement, rows)
         return
-    try:  # other databases: a savepoint keeps the losing insert from spoiling the transaction
-        with session.begin_nested():
-            session.execute(insert(Delivery).values(**values))
-    except IntegrityError:
-        pass
+    for values in rows:  # other databases: a savepoint keeps a losing insert from spoiling the transaction
+        try:
+            with session.begin_nested():
+                session.execute(insert(_DELIVERIES).values(**values))
+        except IntegrityError:
+            pass
 
 
 def mark_sent(session: Session, delivery_id: int, now: datetime) -> bool:
     """sending → sent; False if the row was no longer ours (a takeover after the lease ran out)."""
-    result = session.execute(
-        update(Delivery).where(Delivery.id == delivery_id, Delivery.state == SENDING)
-        .values(state=SENT, sent_at=now, updated_at=now, error=None)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return session.execute(_MARK_SENT, {"row_ids": [delivery_id], "now": now}).rowcount == 1
+
+
+def mark_deliveries_sent(session: Session, delivery_ids: Sequence[int], now: datetime) -> set[int]:
+    """mark_sent for several rows whose messages have each gone out; returns the ids that were still ours."""
+    if not delivery_ids:
+        return set()
+    if not session.get_bind().dialect.update_returning:
+        return {delivery_id for delivery_id in delivery_ids if mark_sent(session, delivery_id, now)}
+    return set(session.scalars(_MARK_SENT_RETURNING, {"row_ids": list(delivery_ids), "now": now}))
 
 
 def mark_failed(

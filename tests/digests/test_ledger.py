@@ -8,9 +8,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from storage import Delivery, Subscriber, make_engine, migrate
-from storage.deliveries import claim_delivery, delivery_counts, mark_failed, mark_sent, sent_item_ids
+from storage.deliveries import (
+    ClaimRequest, claim_deliveries, claim_delivery, delivery_counts, mark_deliveries_sent, mark_failed, mark_sent,
+    sent_item_ids,
+)
 
 from digests import send_digests
 from tests.conftest import POSTGRES_URL_VARIABLE, _fresh_postgres_database
@@ -145,3 +148,93 @@ def test_repeated_bounces_suspend_the_subscriber_and_a_success_resets_the_count(
     assert session.get(Subscriber, flaky.id).bounces == 0
     third = send_digests(session, now=NOW + timedelta(days=14), config=config)
     assert third.failed == 0, "a suspended subscriber is not tried again"
+
+
+def claim_batches(sessions, subscriber_ids, batch_size, start, now=NOW):
+    """Claim `subscriber_ids` in batches, committing after each as a run does; returns the ids won."""
+    won = []
+    with sessions() as session:
+        start.wait()
+        for first in range(0, len(subscriber_ids), batch_size):
+            batch = subscriber_ids[first:first + batch_size]
+            claims = claim_deliveries(session, PERIOD, [ClaimRequest(key, f"<{key}@x>", (key,)) for key in batch],
+                                      transport="smtp", now=now, stale_before=now - LEASE, max_attempts=3)
+            session.commit()
+            won += [key for key, result in claims.items() if result.won]
+    return won
+
+
+def test_batched_claims_by_two_runs_at_once_never_hand_one_row_to_both(sessions):
+    with sessions() as setup:
+        ids = [add_person(setup, f"person{number}@ppu.edu").id for number in range(40)]
+    start = threading.Barrier(2)
+    results = {}
+    orders = {"forward": ids, "backward": ids[::-1]}  # overlapping batches, met from both ends
+    threads = [threading.Thread(target=lambda name=name: results.__setitem__(
+        name, claim_batches(sessions, orders[name], 4, start))) for name in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not set(results["forward"]) & set(results["backward"]), "a row was claimed by both runs"
+    assert sorted(results["forward"] + results["backward"]) == sorted(ids)
+    with sessions() as session:
+        rows = session.execute(select(Delivery.subscriber_id, Delivery.state, Delivery.attempts,
+                                      Delivery.message_id, Delivery.items)).all()
+    assert {(row.state, row.attempts) for row in rows} == {("sending", 1)}
+    assert all(row.message_id == f"<{row.subscriber_id}@x>" and row.items == [row.subscriber_id] for row in rows)
+
+
+def test_a_batch_claims_only_the_rows_free_to_claim(session):
+    people = [add_person(session, f"person{number}@ppu.edu").id for number in range(3)]
+    first = claim(session, people[0])
+    mark_sent(session, first.delivery_id, NOW)
+    claim(session, people[1])
+    session.commit()
+    claims = claim_deliveries(session, PERIOD, [ClaimRequest(key, f"<{key}@x>", (7,)) for key in people],
+                              transport="smtp", now=NOW, stale_before=NOW - LEASE, max_attempts=3)
+    session.commit()
+    assert [(claims[key].won, claims[key].state) for key in people] == [
+        (False, "sent"), (False, "sending"), (True, "sending")]
+    assert session.scalar(select(Delivery.items).where(Delivery.subscriber_id == people[2])) == [7]
+
+
+def test_without_update_returning_rows_are_claimed_one_at_a_time(session, monkeypatch):
+    monkeypatch.setattr(session.get_bind().dialect, "update_returning", False)
+    people = [add_person(session, f"person{number}@ppu.edu").id for number in range(2)]
+    claim(session, people[0])
+    claims = claim_deliveries(session, PERIOD, [ClaimRequest(key, f"<{key}@x>", (7,)) for key in people],
+                              transport="smtp", now=NOW, stale_before=NOW - LEASE, max_attempts=3)
+    session.commit()
+    assert not claims[people[0]].won and claims[people[1]].won and claims[people[1]].attempts == 1
+    assert mark_deliveries_sent(session, [claims[people[1]].delivery_id], NOW) == {claims[people[1]].delivery_id}
+
+
+def test_marking_several_sent_leaves_rows_no_longer_sending_alone(session):
+    people = [add_person(session, f"person{number}@ppu.edu").id for number in range(2)]
+    mine = [claim(session, key).delivery_id for key in people]
+    mark_failed(session, mine[1], "550 no", NOW, temporary=False, max_attempts=3)  # as if another run recorded it
+    session.commit()
+    assert mark_deliveries_sent(session, mine, NOW) == {mine[0]}
+    session.commit()
+    assert delivery_counts(session, PERIOD) == {"sent": 1, "failed": 1}
+
+
+def test_a_run_never_has_more_rows_sending_than_connections(sessions, sink, smtp_config):
+    config = replace(smtp_config, connections=3)
+    with sessions() as setup:
+        for number in range(24):
+            add_person(setup, f"person{number}@ppu.edu")
+        add_call(setup, "Software engineering scholarship")
+    seen = []
+
+    def count_sending(received):  # runs in the sink while the message is in flight
+        with sessions() as reader:
+            seen.append(reader.scalar(select(func.count()).select_from(Delivery).where(Delivery.state == "sending")))
+
+    sink.behaviour.on_message = count_sending
+    with sessions() as session:
+        report = send_digests(session, now=NOW, config=config)
+    assert report.sent == 24 and len(seen) == 24
+    assert 1 <= min(seen) and max(seen) <= 3, seen

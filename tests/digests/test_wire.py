@@ -1,0 +1,86 @@
+"""The direct MIME writer: byte for byte what build_message + the stdlib generator write, for every shape a digest takes."""
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+
+from digests import build_envelope, build_message, render_digest
+from digests.compose import compose_digest
+from digests.messages import WIRE_POLICY
+from digests.wire import message_bytes, new_boundaries, wire_envelope
+from tests.digests.conftest import NOW, PERIOD
+from tests.digests.test_messages import CONFIG
+from tests.digests.test_render import call, person
+
+NAMES = ["Lina", "ليلى", "", "Lina Al-Masri", "J. Smith", "O'Brien & \"Sons\" <b>", "Person 12", "x" * 90,
+         "=?utf-8?q?caf=C3=A9?=", "Lina\r\nBcc: everyone@ppu.edu", "\u202eevil\u202c name \u200f", "a\u00a0b"]
+
+
+def rendered_for(subscriber, calls):
+    digest = compose_digest(subscriber, calls, sent_ids=set(), period=PERIOD, now=NOW, config=CONFIG)
+    return render_digest(digest, CONFIG)
+
+
+def stdlib_bytes(rendered, subscriber, boundaries) -> bytes:
+    message = build_message(rendered, subscriber, CONFIG, now=NOW)
+    mixed, alternative = boundaries
+    if message.get_content_subtype() == "mixed":
+        message.set_boundary(mixed)
+        next(message.iter_parts()).set_boundary(alternative)
+    else:
+        message.set_boundary(alternative)
+    return message.as_bytes(policy=WIRE_POLICY)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_direct_bytes_equal_the_stdlib_generator(language, name):
+    subscriber = person(language, name=name)
+    rendered = rendered_for(subscriber, [call(1), call(2, deadline=None)])
+    boundaries = new_boundaries()
+    assert message_bytes(rendered, subscriber, CONFIG, now=NOW, boundaries=boundaries) == \
+        stdlib_bytes(rendered, subscriber, boundaries)
+
+
+def test_without_a_calendar_the_alternative_is_the_whole_message():
+    subscriber = person("en")
+    rendered = rendered_for(subscriber, [call(3, deadline=None)])
+    assert rendered.ics is None
+    boundaries = new_boundaries()
+    data = message_bytes(rendered, subscriber, CONFIG, now=NOW, boundaries=boundaries)
+    assert data == stdlib_bytes(rendered, subscriber, boundaries)
+    assert message_from_bytes(data, policy=default).get_content_type() == "multipart/alternative"
+
+
+@pytest.mark.parametrize("address", ["Lina.Haddad+fursa@PPU.edu", "lina@جامعة.فلسطين"])
+def test_unusual_addresses_and_long_message_ids_are_folded_by_the_stdlib(address):
+    subscriber = replace_person(person("ar", name="ليلى"), email=address, id=123456789012)
+    rendered = rendered_for(subscriber, [call(1)])
+    boundaries = new_boundaries()
+    assert message_bytes(rendered, subscriber, CONFIG, now=NOW, boundaries=boundaries) == \
+        stdlib_bytes(rendered, subscriber, boundaries)
+
+
+def test_the_envelope_matches_build_envelope():
+    subscriber = person("ar", name="ليلى")
+    rendered = rendered_for(subscriber, [call(1)])
+    fast = wire_envelope(rendered, subscriber, CONFIG, None, now=NOW, boundaries=new_boundaries())
+    slow = build_envelope(build_message(rendered, subscriber, CONFIG, now=NOW), CONFIG, None)
+    assert (fast.sender, fast.recipient, fast.message_id) == (slow.sender, slow.recipient, slow.message_id)
+    parsed = message_from_bytes(fast.data, policy=default)
+    for subtype, content in (("html", rendered.html), ("plain", rendered.text)):
+        decoded = parsed.get_body(preferencelist=(subtype,)).get_content()
+        assert decoded.replace("\r\n", "\n").rstrip("\n") == content.rstrip("\n")
+
+
+def test_one_pair_of_boundaries_serves_a_run_because_base64_never_contains_them():
+    mixed, alternative = new_boundaries()
+    assert mixed != alternative and mixed.startswith("=_") and alternative.startswith("=_")
+
+
+def replace_person(subscriber, **fields):
+    values = dict(vars(subscriber))
+    values.update(fields)
+    return type(subscriber)(**values)
