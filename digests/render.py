@@ -33,6 +33,7 @@ def template_environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # packaged templates do not change under a running process; checking costs a stat() each
     )
     environment.install_gettext_translations(load_translations(language), newstyle=True)
     environment.globals.update(clean=clean_text, safe_url=safe_url)

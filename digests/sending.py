@@ -2,11 +2,12 @@
 
 Order per subscriber: compose and render (no writes) → wait for a free connection → claim the
 ledger row (commit: the checkpoint) → send → mark sent or failed (committed with the next claim,
-or at the end). Messages are prepared a few ahead; when connections are free, as many rows as
-there are free connections are claimed in one statement and one commit. A row is claimed only
+or at the end). Messages are built up to LOOKAHEAD ahead, and their ledger rows are added as
+'pending' together, in one statement; when connections are free, as many rows as there are free
+connections are claimed (pending → sending) in one statement and one commit. A row is claimed only
 when a connection is free for it, so at most `connections` rows are 'sending' at any instant:
 that is the most a SIGKILL can duplicate, because a restart takes over 'sending' rows only after
-the lease.
+the lease. A 'pending' row left by a run that stopped early is claimed by the next run.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from typing import Sequence
 
 from sqlalchemy.orm import Session
 from storage import (
-    DEFERRED, FAILED, SENDING, SENT, ClaimRequest, active_subscribers, approved_open, claim_deliveries, clear_bounces,
-    delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
+    DEFERRED, FAILED, SENDING, SENT, ClaimRequest, active_subscribers, add_pending_deliveries, approved_open,
+    claim_deliveries, clear_bounces, delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
 )
 
 from digests.budget import ErrorBudget
@@ -39,6 +40,9 @@ from digests.smtp import SmtpTransport, parse_smtp_url
 from digests.wire import new_boundaries, wire_envelope
 
 log = logging.getLogger(__name__)
+# Messages built ahead of their claim. Their 'pending' rows are added in one statement, so a run
+# spends one ledger statement fewer per claim; a few megabytes of built messages at most.
+LOOKAHEAD = 32
 
 
 def send_digests(session: Session, *, now: datetime, config: DeliveryConfig, period: str | None = None) -> SendReport:
@@ -112,6 +116,7 @@ class DigestRun:
         self.stale_before = now - config.sending_lease
         self.in_flight: dict[Future, _Ticket] = {}
         self.ready: list[_Ready] = []
+        self.with_rows: set[int] = set()  # subscribers in `ready` whose 'pending' row exists
         self.unmarked: list[int] = []  # delivery ids sent but not yet marked 'sent'
         self.states = delivery_states(session, period)
         self.opportunities = OpenCalls(approved_open(session, now), now=now)
@@ -130,7 +135,7 @@ class DigestRun:
                     self.tally.paused = self.budget.explain()
                     break
                 self.queue(subscriber)
-                if len(self.ready) >= pool.connections:
+                if len(self.ready) >= max(LOOKAHEAD, pool.connections):
                     self.dispatch(pool)
             while self.ready and not self.budget.exhausted:
                 self.dispatch(pool)
@@ -192,10 +197,12 @@ class DigestRun:
         """
         requests = [ClaimRequest(ready.subscriber.id, ready.envelope.message_id, ready.items) for ready in batch]
         self.mark_sent()
+        self.add_rows(batch)
         claims = claim_deliveries(self.session, self.period, requests, transport=self.config.transport_name,
                                   now=self.now, stale_before=self.stale_before, max_attempts=self.config.max_attempts,
-                                  retry_before=self.now - self.config.retry_after)
+                                  retry_before=self.now - self.config.retry_after, add_rows=False)
         self.session.commit()
+        self.with_rows.difference_update(request.subscriber_id for request in requests)
         tickets = []
         for ready in batch:
             claim, subscriber = claims[ready.subscriber.id], ready.subscriber
@@ -213,6 +220,14 @@ class DigestRun:
                 self.record(self.in_flight.pop(future), future.exception())
         for future in [future for future in self.in_flight if future.done()]:  # and any others already done
             self.record(self.in_flight.pop(future), future.exception())
+
+    def add_rows(self, batch: Sequence[_Ready]) -> None:
+        """Add the 'pending' rows the batch lacks, and those of every message built behind it, in one statement."""
+        if all(ready.subscriber.id in self.with_rows for ready in batch):
+            return
+        missing = [ready.subscriber.id for ready in (*batch, *self.ready) if ready.subscriber.id not in self.with_rows]
+        add_pending_deliveries(self.session, missing, self.period, self.now)
+        self.with_rows.update(missing)
 
     def mark_sent(self) -> None:
         """Mark the rows whose messages went out since the last claim, in one statement of the claim's transaction."""
@@ -267,5 +282,5 @@ class DigestRun:
             self.tally.in_progress += 1
         elif state == DEFERRED:  # retried by a later run once retry_after has passed
             self.tally.deferred += 1
-        else:
+        elif state:  # '' is no row at all: the subscriber was erased while the run went on
             self.tally.given_up += 1

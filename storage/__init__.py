@@ -7,9 +7,9 @@ from storage.jobs import finish_job_run, latest_job_runs, recent_problems, recor
 from storage.locks import LockHeldError, SchedulerLock
 from storage.backup import BackupError, backup_database, restore_database
 from storage.deliveries import (
-    DEFERRED, DELIVERY_STATES, FAILED, PENDING, SENDING, SENT, Claim, ClaimRequest, claim_deliveries, claim_delivery,
-    clear_bounces, delivery_counts, delivery_states, list_deliveries, mark_deliveries_sent, mark_failed, mark_sent,
-    record_bounce, sent_item_ids,
+    DEFERRED, DELIVERY_STATES, FAILED, PENDING, SENDING, SENT, Claim, ClaimRequest, add_pending_deliveries,
+    claim_deliveries, claim_delivery, clear_bounces, delivery_counts, delivery_states, list_deliveries,
+    mark_deliveries_sent, mark_failed, mark_sent, record_bounce, sent_item_ids,
 )
 from storage.curation import (
     OPEN_TO_ALL, TAG_FIELDS, CallQuery, OpportunityEdit, WeekCount, apply_edit, change_status, corrections_of,

@@ -95,20 +95,22 @@ _PENDING_INSERTS = {
 
 def claim_deliveries(
     session: Session, period: str, requests: Sequence[ClaimRequest], *, transport: str, now: datetime,
-    stale_before: datetime, max_attempts: int, retry_before: datetime | None = None,
+    stale_before: datetime, max_attempts: int, retry_before: datetime | None = None, add_rows: bool = True,
 ) -> dict[int, Claim]:
     """claim_delivery for several subscribers at once: subscriber id → Claim.
 
     One compare-and-set UPDATE … RETURNING claims every claimable row of the batch, so each row is
     won by exactly one caller however many run at once. Claim only what can be sent right away (the
     caller's free connections): every row won here is 'sending' until marked, and a run killed now
-    may resend all of them.
+    may resend all of them. `add_rows=False` skips creating absent rows, for a caller that made them
+    with add_pending_deliveries; a subscriber without a row then gets a lost Claim with state ''.
     """
     if not requests:
         return {}
     wanted = {request.subscriber_id: request for request in requests}
     ids = sorted(wanted)  # id order, so runs claiming overlapping batches lock rows in the same order
-    _ensure_rows(session, ids, period, now)
+    if add_rows:
+        add_pending_deliveries(session, ids, period, now)
     batch = dict(claim_period=period, subscriber_ids=ids, max_attempts=max_attempts,
                  retry_before=retry_before or now, stale_before=stale_before, new_transport=transport, now=now)
     if session.get_bind().dialect.update_returning:
@@ -163,11 +165,13 @@ def _claims_of(session: Session, batch: dict, won: dict) -> dict[int, Claim]:
         for row in session.execute(_STATES, {**batch, "subscriber_ids": unread}):
             claims[row.subscriber_id] = Claim(delivery_id=row.id if row.subscriber_id in won else None,
                                               state=row.state, attempts=row.attempts)
+    for subscriber_id in unread:  # no row at all (not added, or erased meanwhile)
+        claims.setdefault(subscriber_id, Claim(delivery_id=None, state="", attempts=0))
     return claims
 
 
-def _ensure_rows(session: Session, subscriber_ids: Sequence[int], period: str, now: datetime) -> None:
-    """A 'pending' row for each subscriber that has none yet in this period."""
+def add_pending_deliveries(session: Session, subscriber_ids: Sequence[int], period: str, now: datetime) -> None:
+    """A 'pending' row for each subscriber that has none yet in this period (one statement for all)."""
     rows = [dict(subscriber_id=subscriber_id, period=period, state=PENDING, items=[], attempts=0,
                  transport="", created_at=now, updated_at=now) for subscriber_id in subscriber_ids]
     statement = _PENDING_INSERTS.get(session.get_bind().dialect.name)

@@ -162,7 +162,24 @@ def test_the_error_budget_pauses_a_run_when_the_server_keeps_refusing(session, s
 
     assert report.deferred == 4 and report.sent == 0
     assert "refused 4 messages in a row" in report.paused and "451" in report.paused
-    assert len(session.scalars(select(Delivery)).all()) == 4, "the rest were never claimed"
+    states = sorted(session.execute(select(Delivery.state, Delivery.attempts)).all())
+    assert states[:4] == [("deferred", 1)] * 4
+    assert set(states[4:]) <= {("pending", 0)}, "the rest were never claimed (rows built ahead wait as 'pending')"
+
+
+def test_a_paused_run_leaves_the_rest_pending_for_the_next_run(session, sink, smtp_config):
+    sink.behaviour.reply_to_data = "451 4.7.1 greylisted"
+    for number in range(12):
+        add_person(session, f"p{number}@ppu.edu")
+    add_call(session, "Software engineering scholarship")
+    config = replace(smtp_config, error_budget=4)
+    send_digests(session, now=NOW, config=config)
+    sink.behaviour.reply_to_data = None
+
+    later = send_digests(session, now=NOW + config.retry_after + timedelta(minutes=1), config=config)
+
+    assert later.sent == 12 and sorted(sink.by_recipient()) == sorted(f"p{number}@ppu.edu" for number in range(12))
+    assert set(session.scalars(select(Delivery.state))) == {"sent"}
 
 
 def test_parallel_connections_deliver_everything_once(session, sink, smtp_config):
