@@ -35,7 +35,7 @@ import pipeline  # noqa: E402
 import storage  # noqa: E402
 import web  # noqa: E402
 from settings import load_settings  # noqa: E402
-from tests.digests.smtpsink import SmtpSink  # noqa: E402
+from bench.smtp_sink import CountingSink  # noqa: E402
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
 KINDS = ("scholarship", "exchange", "research_funding", "fellowship", "training", "conference")
@@ -136,15 +136,21 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="fursa-scale-"))
     url = args.database_url or f"sqlite:///{folder / 'fursa.db'}"
-    sink = SmtpSink().start()
+    with CountingSink() as sink:
+        run(args, folder, url, sink)
+    print(f"messages received by the sink (a separate process): {sink.messages:,}, {sink.bytes / 2**20:,.0f} MiB")
+    print(f"peak memory of this process (load, web, digest run): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+def run(args: argparse.Namespace, folder: Path, url: str, sink: CountingSink) -> None:
     catalogue = folder / "catalogue.toml"
     catalogue.write_text("", encoding="utf-8")
     settings = load_settings(database_url=url, smtp_url=sink.url, outbox_dir=folder / "outbox", catalogue=catalogue,
-                             model_dir=folder / ".fursa", weekend_days=())
+                             model_dir=folder / ".fursa", weekend_days=(), smtp_connections=args.connections,
+                             public_base_url="https://fursa.bench.example")
     ctx = pipeline.make_context(settings)
     pipeline.init_database(ctx)
-    ctx = pipeline.Context(ctx.settings, ctx.sessions, ctx.crawl_config,
-                           ctx.delivery_config.__class__(**{**ctx.delivery_config.__dict__, "connections": args.connections}))
     print(f"database: {ctx.sessions.kw['bind'].dialect.name}; {args.calls:,} calls "
           f"({args.open_share:.0%} approved and open), {args.subscribers:,} subscribers")
     print(f"load: {load(ctx, args.calls, args.subscribers, args.open_share):.1f} s")
@@ -154,9 +160,6 @@ def main() -> None:
     report = pipeline.send_due_digests(ctx, NOW)
     elapsed = time.perf_counter() - started
     print(f"weekly digest run: {elapsed:.1f} s  [goal < 300 s]; {report.describe()}")
-    print(f"messages received by the sink: {len(sink.messages):,}")
-    print(f"peak memory (this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    sink.stop()
 
 
 if __name__ == "__main__":
