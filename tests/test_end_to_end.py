@@ -13,6 +13,7 @@ import storage
 from settings import load_settings
 from tests.crawlers.server import LocalServer, Reply, conditional
 from tests.digests.smtpsink import SmtpSink
+from tests.databases import test_database_url
 
 # Sunday 29 November 2026, 09:00 in Hebron: just after the default weekly send moment.
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
@@ -56,7 +57,7 @@ def world(tmp_path, corpus_dir):
         server.add("/feed.xml", conditional(FEED, "application/rss+xml", '"feed-v1"', "Sat, 28 Nov 2026 10:00:00 GMT"))
         (tmp_path / "catalogue.toml").write_text(CATALOGUE.format(base=server.base), encoding="utf-8")
         settings = load_settings(
-            database_url=f"sqlite:///{tmp_path / 'fursa.db'}", outbox_dir=tmp_path / "outbox",
+            database_url=test_database_url(tmp_path), outbox_dir=tmp_path / "outbox",
             smtp_url=sink.url, catalogue=tmp_path / "catalogue.toml", allow_private_addresses=True,
             model_dir=tmp_path / ".fursa", public_base_url="https://fursa.ppu.example",
         )

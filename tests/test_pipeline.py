@@ -9,6 +9,7 @@ import pipeline
 import storage
 from settings import load_settings
 from tests.crawlers.server import LocalServer, Reply
+from tests.databases import test_database_url
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
 CALL = ("The Foundation invites applications for fully funded doctoral scholarships in renewable energy "
@@ -55,7 +56,7 @@ def ctx_and_server(tmp_path):
                                                   "http://funder.example/calls/phd-energy", CALL)))
         (tmp_path / "catalogue.toml").write_text(CATALOGUE.format(base=server.base))
         ctx = pipeline.make_context(load_settings(
-            database_url=f"sqlite:///{tmp_path / 'f.db'}", catalogue=tmp_path / "catalogue.toml",
+            database_url=test_database_url(tmp_path), catalogue=tmp_path / "catalogue.toml",
             allow_private_addresses=True, model_dir=tmp_path / ".fursa", outbox_dir=tmp_path / "outbox"))
         pipeline.init_database(ctx)
         yield ctx, server
@@ -97,7 +98,7 @@ def _reviewed_calls(ctx, count: int) -> None:
 
 def test_retrain_needs_enough_reviewed_calls_then_writes_a_model_the_tagger_uses(tmp_path):
     ctx = pipeline.make_context(load_settings(
-        database_url=f"sqlite:///{tmp_path / 'f.db'}", catalogue=tmp_path / "c.toml", model_dir=tmp_path / ".fursa",
+        database_url=test_database_url(tmp_path), catalogue=tmp_path / "c.toml", model_dir=tmp_path / ".fursa",
         outbox_dir=tmp_path / "outbox"))
     (tmp_path / "c.toml").write_text("")
     pipeline.init_database(ctx)

@@ -10,6 +10,7 @@ from storage import Opportunity, SubscriberInput, add_subscriber, make_engine, m
 
 from digests import DeliveryConfig
 from tests.digests.smtpsink import SmtpSink
+from tests.databases import test_database_url
 
 # Sunday 29 November 2026, 09:00 in Hebron: the default send day, after the default hour, not a weekend.
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
@@ -19,7 +20,7 @@ _urls = itertools.count(1)
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'fursa.db'}"
+    url = test_database_url(tmp_path)
     engine = make_engine(url)
     migrate(engine)
     engine.dispose()

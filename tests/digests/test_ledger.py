@@ -1,9 +1,7 @@
 """The ledger's exactly-once state machine: compare-and-set claims, leases, retries, bounces."""
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from dataclasses import replace
 from datetime import timedelta
 
@@ -16,7 +14,7 @@ from storage.deliveries import (
 )
 
 from digests import send_digests
-from tests.conftest import POSTGRES_URL_VARIABLE, _fresh_postgres_database
+from tests.databases import POSTGRES_URL_VARIABLE, fresh_postgres_database, postgres_admin_url
 from tests.digests.conftest import NOW, PERIOD, add_call, add_person
 
 LEASE = timedelta(minutes=30)
@@ -28,10 +26,10 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'fursa.db'}"
     else:
-        admin_url = os.environ.get(POSTGRES_URL_VARIABLE)
+        admin_url = postgres_admin_url()
         if not admin_url:
             pytest.skip(f"PostgreSQL path not tested: set {POSTGRES_URL_VARIABLE} (.ci/start-postgres does)")
-        url = _fresh_postgres_database(admin_url, f"fursa_d_{uuid.uuid4().hex[:12]}")
+        url = fresh_postgres_database(admin_url)
     engine = make_engine(url)
     migrate(engine)
     engine.dispose()

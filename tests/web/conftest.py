@@ -23,6 +23,7 @@ import storage
 import web
 import web.auth as web_auth
 from settings import Settings
+from tests.databases import test_database_url
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 ADMIN = ("admin@ppu.edu", "correct horse battery")
@@ -32,7 +33,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def make_settings(folder: Path, base_url: str = "http://testserver", smtp_url: str | None = None) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{folder / 'fursa.db'}", outbox_dir=folder / "outbox", smtp_url=smtp_url,
+        database_url=test_database_url(folder), outbox_dir=folder / "outbox", smtp_url=smtp_url,
         public_base_url=base_url, secret_key="test secret key, not for production",
         allow_private_addresses=True, model_dir=folder / ".fursa",
     )
