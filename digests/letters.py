@@ -7,8 +7,8 @@ templates and a CSS inliner, which is what makes a 50,000-subscriber run fit in 
 
 A filled letter is byte for byte what render_digest gives for the same digest (the tests check
 names with markup, entities, Arabic and bidi marks). In case a template starts using the name or a
-link some other way, the first letter of each language in a run is also rendered directly and
-compared; on a difference the run logs it and renders every digest directly.
+link some other way, the first letter of each kind in a run (language, with or without a name) is
+also rendered directly and compared; on a difference the run logs it and renders every digest directly.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class FormLetters:
         self._render = render
         self._markers = _Markers()
         self._letters: OrderedDict[Digest, RenderedDigest] = OrderedDict()
-        self._checked: set[str] = set()
+        self._checked: set[tuple[str, bool]] = set()  # (language, has a name): the templates' personal branches
         self.enabled = True
 
     def render(self, digest: Digest) -> RenderedDigest:
@@ -49,9 +49,10 @@ class FormLetters:
         if blank is None:
             return self._render(digest, self.config)
         filled = self._fill(self._letter(blank), digest)
-        if digest.language in self._checked:
+        kind = (digest.language, bool(digest.name))
+        if kind in self._checked:
             return filled
-        self._checked.add(digest.language)
+        self._checked.add(kind)
         return self._checked_against_direct(filled, digest)
 
     def _letter(self, blank: Digest) -> RenderedDigest:

@@ -50,7 +50,11 @@ def sender_domain(config: DeliveryConfig) -> str:
 
 
 def build_message(rendered: RenderedDigest, subscriber, config: DeliveryConfig, *, now: datetime) -> EmailMessage:
-    """multipart/mixed [multipart/alternative [text, html], text/calendar] with list and tracking headers."""
+    """multipart/mixed [multipart/alternative [text, html], text/calendar] with list and tracking headers.
+
+    A sending run writes the same bytes directly with digests.wire, which is much faster; this stays
+    the reference that tests/digests/test_wire.py holds the direct writer to.
+    """
     digest = rendered.digest
     address = envelope_address(subscriber.email)
     message = EmailMessage(policy=WIRE_POLICY)

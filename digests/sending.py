@@ -94,7 +94,7 @@ class _Ticket:
 
 @dataclass(frozen=True)
 class _Ready:
-    """A message built and waiting for a free connection; nothing about it is in the ledger yet."""
+    """A message built and waiting for a free connection: not claimed yet (its row may already be 'pending')."""
 
     subscriber: object
     envelope: Envelope

@@ -1,11 +1,12 @@
 """The delivery ledger: one row per (subscriber, period), moved only by compare-and-set.
 
 States: pending → sending → sent | failed, with deferred (a temporary failure, tried again by a
-later run until max_attempts). Every transition is an UPDATE … WHERE state=… whose rowcount
-says whether this caller won, so two runs started at once never both own a row. The caller
-commits after each transition: the 'sending' mark must be durable before the message leaves
-(checkpoint on send, not on fetch), and a 'sending' row older than the lease belongs to a run
-that died and may be taken over.
+later run until max_attempts). Every transition is an UPDATE … WHERE state=… whose rowcount (or
+RETURNING rows, for a batch) says which rows this caller won, so two runs started at once never
+both own a row. The caller commits after each claim: the 'sending' mark must be durable before
+the message leaves (checkpoint on send, not on fetch), and a 'sending' row older than the lease
+belongs to a run that died and may be taken over. A sending run adds the 'pending' rows of the
+next few messages in one statement and claims as many as it has free connections in another.
 """
 from __future__ import annotations
 
@@ -172,6 +173,8 @@ def _claims_of(session: Session, batch: dict, won: dict) -> dict[int, Claim]:
 
 def add_pending_deliveries(session: Session, subscriber_ids: Sequence[int], period: str, now: datetime) -> None:
     """A 'pending' row for each subscriber that has none yet in this period (one statement for all)."""
+    if not subscriber_ids:
+        return
     rows = [dict(subscriber_id=subscriber_id, period=period, state=PENDING, items=[], attempts=0,
                  transport="", created_at=now, updated_at=now) for subscriber_id in subscriber_ids]
     statement = _PENDING_INSERTS.get(session.get_bind().dialect.name)

@@ -15,7 +15,8 @@ from tests.digests.test_messages import CONFIG
 from tests.digests.test_render import call, person
 
 NAMES = ["Lina", "ليلى", "", "Lina Al-Masri", "J. Smith", "O'Brien & \"Sons\" <b>", "Person 12", "x" * 90,
-         "=?utf-8?q?caf=C3=A9?=", "Lina\r\nBcc: everyone@ppu.edu", "\u202eevil\u202c name \u200f", "a\u00a0b"]
+         "=?utf-8?q?caf=C3=A9?=", "Lina\r\nBcc: everyone@ppu.edu", "\u202eevil\u202c name \u200f", "a\u00a0b",
+         "AT&T &amp; co &lt;", "<!-- c --> ]]> &#x41;", "\ufffe\ufeff zero\u200b \u2028", "emoji 🎓 \x85"]
 
 
 def rendered_for(subscriber, calls):
