@@ -1,6 +1,11 @@
 """The scheduler: one per database, weekly digests once per week across DST, missed runs recorded."""
 from __future__ import annotations
 
+import os
+import queue
+import signal
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -11,7 +16,7 @@ from apscheduler.events import EVENT_JOB_MISSED
 import digests
 import scheduler
 import storage
-from tests.operations.conftest import job_runs
+from tests.operations.conftest import PROJECT_ROOT, job_runs
 
 HEBRON = ZoneInfo("Asia/Hebron")
 
@@ -90,3 +95,34 @@ def test_stored_jobs_survive_a_restart_without_duplicates(ctx):
         assert set(ids) == {"crawl", "instant_alerts", "weekly_digest", "expire", "retrain"}
     finally:
         second.shutdown(wait=False)
+
+
+def _lines(stream, into: queue.Queue) -> None:
+    for line in stream:
+        into.put(line)
+    into.put(None)
+
+
+def test_sigterm_stops_the_scheduler_cleanly_and_frees_the_lock(make_ctx, tmp_path):
+    ctx = make_ctx()
+    env = dict(os.environ, FURSA_DATABASE_URL=ctx.settings.database_url, FURSA_CATALOGUE=str(ctx.catalogue_path),
+               FURSA_MODEL_DIR=str(ctx.settings.model_dir), FURSA_WEEKEND_DAYS="[]",
+               FURSA_OUTBOX_DIR=str(tmp_path / "outbox"))
+    child = subprocess.Popen([sys.executable, "-m", "cli", "-v", "scheduler"], cwd=PROJECT_ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_lines, args=(child.stdout, lines), daemon=True).start()
+    seen = []
+    try:
+        while not any("scheduler started" in line for line in seen):
+            line = lines.get(timeout=60)
+            assert line is not None, "the scheduler exited before starting:\n" + "".join(seen)
+            seen.append(line)
+        with pytest.raises(storage.LockHeldError):
+            storage.SchedulerLock(ctx.sessions.kw["bind"], ctx.settings.model_dir).acquire()
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+    storage.SchedulerLock(ctx.sessions.kw["bind"], ctx.settings.model_dir).acquire().release()
