@@ -196,8 +196,8 @@ class DigestRun:
         there are free connections are claimed, so at most `connections` rows are ever 'sending'.
         """
         requests = [ClaimRequest(ready.subscriber.id, ready.envelope.message_id, ready.items) for ready in batch]
-        self.mark_sent()
         self.add_rows(batch)
+        self.mark_sent()
         claims = claim_deliveries(self.session, self.period, requests, transport=self.config.transport_name,
                                   now=self.now, stale_before=self.stale_before, max_attempts=self.config.max_attempts,
                                   retry_before=self.now - self.config.retry_after, add_rows=False)
@@ -222,11 +222,18 @@ class DigestRun:
             self.record(self.in_flight.pop(future), future.exception())
 
     def add_rows(self, batch: Sequence[_Ready]) -> None:
-        """Add the 'pending' rows the batch lacks, and those of every message built behind it, in one statement."""
+        """Add the 'pending' rows the batch lacks, and those of every message built behind it, in one statement.
+
+        In a transaction of its own, after committing the outcomes recorded so far: a transaction that
+        adds rows then holds no row another run's claim could wait for, so two runs whose windows
+        overlap cannot deadlock on PostgreSQL (a claim never waits for rows not yet committed).
+        """
         if all(ready.subscriber.id in self.with_rows for ready in batch):
             return
         missing = [ready.subscriber.id for ready in (*batch, *self.ready) if ready.subscriber.id not in self.with_rows]
+        self.session.commit()
         add_pending_deliveries(self.session, missing, self.period, self.now)
+        self.session.commit()
         self.with_rows.update(missing)
 
     def mark_sent(self) -> None:

@@ -176,7 +176,8 @@ def add_pending_deliveries(session: Session, subscriber_ids: Sequence[int], peri
     if not subscriber_ids:
         return
     rows = [dict(subscriber_id=subscriber_id, period=period, state=PENDING, items=[], attempts=0,
-                 transport="", created_at=now, updated_at=now) for subscriber_id in subscriber_ids]
+                 transport="", created_at=now, updated_at=now)
+            for subscriber_id in sorted(set(subscriber_ids))]  # in id order: concurrent inserts wait, never cross
     statement = _PENDING_INSERTS.get(session.get_bind().dialect.name)
     if statement is not None:
         session.execute(statement, rows)

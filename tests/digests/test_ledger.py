@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from storage import Delivery, Subscriber, make_engine, migrate
 from storage.deliveries import (
     ClaimRequest, claim_deliveries, claim_delivery, delivery_counts, mark_deliveries_sent, mark_failed, mark_sent,
@@ -236,3 +236,34 @@ def test_a_run_never_has_more_rows_sending_than_connections(sessions, sink, smtp
         report = send_digests(session, now=NOW, config=config)
     assert report.sent == 24 and len(seen) == 24
     assert 1 <= min(seen) and max(seen) <= 3, seen
+
+
+def test_rows_are_added_in_transactions_that_claim_and_mark_nothing(sessions, sink, smtp_config):
+    """Two runs whose look-ahead windows overlap must not deadlock on PostgreSQL: a transaction that
+    adds 'pending' rows holds no row another run's claim could wait for."""
+    with sessions() as setup:
+        for number in range(40):
+            add_person(setup, f"person{number}@ppu.edu")
+        add_call(setup, "Software engineering scholarship")
+    transactions, current = [], []
+    engine = sessions.kw["bind"]
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        current.append(statement.split()[0].upper() + (" deliveries" if "deliveries" in statement else ""))
+
+    def on_commit(conn):
+        transactions.append(list(current))
+        current.clear()
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    try:
+        with sessions() as session:
+            report = send_digests(session, now=NOW, config=replace(smtp_config, connections=3))
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "commit", on_commit)
+    assert report.sent == 40
+    adding = [statements for statements in transactions if "INSERT deliveries" in statements]
+    assert adding, "the run added its rows ahead"
+    assert all(set(statements) == {"INSERT deliveries"} for statements in adding), adding
