@@ -14,7 +14,6 @@ The sink runs in its own process so it does not share the senders' interpreter l
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import smtplib
 import statistics
 import sys
@@ -34,6 +33,7 @@ from digests.selection import OpenCalls  # noqa: E402
 from digests.wire import new_boundaries, wire_envelope  # noqa: E402
 from digests.pool import SendPool  # noqa: E402
 from digests.smtp import SmtpTransport, parse_smtp_url  # noqa: E402
+from bench.smtp_sink import CountingSink  # noqa: E402
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
 FIELDS = ["0613", "0531", "0111", "0712", "any"]
@@ -93,28 +93,6 @@ def bench_render(subscribers: int, config: DeliveryConfig) -> list[bytes]:
     print(f"  MIME bytes, direct writer (as a run does)   {ms(spent['direct']):6.2f} ms/recipient; "
           f"message {statistics.fmean(sizes) / 1024:.1f} KiB mean")
     return wire
-
-
-def _sink_process(queue) -> None:
-    from aiosmtpd.controller import Controller
-
-    class Count:
-        received = 0
-
-        async def handle_DATA(self, server, session, envelope):
-            Count.received += 1
-            return "250 OK"
-
-    class PortZero(Controller):
-        def _trigger_server(self):
-            self.port = self.server.sockets[0].getsockname()[1]
-            super()._trigger_server()
-
-    controller = PortZero(Count(), hostname="127.0.0.1", port=0)
-    controller.start()
-    queue.put(controller.port)
-    queue.get()  # the parent says stop
-    controller.stop()
 
 
 def plain_smtplib(port: int, messages: list[bytes], connections: int) -> float:
@@ -184,15 +162,11 @@ def main() -> None:
     wire = bench_render(args.subscribers, config)
     messages = (wire * (args.messages // len(wire) + 1))[: args.messages]
 
-    queue = multiprocessing.Queue()
-    sink = multiprocessing.Process(target=_sink_process, args=(queue,), daemon=True)
-    sink.start()
-    port = queue.get(timeout=30)
-    try:
+    with CountingSink() as sink:
         plains, ours = [], []
         for _ in range(args.rounds):  # alternate, so a busy moment on the machine hurts both alike
-            plains.append(plain_smtplib(port, messages, args.connections))
-            ours.append(fursa_pool(port, messages, args.connections))
+            plains.append(plain_smtplib(sink.port, messages, args.connections))
+            ours.append(fursa_pool(sink.port, messages, args.connections))
         plain, mine = statistics.median(plains), statistics.median(ours)
         ratios = ", ".join(f"{o / p:.2f}" for o, p in zip(ours, plains))
         print(f"send: {len(messages)} pre-rendered messages, {args.connections} connection(s), aiosmtpd sink in a "
@@ -201,13 +175,10 @@ def main() -> None:
         print(f"  SendPool + SmtpTransport   {mine:8.0f} msg/s  = {mine / plain:.2f}x plain (rounds: {ratios})"
               "   [target >= 200/s, >= 0.7x]")
         if args.end_to_end:
-            full = end_to_end(port, args.end_to_end, args.connections)
+            full = end_to_end(sink.port, args.end_to_end, args.connections)
             print(f"  send_digests end to end    {full:8.0f} msg/s  ({args.end_to_end} subscribers: select, render, "
                   "ledger claim + commit, send, mark sent + commit)")
-    finally:
-        queue.put("stop")
-        sink.join(timeout=30)
-
+    print(f"  the sink received {sink.messages:,} messages")
 
 if __name__ == "__main__":
     main()
