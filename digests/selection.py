@@ -74,6 +74,11 @@ class OpenCalls:
         self._candidates = [_candidate_of(row) for row in opportunities if _is_open(row, now)]
         self._rankings: OrderedDict[Profile, tuple[DigestItem, ...]] = OrderedDict()
 
+    @property
+    def ids(self) -> frozenset[int]:
+        """The ids of the open calls: the only ones a digest of this run can name."""
+        return frozenset(candidate.id for candidate in self._candidates)
+
     def ranking(self, profile: Profile) -> tuple[DigestItem, ...]:
         """Every call that fits `profile`: featured first, then by score, then by deadline, then by id."""
         ranked = self._rankings.get(profile)

@@ -120,7 +120,7 @@ class DigestRun:
         self.unmarked: list[int] = []  # delivery ids sent but not yet marked 'sent'
         self.states = delivery_states(session, period)
         self.opportunities = OpenCalls(approved_open(session, now), now=now)
-        self.sent_ids = sent_item_ids(session, exclude_period=period)
+        self.sent_ids = sent_item_ids(session, exclude_period=period, among=self.opportunities.ids)
         # Looked up here, not imported into FormLetters, so a test can replace sending.render_digest.
         self.letters = FormLetters(config, render_digest)
         self.boundaries = new_boundaries()

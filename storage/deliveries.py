@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -244,14 +244,23 @@ def clear_bounces(session: Session, subscriber_ids: Iterable[int]) -> None:
         )
 
 
-def sent_item_ids(session: Session, *, exclude_period: str | None = None) -> dict[int, set[int]]:
-    """subscriber id → ids of opportunities already mailed (or being mailed) to them in other periods."""
+def sent_item_ids(
+    session: Session, *, exclude_period: str | None = None, among: Collection[int] | None = None,
+) -> dict[int, set[int]]:
+    """subscriber id → ids of opportunities already mailed (or being mailed) to them in other periods.
+
+    `among` keeps only those ids (a run passes the calls still open): after a year of weekly digests
+    the ledger names some thousand calls per subscriber, nearly all of them closed long ago.
+    """
     query = select(Delivery.subscriber_id, Delivery.items).where(Delivery.state.in_((SENT, SENDING)))
     if exclude_period is not None:
         query = query.where(Delivery.period != exclude_period)
+    keep = None if among is None else frozenset(among)
     sent: dict[int, set[int]] = {}
     for subscriber_id, items in session.execute(query):
-        sent.setdefault(subscriber_id, set()).update(items or ())
+        found = (items or ()) if keep is None else keep.intersection(items or ())
+        if found:
+            sent.setdefault(subscriber_id, set()).update(found)
     return sent
 
 

@@ -267,3 +267,12 @@ def test_rows_are_added_in_transactions_that_claim_and_mark_nothing(sessions, si
     adding = [statements for statements in transactions if "INSERT deliveries" in statements]
     assert adding, "the run added its rows ahead"
     assert all(set(statements) == {"INSERT deliveries"} for statements in adding), adding
+
+
+def test_sent_items_can_be_limited_to_the_calls_still_open(session):
+    person = add_person(session, "lina@ppu.edu")
+    claim_delivery(session, person.id, "weekly:2026-W40", message_id="<m@x>", items=[1, 2, 3], transport="smtp",
+                   now=NOW, stale_before=NOW - LEASE, max_attempts=3)
+    session.commit()
+    assert sent_item_ids(session, among={2, 3, 9}) == {person.id: {2, 3}}
+    assert sent_item_ids(session, among={9}) == {}, "no empty sets for subscribers sent only closed calls"
