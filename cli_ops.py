@@ -64,7 +64,7 @@ def backup(target: Path = typer.Argument(..., help="file to write (SQLite copy, 
     """Copy the database while Fursa runs (SQLite online backup, or pg_dump)."""
     ctx = load_context(ensure=True)
     try:
-        storage.backup_database(ctx.sessions.kw["bind"], target)
+        storage.backup_database(ctx.engine, target)
     except storage.BackupError as exc:
         fail(str(exc))
     typer.echo(f"backup written to {target} ({target.stat().st_size} bytes)")
@@ -77,7 +77,7 @@ def restore(source: Path = typer.Argument(..., help="a file written by `fursa ba
         fail("restore replaces every row of the current database; run again with --yes to confirm")
     ctx = load_context()
     try:
-        storage.restore_database(ctx.sessions.kw["bind"], source)
+        storage.restore_database(ctx.engine, source)
     except storage.BackupError as exc:
         fail(str(exc))
     typer.echo(f"restored {source}")

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-
 from sqlalchemy.orm import Session, sessionmaker
 
 import crawlers
@@ -36,6 +36,10 @@ class Context:
     sessions: sessionmaker[Session]
     crawl_config: crawlers.CrawlConfig
     delivery_config: digests.DeliveryConfig
+
+    @property
+    def engine(self) -> Engine:
+        return self.sessions.kw["bind"]
 
     @property
     def catalogue_path(self) -> Path:
@@ -109,7 +113,7 @@ class RunSummary:
 
 def init_database(ctx: Context) -> storage.CatalogueSync:
     """Create or upgrade the schema and load the catalogue (new sources added, edited ones updated)."""
-    storage.migrate(ctx.sessions.kw["bind"])
+    storage.migrate(ctx.engine)
     specs = crawlers.load_catalogue(ctx.catalogue_path)
     with ctx.sessions.begin() as session:
         return storage.sync_catalogue(session, specs)
@@ -117,8 +121,7 @@ def init_database(ctx: Context) -> storage.CatalogueSync:
 
 def ensure_database(ctx: Context) -> None:
     """Migrate a database that was never initialised, so every command works on a fresh machine."""
-    engine = ctx.sessions.kw["bind"]
-    if not storage.is_migrated(engine):
+    if not storage.is_migrated(ctx.engine):
         init_database(ctx)
 
 

@@ -70,7 +70,7 @@ def run_named_job(name: str) -> None:
 
 def build_scheduler(ctx: pipeline.Context) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=ctx.sessions.kw["bind"], tablename="scheduler_jobs")},
+        jobstores={"default": SQLAlchemyJobStore(engine=ctx.engine, tablename="scheduler_jobs")},
         executors={"default": {"type": "threadpool", "max_workers": 2}},
         timezone=ctx.settings.timezone,
     )
@@ -97,7 +97,7 @@ def run_forever(ctx: pipeline.Context, stop: threading.Event | None = None) -> N
     """Hold the lock, run the jobs until SIGTERM/SIGINT (or `stop`), let the job in flight finish."""
     global _context
     stop = stop or threading.Event()
-    with storage.SchedulerLock(ctx.sessions.kw["bind"], ctx.settings.model_dir):
+    with storage.SchedulerLock(ctx.engine, ctx.settings.model_dir):
         _context = ctx
         scheduler = build_scheduler(ctx)
         if threading.current_thread() is threading.main_thread():

@@ -19,7 +19,7 @@ def _emails(ctx) -> list[str]:
 def test_backup_then_restore_brings_back_the_data(ctx, tmp_path, database_url):
     if database_url.startswith("postgresql") and not shutil.which("pg_dump"):
         pytest.skip("pg_dump is not installed (apt-get install postgresql-client)")
-    engine = ctx.sessions.kw["bind"]
+    engine = ctx.engine
     with ctx.sessions.begin() as session:
         storage.add_subscriber(session, storage.SubscriberInput(email="kept@ppu.edu"), NOW)
     backup = storage.backup_database(engine, tmp_path / "backup.bin")
@@ -36,4 +36,4 @@ def test_backup_then_restore_brings_back_the_data(ctx, tmp_path, database_url):
 
 def test_restoring_a_missing_file_says_so(ctx, tmp_path):
     with pytest.raises(storage.BackupError, match="does not exist"):
-        storage.restore_database(ctx.sessions.kw["bind"], tmp_path / "nope.bin")
+        storage.restore_database(ctx.engine, tmp_path / "nope.bin")

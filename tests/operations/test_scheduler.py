@@ -22,7 +22,7 @@ HEBRON = ZoneInfo("Asia/Hebron")
 
 
 def test_a_second_scheduler_on_the_same_database_is_refused(ctx):
-    engine = ctx.sessions.kw["bind"]
+    engine = ctx.engine
     with storage.SchedulerLock(engine, ctx.settings.model_dir):
         with pytest.raises(storage.LockHeldError, match="another scheduler"):
             storage.SchedulerLock(engine, ctx.settings.model_dir).acquire()
@@ -119,10 +119,10 @@ def test_sigterm_stops_the_scheduler_cleanly_and_frees_the_lock(make_ctx, tmp_pa
             assert line is not None, "the scheduler exited before starting:\n" + "".join(seen)
             seen.append(line)
         with pytest.raises(storage.LockHeldError):
-            storage.SchedulerLock(ctx.sessions.kw["bind"], ctx.settings.model_dir).acquire()
+            storage.SchedulerLock(ctx.engine, ctx.settings.model_dir).acquire()
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=60) == 0
     finally:
         if child.poll() is None:
             child.kill()
-    storage.SchedulerLock(ctx.sessions.kw["bind"], ctx.settings.model_dir).acquire().release()
+    storage.SchedulerLock(ctx.engine, ctx.settings.model_dir).acquire().release()

@@ -41,7 +41,7 @@ def make_settings(folder: Path, base_url: str = "http://testserver", smtp_url: s
 
 def make_context(settings: Settings) -> pipeline.Context:
     ctx = pipeline.make_context(settings)
-    storage.migrate(ctx.sessions.kw["bind"])
+    storage.migrate(ctx.engine)
     return ctx
 
 
