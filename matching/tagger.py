@@ -19,7 +19,7 @@ from .language import detect_language
 from .normalize import strip_html
 from .phrases import Hit
 from .records import Evidence, Tag, Tagging
-from .vocabulary import NO_LEVEL, NOT_A_FIELD, codes_for_category, load_vocabulary
+from .vocabulary import NO_LEVEL, NOT_A_FIELD, codes_for_category, load_vocabulary, programmes_in_title
 
 if TYPE_CHECKING:
     from .learned import LearnedModel
@@ -30,8 +30,8 @@ CATEGORY_WEIGHT = 4.0     # a funder's category is a hint the words may still ou
 MIN_FIELD_SCORE = 3.0     # below this, nothing names a field: the call is open to all fields
 TOPIC_ONLY_SCORE = 6.0    # a field only suggested by topic words (never named) needs this much
 TOPIC_WORDS = 2           # ... or this many different topic words
-RELATIVE_CUTOFF = 0.7     # a second field must score this share of the best one
-LISTED_CUTOFF = 0.35      # ... unless the call lists it (a degree, a faculty), when this share will do
+RELATIVE_CUTOFF = 0.9       # a second field the call does not list must nearly tie with the best one
+LISTED_CUTOFF = 0.25      # ... unless the call lists it (a degree, a faculty), when this share will do
 MAX_FIELDS = 3
 MAX_EVIDENCE = 8
 MAX_TEXT = 100_000        # characters; past this the rest of a page is navigation and footers
@@ -81,6 +81,26 @@ def _add_categories(categories: Sequence[str], scores: dict, evidence: dict) -> 
         for code in codes_for_category(str(category)):
             scores[code] += CATEGORY_WEIGHT
             evidence[code].append((str(category), "category"))
+            implied.add(code[:2])
+    return frozenset(implied)
+
+
+def _add_programmes(title: str, scores: dict, evidence: dict) -> frozenset[str]:
+    """Add the fields a funder's programme named in the title implies; returns their broad fields.
+
+    The programme's own field is the funder's placement of the call, so it goes first: it is
+    raised just above the best field the words found. The fields a programme also serves are hints
+    like a funder's category."""
+    implied = set()
+    for found, codes in programmes_in_title(title):
+        primary, *others = codes
+        totals = broad_scores(scores)
+        top = max(totals.values(), default=0.0)
+        scores[primary] += max(0.0, top - totals.get(primary[:2], 0.0)) + CATEGORY_WEIGHT
+        for code in others:
+            scores[code] += CATEGORY_WEIGHT
+        for code in codes:
+            evidence[code].insert(0, (found, "programme"))
             implied.add(code[:2])
     return frozenset(implied)
 
@@ -214,7 +234,7 @@ def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleSc
     """Broad-field scores of a call from the rules alone."""
     hits = _find_hits(title, text)
     scores, evidence = _score_fields(hits)
-    implied = _add_categories(categories, scores, evidence)
+    implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)
     return _rule_scores(hits, scores, implied)
 
 
@@ -253,7 +273,8 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
         flags.append("unsupported_language")
     hits = _find_hits(title, text)
     scores, evidence = _score_fields(hits)
-    rules = _rule_scores(hits, scores, _add_categories(categories, scores, evidence))
+    implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)
+    rules = _rule_scores(hits, scores, implied)
     if model is not None:
         chosen, confidence = model.decide(title, text, rules)
     else:

@@ -22,6 +22,8 @@ NO_LEVEL = "_none"   # level phrases that only exist to shadow a false level ("f
 NOT_A_FIELD = "_none"   # field-looking phrases that name no field ("health insurance")
 
 _HORIZON = re.compile(r"\bHORIZON-(CL\d|[A-Z]{3,5})\b", re.IGNORECASE)
+_BRACKETED = re.compile(r"\(([^()]{2,40})\)")
+_TOKEN_SPLIT = re.compile(r"[\s/,;]+")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Vocabulary:
     admitting: frozenset[str]
     restricting: frozenset[str]
     funders: dict[str, dict[str, tuple[str, ...]]]   # scheme -> lower-cased key -> codes
+    programme_names: re.Pattern | None                # multi-word programme names, for titles
 
 
 def _field_phrases(taxonomy: Taxonomy) -> Iterator[tuple[str, Entry]]:
@@ -102,8 +105,16 @@ def load_vocabulary() -> Vocabulary:
         kind_order=tuple(data["kinds"].get("kind_order", ())),
         admitting=frozenset(regions.get("admitting", ())),
         restricting=frozenset(regions.get("restricting", ())),
-        funders=_read_funders(),
+        funders=(funders := _read_funders()),
+        programme_names=_name_pattern(funders.get("programmes", {})),
     )
+
+
+def _name_pattern(programmes: dict[str, tuple[str, ...]]) -> re.Pattern | None:
+    names = sorted((k for k in programmes if " " in k), key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
 
 
 def codes_for_category(category: str) -> tuple[str, ...]:
@@ -120,3 +131,42 @@ def codes_for_category(category: str) -> tuple[str, ...]:
         if key in funders.get(scheme, {}):
             return funders[scheme][key]
     return ()
+
+
+def _looks_like_acronym(token: str) -> bool:
+    """"SaTC", "EFRI", "oVert", "SI2-SSE", not "Advance" or "includes": a programme acronym written
+    as one, so an ordinary capitalised word before a colon is not read as a programme."""
+    return any(c.isupper() for c in token[1:])
+
+
+def _title_tokens(title: str) -> Iterator[str]:
+    """Words where titles name programmes: before a colon ("CIF: Small: …") or in brackets."""
+    segments = title.split(":")[:-1] + _BRACKETED.findall(title)
+    for segment in segments:
+        for token in _TOKEN_SPLIT.split(segment.strip()):
+            token = token.strip(".()[]:")
+            if not token or not _looks_like_acronym(token):
+                continue
+            yield token
+            if "-" in token:
+                yield token.split("-")[0]
+
+
+def programmes_in_title(title: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Funders' programmes a call's title names, as (the words found, the codes they imply), in
+    the order they appear; each programme once."""
+    vocabulary = load_vocabulary()
+    programmes = vocabulary.funders.get("programmes", {})
+    if not programmes or not title:
+        return []
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for token in _title_tokens(title):
+        codes = programmes.get(token.lower())
+        if codes and codes not in [c for _, c in found.values()]:
+            found.setdefault(token.lower(), (token, codes))
+    if vocabulary.programme_names is not None:
+        for match in vocabulary.programme_names.finditer(title):
+            codes = programmes[match.group(1).lower()]
+            if codes not in [c for _, c in found.values()]:
+                found.setdefault(match.group(1).lower(), (match.group(1), codes))
+    return list(found.values())
