@@ -144,7 +144,8 @@ def run_cross(items: list[dict], rules_whole: dict, train_paths: list[Path]) -> 
     names = ", ".join(p.name for p in train_paths)
     print_table(f"rules + model trained on {names} only ({len(training)} items), whole file", combined)
     print(f"\ncross-file micro-F1 (whole file): rules {rules_whole['micro'][2]:.3f} -> rules+model "
-          f"{combined['micro'][2]:.3f}  (model share {model.share}, cut-off {model.cutoff})")
+          f"{combined['micro'][2]:.3f}  (model {'decides' if model.use_model else 'leaves the rules alone'}, "
+          f"threshold {model.threshold}, relative {model.relative}, rule weight {model.rule_weight})")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,12 +1,16 @@
 """A learned model over broad fields that combines with the rules.
 
-TF-IDF over normalized words and word pairs, one logistic regression per broad field (and `any`),
-trained with scikit-learn. The fitted weights are kept as plain arrays and serialised as JSON, so
-a stored model is data, not a pickle, and predicting one call needs only numpy.
+TF-IDF over normalized words and word pairs, plus what the rules found (each broad field's score
+relative to the best, whether a keyword names it, whether the call lists it, whether the call says
+"all fields"), feed one logistic regression per broad field (and `any`), trained with scikit-learn.
+So the model learns from the calls people vouched for how far to trust each rule signal, and
+which words a publisher's conventions add (a site that files history under "humanities and social
+sciences" teaches it to add the social sciences). The fitted weights are kept as plain arrays and
+serialised as JSON: a stored model is data, not a pickle, and predicting one call needs only numpy.
 
-How the model is regularized, how much it counts against the rules and where the cut-off lies are
-chosen by train_model on out-of-fold predictions: every training call is predicted by a model fitted
-without it, so the choice is made on calls the model has not seen.
+Regularization, the weight of the rule signals and the decision thresholds are chosen by
+train_model on out-of-fold predictions (every training call is predicted by a model fitted without
+it); when the rules alone tag those calls at least as well, the model leaves the rules alone.
 """
 from __future__ import annotations
 
@@ -21,16 +25,35 @@ import numpy as np
 
 from .errors import ModelError
 from .normalize import normalize_text, strip_html
-from .tagger import ANY, MAX_FIELDS, MIN_FIELD_SCORE, RuleScores, choose_broad, score_rules
+from .tagger import ANY, MAX_FIELDS, RuleScores, choose_broad, score_rules
 
-FORMAT = "fursa-broad-logreg/1"
+FORMAT = "fursa-broad-logreg/2"
 _MIN_POSITIVE = 2                         # a label seen fewer times cannot be learned
-_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)  # model share of the blend, tried in calibration
-_CUTOFFS = (0.3, 0.45, 0.6, 0.75, 0.9)    # relative cut-off for a second field
-# (C, class weight) tried: "balanced" suits one-field-per-call data with rare fields; plain
-# weights suit multi-field labels, where balancing makes the model tag too much
-_SETTINGS: tuple[tuple[float, str | None], ...] = ((8.0, "balanced"), (32.0, None))
+BROAD = tuple(f"{n:02d}" for n in range(11))
+_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 1.01)   # probability a second field needs (1.01: never)
+_RELATIVE = (0.3, 0.5, 0.7)               # ... and its share of the best field's probability
+# (C, class weight, weight of the rule signals) tried: "balanced" suits one-field-per-call data
+# with rare fields; plain weights suit multi-field labels, where balancing makes the model tag
+# too much; the rule weight sets how cheaply the model may lean on the rules
+_SETTINGS: tuple[tuple[float, str | None, float], ...] = (
+    (8.0, "balanced", 0.5), (32.0, None, 0.5), (8.0, "balanced", 1.0), (32.0, None, 1.0))
 _FOLDS = 5                                # calibration folds: each training call is predicted once, unseen
+
+
+def rule_features(rules: RuleScores) -> np.ndarray:
+    """What the rules found, as numbers in a fixed layout: per broad field its score relative to
+    the best, named, listed; then whether the rules would say "any", and why."""
+    top = max(rules.totals.values(), default=0.0)
+    values = []
+    for broad in BROAD:
+        values += [rules.totals.get(broad, 0.0) / top if top else 0.0,
+                   float(broad in rules.named), float(broad in rules.listed)]
+    chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
+    values += [float(chosen == [ANY]), float(rules.any_named), float(rules.title_named)]
+    return np.array(values)
+
+
+RULE_FEATURES = len(rule_features(RuleScores({}, False, False)))
 
 
 @dataclass(frozen=True)
@@ -53,33 +76,38 @@ def _labels_of(codes: Iterable[str]) -> set[str]:
 
 
 class LearnedModel:
-    """Fitted TF-IDF weights and per-label logistic regressions, plus how to combine them."""
+    """Fitted TF-IDF weights and per-label logistic regressions, plus how to decide from them."""
 
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, labels: tuple[str, ...],
-                 coef: np.ndarray, intercept: np.ndarray, share: float = 0.5, cutoff: float = 0.6):
+                 coef: np.ndarray, intercept: np.ndarray, rule_weight: float = 0.5,
+                 threshold: float = 0.4, relative: float = 0.5, use_model: bool = True):
         self.vocabulary, self.idf, self.labels = vocabulary, idf, labels
         self.coef, self.intercept = coef, intercept
-        self.share, self.cutoff = share, cutoff
+        self.rule_weight = rule_weight
+        self.threshold, self.relative, self.use_model = threshold, relative, use_model
 
-    def predict(self, title: str, text: str) -> dict[str, float]:
+    def predict(self, title: str, text: str, rules: RuleScores | None = None) -> dict[str, float]:
         """Probability of each broad field (and `any`) for one call."""
+        rules = rules if rules is not None else score_rules(title, text)
         counts = Counter(i for i in map(self.vocabulary.get, _document(title, text)) if i is not None)
-        if not counts:
-            return {label: float(p) for label, p in zip(self.labels, _sigmoid(self.intercept))}
-        index = np.fromiter(counts.keys(), dtype=np.int64)
-        values = np.array([1.0 + math.log(n) for n in counts.values()]) * self.idf[index]
-        values /= np.linalg.norm(values) or 1.0
-        logits = self.coef[:, index] @ values + self.intercept
+        logits = self.intercept + self.coef[:, len(self.vocabulary):] @ (self.rule_weight * rule_features(rules))
+        if counts:
+            index = np.fromiter(counts.keys(), dtype=np.int64)
+            values = np.array([1.0 + math.log(n) for n in counts.values()]) * self.idf[index]
+            values /= np.linalg.norm(values) or 1.0
+            logits = logits + self.coef[:, index] @ values
         return {label: float(p) for label, p in zip(self.labels, _sigmoid(logits))}
 
     def decide(self, title: str, text: str, rules: RuleScores) -> tuple[list[str], dict[str, float]]:
         """Broad fields to tag (best first, or ["any"]) and a confidence for each."""
-        return combine(self.predict(title, text), rules, self.share, self.cutoff)
+        if not self.use_model:
+            return _rules_decision(rules)
+        return decide(self.predict(title, text, rules), rules, self.threshold, self.relative)
 
     def to_bytes(self) -> bytes:
-        payload = {"format": FORMAT, "labels": list(self.labels), "share": self.share,
-                   "cutoff": self.cutoff, "vocabulary": self.vocabulary,
-                   "idf": self.idf.tolist(), "coef": self.coef.tolist(),
+        payload = {"format": FORMAT, "labels": list(self.labels), "rule_weight": self.rule_weight,
+                   "threshold": self.threshold, "relative": self.relative, "use_model": self.use_model,
+                   "vocabulary": self.vocabulary, "idf": self.idf.tolist(), "coef": self.coef.tolist(),
                    "intercept": self.intercept.tolist()}
         return zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
@@ -88,54 +116,58 @@ class LearnedModel:
         try:
             payload = json.loads(zlib.decompress(data).decode("utf-8"))
         except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelError(f"stored model is unreadable ({exc}); retrain it with `fursa` retrain") from None
+            raise ModelError(f"stored model is unreadable ({exc}); retrain it with `fursa job retrain`") from None
         if payload.get("format") != FORMAT:
-            raise ModelError(f"stored model has format {payload.get('format')!r}, expected {FORMAT!r}; retrain it")
+            raise ModelError(f"stored model has format {payload.get('format')!r}, expected {FORMAT!r}; "
+                             "retrain it with `fursa job retrain`")
         return cls(payload["vocabulary"], np.array(payload["idf"]), tuple(payload["labels"]),
-                   np.array(payload["coef"]), np.array(payload["intercept"]),
-                   payload["share"], payload["cutoff"])
+                   np.array(payload["coef"]), np.array(payload["intercept"]), payload["rule_weight"],
+                   payload["threshold"], payload["relative"], payload["use_model"])
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
-def combine(probs: dict[str, float], rules: RuleScores, share: float, cutoff: float
-            ) -> tuple[list[str], dict[str, float]]:
-    """Blend the rules' relative scores with the model's probabilities and decide; with no share
-    for the model the decision is exactly the rules' own."""
-    rule_choice = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
-    top = max(rules.totals.values(), default=0.0)
-    rule_rel = {b: s / top for b, s in rules.totals.items()} if top >= MIN_FIELD_SCORE else {}
-    if rule_choice == [ANY]:
-        rule_rel = {ANY: 1.0}
-    labels = set(rule_rel) | set(probs)
-    blended = {l: (1 - share) * rule_rel.get(l, 0.0) + share * probs.get(l, 0.0) for l in labels}
-    for label in rule_choice:
+def _rules_decision(rules: RuleScores) -> tuple[list[str], dict[str, float]]:
+    chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
+    total = sum(rules.totals.values()) or 1.0
+    return chosen, {b: s / total for b, s in rules.totals.items()}
+
+
+def decide(probs: dict[str, float], rules: RuleScores, threshold: float, relative: float
+           ) -> tuple[list[str], dict[str, float]]:
+    """The most probable field, and any other whose probability clears the threshold and a share
+    of the best one's; "any" stands alone."""
+    probs = dict(probs)
+    for label in choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed):
         if label not in probs and (label == ANY or label in rules.listed):
             # a label the model never saw in training (its publishers never used it) is ignorance,
             # not evidence: what the call states outright ("all disciplines", "enrolled in a
-            # Bachelor of Laws") stands at full weight against the model's silence
-            blended[label] = rule_rel.get(label, 1.0)
-    if share <= 0.0:
-        return rule_choice, blended
-    ranked = sorted(blended, key=lambda l: (-blended[l], l))
+            # Bachelor of Laws") stands against the model's silence
+            probs[label] = 1.0
+    ranked = sorted(probs, key=lambda l: (-probs[l], l))
     if not ranked or ranked[0] == ANY:
-        return [ANY], blended
-    best = blended[ranked[0]]
-    chosen = [l for l in ranked[:MAX_FIELDS] if l != ANY and blended[l] >= cutoff * best]
-    return chosen, blended
+        return [ANY], probs
+    best = probs[ranked[0]]
+    chosen = [ranked[0]] + [l for l in ranked[1:MAX_FIELDS] if l != ANY
+                            and probs[l] >= threshold and probs[l] >= relative * best]
+    return chosen, probs
 
 
-def _fit(documents: list[list[str]], truth: list[set[str]],
-         setting: tuple[float, str | None] = _SETTINGS[0]) -> LearnedModel:
-    """TF-IDF and one logistic regression per label over already tokenized calls."""
+def _fit(documents: list[list[str]], rules: list[RuleScores], truth: list[set[str]],
+         setting: tuple[float, str | None, float] = _SETTINGS[0]) -> LearnedModel:
+    """TF-IDF and rule signals, one logistic regression per label, over already tokenized calls."""
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    C, class_weight, rule_weight = setting
     vectorizer = TfidfVectorizer(analyzer=lambda words: words, min_df=2, sublinear_tf=True,
                                  max_features=60_000)
-    matrix = vectorizer.fit_transform(documents)
+    words = vectorizer.fit_transform(documents)
+    signals = csr_matrix(rule_weight * np.array([rule_features(r) for r in rules]))
+    matrix = hstack([words, signals]).tocsr()
     counts = Counter(l for labels in truth for l in labels)
     labels = tuple(sorted(l for l, n in counts.items() if _MIN_POSITIVE <= n < len(documents)))
     if not labels:
@@ -147,12 +179,11 @@ def _fit(documents: list[list[str]], truth: list[set[str]],
         target = np.array([label in t for t in truth])
         # liblinear: the same regularized objective, an order of magnitude faster than lbfgs on a
         # few hundred sparse documents, which matters as calibration fits once per fold
-        classifier = LogisticRegression(C=setting[0], class_weight=setting[1], solver="liblinear",
-                                        max_iter=2000)
+        classifier = LogisticRegression(C=C, class_weight=class_weight, solver="liblinear", max_iter=2000)
         classifier.fit(matrix, target)
         coef[row], intercept[row] = classifier.coef_[0], classifier.intercept_[0]
     return LearnedModel({t: int(i) for t, i in vectorizer.vocabulary_.items()},
-                        vectorizer.idf_.copy(), labels, coef, intercept)
+                        vectorizer.idf_.copy(), labels, coef, intercept, rule_weight)
 
 
 def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
@@ -163,19 +194,18 @@ def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
 
 
 def _calibrate(cases: list[tuple[dict[str, float], RuleScores, set[str]]]) -> tuple[float, float, float]:
-    """The model share and cut-off that tag the calibration cases best, and that score. Each
-    model share is judged with its neighbours on the grid (a few hundred calls make single grid
-    points noisy, and a share that only wins alone is luck); ties go to the smaller share, so the
-    model must earn its say over the rules."""
-    scores = {(share, cutoff): _micro_f1([(set(combine(p, r, share, cutoff)[0]), t) for p, r, t in cases])
-              for share in _SHARES for cutoff in _CUTOFFS}
-    best = (-1.0, 0.0, _CUTOFFS[0], 0.0)
-    for i, share in enumerate(_SHARES):
-        for cutoff in _CUTOFFS:
-            near = [scores[(_SHARES[j], cutoff)] for j in (i - 1, i, i + 1) if 0 <= j < len(_SHARES)]
-            smooth = sum(near) / len(near) if share > 0 else scores[(share, cutoff)]
+    """The threshold and relative share that tag the calibration cases best, and that score. Each
+    point is judged with its neighbours on the threshold grid (a few hundred calls make single
+    grid points noisy, and a setting that only wins alone is luck)."""
+    scores = {(t, r): _micro_f1([(set(decide(p, rules, t, r)[0]), truth) for p, rules, truth in cases])
+              for t in _THRESHOLDS for r in _RELATIVE}
+    best = (-1.0, _THRESHOLDS[0], _RELATIVE[0])
+    for i, threshold in enumerate(_THRESHOLDS):
+        for relative in _RELATIVE:
+            near = [scores[(_THRESHOLDS[j], relative)] for j in (i - 1, i, i + 1) if 0 <= j < len(_THRESHOLDS)]
+            smooth = sum(near) / len(near)
             if smooth > best[0]:
-                best = (smooth, share, cutoff, scores[(share, cutoff)])
+                best = (smooth, threshold, relative)
     return best[1], best[2], best[0]
 
 
@@ -184,9 +214,11 @@ def _fold(example: LabeledExample) -> int:
 
 
 def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
-    """Fit the model on labeled calls (staff corrections, labeled files). How it is regularized and
-    how it combines with the rules are chosen on out-of-fold predictions for every call (each
-    predicted by a model that never saw it); then it is refit on all of them."""
+    """Fit the model on labeled calls (staff corrections, labeled files). How it is regularized,
+    how much it leans on the rules and where it cuts are chosen on out-of-fold predictions for
+    every call (each predicted by a model that never saw it); then it is refit on all of them. If
+    the rules alone tag those calls at least as well, the model is kept but leaves the decision
+    to the rules: it must earn its say."""
     data = [e for e in examples if _labels_of(e.disciplines) and (e.title or e.text)]
     if len(data) < 10:
         raise ModelError(f"training needs at least 10 labeled calls with text, got {len(data)}")
@@ -194,7 +226,8 @@ def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
     truth = [_labels_of(e.disciplines) for e in data]
     rules = [score_rules(e.title, e.text) for e in data]
     folds = [_fold(e) for e in data]
-    best = (-1.0, _SETTINGS[0], 0.5, 0.6)
+    rules_alone = _micro_f1([(set(_rules_decision(r)[0]), t) for r, t in zip(rules, truth)])
+    best = (-1.0, _SETTINGS[0], _THRESHOLDS[0], _RELATIVE[0])
     for setting in _SETTINGS:
         cases = []
         for fold in range(_FOLDS):
@@ -203,13 +236,15 @@ def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
             if not outside or len(inside) < 10:
                 continue
             try:
-                part = _fit([documents[i] for i in inside], [truth[i] for i in inside], setting)
+                part = _fit([documents[i] for i in inside], [rules[i] for i in inside],
+                            [truth[i] for i in inside], setting)
             except ModelError:
                 continue   # too few examples of any label without this fold
-            cases += [(part.predict(data[i].title, data[i].text), rules[i], truth[i]) for i in outside]
+            cases += [(part.predict(data[i].title, data[i].text, rules[i]), rules[i], truth[i]) for i in outside]
         if len(cases) >= 5:
-            share, cutoff, score = _calibrate(cases)
-            best = max(best, (score, setting, share, cutoff), key=lambda b: b[0])
-    model = _fit(documents, truth, best[1])
-    model.share, model.cutoff = best[2], best[3]
+            threshold, relative, score = _calibrate(cases)
+            best = max(best, (score, setting, threshold, relative), key=lambda b: b[0])
+    model = _fit(documents, rules, truth, best[1])
+    model.threshold, model.relative = best[2], best[3]
+    model.use_model = best[0] > rules_alone
     return model

@@ -31,12 +31,13 @@ def test_model_learns_and_round_trips_through_bytes():
     assert max(probs, key=probs.get) == "08"
     again = LearnedModel.from_bytes(model.to_bytes())
     assert again.predict("Irrigation study", "soil and crop yield on farms") == pytest.approx(probs)
-    assert (again.share, again.cutoff) == (model.share, model.cutoff)
+    assert (again.threshold, again.relative, again.use_model, again.rule_weight) == (
+        model.threshold, model.relative, model.use_model, model.rule_weight)
 
 
 def test_stored_model_is_json_not_pickle():
     payload = json.loads(zlib.decompress(train_model(TOY).to_bytes()))
-    assert payload["format"] == "fursa-broad-logreg/1"
+    assert payload["format"] == "fursa-broad-logreg/2"
     assert set(payload["labels"]) == {"02", "08", "any"}
 
 
@@ -47,17 +48,29 @@ def test_bad_bytes_and_too_little_data_raise_actionable_errors():
         train_model(TOY[:3])
 
 
-def test_model_predictions_match_scikit_learn_tfidf():
+def test_model_predictions_match_scikit_learn_tfidf_and_the_rule_signals():
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from matching.learned import _document
+    from matching.learned import _document, rule_features
+    from matching.tagger import score_rules
     model = train_model(TOY)
     vectorizer = TfidfVectorizer(analyzer=lambda e: _document(e.title, e.text), sublinear_tf=True,
                                  vocabulary=model.vocabulary)
     vectorizer.fit(TOY)
-    row = vectorizer.transform([TOY[0]]).toarray()[0]
-    expected = 1 / (1 + __import__("numpy").exp(-(model.coef @ row + model.intercept)))
+    row = np.concatenate([vectorizer.transform([TOY[0]]).toarray()[0],
+                          model.rule_weight * rule_features(score_rules(TOY[0].title, TOY[0].text))])
+    expected = 1 / (1 + np.exp(-(model.coef @ row + model.intercept)))
     assert list(model.predict(TOY[0].title, TOY[0].text).values()) == pytest.approx(list(expected))
+
+
+def test_rule_signals_carry_what_the_rules_found():
+    from matching.learned import BROAD, rule_features
+    from matching.tagger import score_rules
+    values = rule_features(score_rules("Scholarship", "For students enrolled in a Bachelor of Laws."))
+    law = BROAD.index("04") * 3
+    assert values[law:law + 3].tolist() == [1.0, 1.0, 1.0]     # best score, named, listed
+    assert rule_features(score_rules("Award", "Open to all disciplines."))[-3:-1].tolist() == [1.0, 1.0]
 
 
 def test_tag_item_uses_the_model_and_still_works_without_it():
@@ -92,13 +105,27 @@ def test_model_improves_on_rules_on_held_out_items(labels_dir: Path, name: str):
     assert rules > 0.5   # the rules alone stay useful on a publisher they were not written for
 
 
-def test_calibration_can_leave_the_rules_alone():
-    """With no share for the model, the combined decision is exactly the rules' decision."""
-    from matching.learned import combine
+def test_a_model_that_does_not_beat_the_rules_leaves_them_alone():
+    """Trained on calls the rules already tag right, the model has nothing to add: its decision is
+    exactly the rules' own."""
+    from matching.tagger import choose_broad, score_rules
+    model = train_model(TOY)
+    model.use_model = False
+    title, text = "Scholarship", "Open to students enrolled in law, economics or nursing."
+    rules = score_rules(title, text)
+    assert model.decide(title, text, rules)[0] == choose_broad(
+        rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
+    assert set(model.decide(title, text, rules)[0]) == {"03", "04", "09"}
+
+
+def test_a_second_field_needs_the_threshold_and_a_share_of_the_best():
+    from matching.learned import decide
     from matching.tagger import score_rules
-    rules = score_rules("Scholarship", "Open to students enrolled in law, economics or nursing.")
-    chosen, _ = combine({"04": 0.1, "any": 0.9}, rules, 0.0, 0.9)
-    assert set(chosen) == {"03", "04", "09"}
+    rules = score_rules("Grant", "A research grant.")
+    assert decide({"02": 0.9, "03": 0.5, "any": 0.1}, rules, 0.4, 0.5)[0] == ["02", "03"]
+    assert decide({"02": 0.9, "03": 0.35, "any": 0.1}, rules, 0.4, 0.3)[0] == ["02"]
+    assert decide({"02": 0.9, "03": 0.42, "any": 0.1}, rules, 0.4, 0.5)[0] == ["02"]
+    assert decide({"02": 0.5, "03": 0.45, "any": 0.6}, rules, 0.4, 0.5)[0] == ["any"]
 
 
 def test_training_folds_are_stable():
@@ -110,7 +137,7 @@ def test_training_folds_are_stable():
 def test_what_a_call_states_outright_survives_a_model_that_never_saw_it():
     """TOY teaches only arts, agriculture and "any": a call listing law keeps law."""
     model = train_model(TOY)
-    model.share = 0.8   # the model has most of the say
+    model.use_model, model.threshold = True, 0.99   # the model decides, and adds nothing of its own
     assert "04" not in model.labels
     tagging = tag_item("Postgraduate scholarship", "For students enrolled in a Bachelor of Laws.", model=model)
     assert "04" in {t.broad for t in tagging.disciplines}
