@@ -38,6 +38,22 @@ _ZONES = {
     "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "AWST": "Australia/Perth",
     "JST": "Asia/Tokyo", "KST": "Asia/Seoul", "AST": "Asia/Riyadh",
 }
+_UNITS = ["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"]
+
+
+def _ordinal_days() -> dict[str, int]:
+    """Arabic ordinal day words, in folded letter forms: "الاول من حزيران", "الخامس عشر من آذار",
+    "الحادي والثلاثين من أيار"."""
+    days = {word: n for n, word in enumerate(_UNITS, 1)}
+    days.update({"الحادي عشر": 11, "العشرين": 20, "الثلاثين": 30, "الحادي والثلاثين": 31})
+    for n in range(12, 20):
+        days[f"{_UNITS[n - 11]} عشر"] = n
+    for n in range(21, 30):
+        days[f"{'الحادي' if n == 21 else _UNITS[n - 21]} والعشرين"] = n
+    return days
+
+
+_ORDINAL_DAY = _ordinal_days()
 _EDGES = {"end": 0, "late": 0, "نهايه": 0, "اواخر": 0, "اخر": 0, "mid": 15, "منتصف": 15,
           "early": 7, "اوائل": 7, "بدايه": 7}
 
@@ -59,6 +75,9 @@ _NOT_BEFORE_LETTER = r"(?![^\W\d_])"
 _EDGE = rf"(?P<edge>{_alternation(_EDGES)})(?:\s+of|\s+شهر)?\s+"
 
 _DATE_FORMS = [
+    # "من" is required: "الثاني" and "الاول" also end the month names "كانون الثاني", "تشرين الاول"
+    re.compile(_NOT_AFTER_LETTER + rf"(?P<ordinal>{_alternation(_ORDINAL_DAY)})\s+من\s+{_M}{_SEP}(?:{_Y})?"
+               rf"{_NOT_BEFORE_LETTER}{_TIME}", re.IGNORECASE),
     re.compile(_NOT_AFTER_WORD + rf"{_D}\s*(?:of\s+)?{_M}{_SEP}(?:{_Y})?{_NOT_BEFORE_LETTER}{_TIME}", re.IGNORECASE),
     re.compile(_NOT_AFTER_LETTER + rf"{_M}\s+{_D}(?:,?\s*{_Y})?{_NOT_BEFORE_LETTER}{_TIME}", re.IGNORECASE),
     re.compile(rf"\b{_Y}-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)"
@@ -114,7 +133,7 @@ def _ymd(m: re.Match, now: datetime) -> tuple[int, int, int] | None:
             day, month = month, day
         return int(m.group("year")), month, day
     month = int(groups["mnum"]) if groups.get("mnum") else _MONTH_OF[m.group("month").lower()]
-    day = int(m.group("day"))
+    day = _ORDINAL_DAY[groups["ordinal"]] if groups.get("ordinal") else int(m.group("day"))
     year = int(groups["year"]) if groups.get("year") else _year_for(month, day, now)
     return year, month, day
 
