@@ -281,7 +281,7 @@ def retrain_matcher(ctx: Context, now: datetime) -> RetrainSummary:
     """Train the learned matcher on calls people vouched for; the rules keep working without it."""
     with ctx.sessions() as session:
         examples = [
-            matching.LabeledExample(row.title, row.text, tuple(row.disciplines))
+            matching.LabeledExample(row.title, row.text, tuple(row.disciplines), tuple(row.categories or ()))
             for row in storage.training_opportunities(session) if row.disciplines
         ]
     if len(examples) < MIN_TRAINING_EXAMPLES:

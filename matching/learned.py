@@ -63,6 +63,7 @@ class LabeledExample:
     title: str
     text: str
     disciplines: tuple[str, ...]
+    categories: tuple[str, ...] = ()   # the funder's own categories, as the tagger is given them
 
 
 def _document(title: str, text: str) -> list[str]:
@@ -224,7 +225,7 @@ def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
         raise ModelError(f"training needs at least 10 labeled calls with text, got {len(data)}")
     documents = [_document(e.title, e.text) for e in data]
     truth = [_labels_of(e.disciplines) for e in data]
-    rules = [score_rules(e.title, e.text) for e in data]
+    rules = [score_rules(e.title, e.text, e.categories) for e in data]
     folds = [_fold(e) for e in data]
     rules_alone = _micro_f1([(set(_rules_decision(r)[0]), t) for r, t in zip(rules, truth)])
     best = (-1.0, _SETTINGS[0], _THRESHOLDS[0], _RELATIVE[0])

@@ -141,3 +141,14 @@ def test_what_a_call_states_outright_survives_a_model_that_never_saw_it():
     assert "04" not in model.labels
     tagging = tag_item("Postgraduate scholarship", "For students enrolled in a Bachelor of Laws.", model=model)
     assert "04" in {t.broad for t in tagging.disciplines}
+
+
+def test_training_sees_the_funders_categories_the_tagger_is_given():
+    """Calls whose words are all alike and whose field only their funder's category says: the
+    model can learn them only if training scores the rules with the categories too."""
+    examples = [LabeledExample("Funding opportunity", f"Grants for projects, round {n}.", (code,), (category,))
+                for n in range(8) for code, category in (("08", "AG"), ("02", "HU"))]
+    model = train_model(examples)
+    for category, expected in (("AG", "08"), ("HU", "02")):
+        tagging = tag_item("Funding opportunity", "Grants for projects, round 9.", categories=(category,), model=model)
+        assert [t.broad for t in tagging.disciplines] == [expected]
