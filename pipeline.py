@@ -137,18 +137,20 @@ def crawl_due(
         return CrawlSummary(())
     results = crawlers.crawl_sources(jobs, ctx.crawl_config)
     outcomes = []
+    signatures = crawlers.SignatureCache()   # live calls' signatures, computed once per crawl
     for (spec, _), result in zip(jobs, results):
-        outcomes.append(_store_result(ctx, spec.name, result, now))
+        outcomes.append(_store_result(ctx, spec.name, result, now, signatures))
         if progress:
             progress(spec.name)
     return CrawlSummary(tuple(outcomes))
 
 
-def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: datetime) -> SourceOutcome:
+def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: datetime,
+                  signatures: "crawlers.SignatureCache | None" = None) -> SourceOutcome:
     """Ingest one source's drafts and health in one transaction, so a failure loses only this source."""
     with ctx.sessions.begin() as session:
         row = storage.get_source(session, name)
-        same_as = find_same_calls(session, result.drafts)
+        same_as = find_same_calls(session, result.drafts, signatures)
         ingest = storage.ingest_drafts(session, row, result.drafts, now, same_as)
         for opportunity in ingest.joined:
             prefer_funder_link(session, opportunity)
@@ -163,11 +165,12 @@ def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: dat
     return SourceOutcome(name, status, ingest.seen, len(ingest.new), result.error, len(result.item_errors))
 
 
-def find_same_calls(session: Session, drafts: tuple[storage.Draft, ...]) -> list[storage.SameAs]:
+def find_same_calls(session: Session, drafts: tuple[storage.Draft, ...],
+                    signatures: "crawlers.SignatureCache | None" = None) -> list[storage.SameAs]:
     """Drafts that repeat a live call (or each other) under another URL: one call, several sightings."""
     if not drafts:
         return []
-    found = crawlers.find_near_duplicates(drafts, storage.dedup_candidates(session))
+    found = crawlers.find_near_duplicates(drafts, storage.dedup_candidates(session), cache=signatures)
     return [storage.SameAs(index, hit.known_id, hit.draft_index) for index, hit in found.items()]
 
 

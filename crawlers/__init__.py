@@ -26,7 +26,8 @@ from crawlers.urls import canonical_url
 
 # datasketch pulls in SciPy (about a second); every crawl child imports this package and never
 # deduplicates, so the dedup names load on first use (PEP 562).
-_LAZY = {"NearDuplicate": "crawlers.dedup", "find_near_duplicates": "crawlers.dedup", "pick_canonical_url": "crawlers.dedup"}
+_LAZY = {"NearDuplicate": "crawlers.dedup", "SignatureCache": "crawlers.dedup", "find_near_duplicates": "crawlers.dedup",
+         "pick_canonical_url": "crawlers.dedup"}
 
 
 def __getattr__(name: str) -> object:
@@ -37,7 +38,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "CatalogueError", "CrawlConfig", "CrawlerError", "FORMATS", "FetchError", "FormatError", "NearDuplicate",
-    "PageRequest", "ParsedPage", "UnsafeURLError", "canonical_url", "check_public_url", "check_source",
+    "PageRequest", "ParsedPage", "SignatureCache", "UnsafeURLError", "canonical_url", "check_public_url", "check_source",
     "crawl_sources", "deadline_from", "default_catalogue_path", "discover_feeds", "find_feed_links",
     "find_near_duplicates", "format_of", "html_to_text", "load_catalogue", "parse_darpa", "parse_feed",
     "parse_grants_gov_opportunity", "parse_grants_gov_search", "parse_html_detail", "parse_html_listing",

@@ -56,3 +56,31 @@ def test_the_funders_page_wins_over_an_aggregators_post() -> None:
     assert pick_canonical_url([("https://agg.example/post?utm_source=x", aggregator),
                                ("https://www.ukri.org/opportunity/flf/", funder)]) == "https://www.ukri.org/opportunity/flf/"
     assert pick_canonical_url([("https://agg.example/post?utm_source=x", aggregator)]) == "https://agg.example/post"
+
+
+def test_a_batched_signature_equals_one_built_gram_by_gram() -> None:
+    from datasketch import MinHash
+
+    from crawlers.dedup import NUM_PERM, _minhash, shingles
+    grams = shingles("Hungary scholarships", CALL)
+    one_by_one = MinHash(num_perm=NUM_PERM)
+    for gram in grams:
+        one_by_one.update(gram.encode("utf-8"))
+    assert (_minhash(grams).hashvalues == one_by_one.hashvalues).all()
+
+
+def test_one_cache_computes_each_known_signature_once_across_sources() -> None:
+    from crawlers import SignatureCache
+    known = [(41, "Hungarian Government Scholarships 2026/2027", CALL),
+             (42, "Robotics summer school", "A two-week summer school on robotics and automation for engineering "
+                                            "students, hosted in Tokyo, with travel grants for participants.")]
+    reposted = draft("agg", "https://agg.example.org/hu", "Stipendium Hungaricum", "News: " + CALL)
+    cache = SignatureCache()
+    first = find_near_duplicates([reposted], known, threshold=0.6, cache=cache)
+    second = find_near_duplicates([reposted], known, threshold=0.6, cache=cache)
+    assert first == second == find_near_duplicates([reposted], known, threshold=0.6)
+    assert first[0].known_id == 41
+    assert cache.computed == 2
+    changed = [(41, known[0][1], CALL + " Deadline extended to 30 June.")] + known[1:]
+    find_near_duplicates([reposted], changed, threshold=0.6, cache=cache)
+    assert cache.computed == 3   # a stored call whose text changed is signed again
