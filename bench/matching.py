@@ -3,6 +3,7 @@
     python bench/matching.py ../shared/labels/nsf-awards.jsonl
     python bench/matching.py ../shared/labels/australian-scholarships.jsonl --train ../shared/labels/nsf-awards.jsonl
     python bench/matching.py ../shared/labels/australian-scholarships.jsonl --train ../shared/labels/nsf-awards.jsonl --cross
+    python bench/matching.py bench/data/other-publishers.labels.jsonl --rules-only
 
 Each line: {"id","title","text","disciplines":[broad codes or "any"],"levels":[...]}.
 Prints precision, recall and F1 per broad field and micro-averaged over (item, broad field) pairs
@@ -29,6 +30,19 @@ from matching import LabeledExample, tag_item, train_model  # noqa: E402
 
 
 def read_items(path: Path) -> list[dict]:
+    """Labeled items; a file of labels without texts (bench/data/other-publishers.labels.jsonl)
+    names corpus items, whose texts are read from ../shared/corpus."""
+    items = _read_lines(path)
+    if items and not any("title" in i or "text" in i for i in items):
+        from publishers import CorpusMissingError, LabelError, load_labeled
+        try:
+            return load_labeled(path)
+        except (CorpusMissingError, LabelError) as exc:
+            sys.exit(str(exc))
+    return items
+
+
+def _read_lines(path: Path) -> list[dict]:
     items = []
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
