@@ -35,6 +35,14 @@ FIELD_TABLE = [
     ("دورة تدريبية في المحاسبة والتدقيق", "", {"04"}),
     ("منحة دكتوراه في الفيزياء التطبيقية", "بحث في الفيزياء الفلكية وعلم الفلك.", {"05"}),
     ("Scholarship in Law and Business", "For students of law or business administration.", {"04"}),
+    ("STEM Scholarship", "To support students pursuing degrees in STEM fields.", {"05", "06", "07"}),
+    ("Education Scholarship", "To provide educational assistance for students with cystic fibrosis.", {"any"}),
+    ("Scholars Funding", "Funding for up to three years for any graduate degree at the university.", {"any"}),
+    # ISCED-F places criminology with police work (1032) and actuarial science under statistics
+    ("Scholarship for Criminal Justice Majors", "For students majoring in criminal justice or criminology.", {"10"}),
+    ("Actuarial Science (Master)", "Master programme at the University of Ulm.", {"05"}),
+    ("Quantum computing benchmarking initiative", "Approaches to build a fault-tolerant quantum computer.", {"05", "06"}),
+    ("Masters scholarships at the Institute of Education", "Towards a Masters Degree in Education and related fields.", {"01"}),
 ]
 
 
