@@ -92,15 +92,17 @@ def print_crawl(summary: pipeline.CrawlSummary) -> None:
 def tag(
     input: Optional[Path] = typer.Option(None, "--input", help="JSON lines file (default: standard input)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Where to write JSON lines (default: standard output)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A trained matcher (`fursa train`, or the one `fursa job retrain` keeps) to combine with the rules."),
 ) -> None:
     """Tag JSON lines {"id","title","text"} without a database; one result line per input line, in order."""
+    learned = read_model(model) if model else None
     source = input.open(encoding="utf-8") if input else sys.stdin
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
     errors = 0
     now = now_utc()
     with source, (sink if output else _nullcontext(sink)):
         for number, line in enumerate(source, 1):
-            result = tag_line(line, number, now)
+            result = tag_line(line, number, now, learned)
             errors += "error" in result
             sink.write(json.dumps(result, ensure_ascii=False) + "\n")
     if errors:
@@ -118,7 +120,53 @@ class _nullcontext:
         return False
 
 
-def tag_line(line: str, number: int, now: datetime) -> dict:
+def read_model(path: Path) -> matching.LearnedModel:
+    if not path.is_file():
+        fail(f"no model at {path}; train one with `fursa train LABELS.jsonl --output {path}`")
+    try:
+        return matching.LearnedModel.from_bytes(path.read_bytes())
+    except matching.ModelError as exc:
+        fail(f"{path}: {exc}")
+
+
+@app.command()
+def train(
+    labels: Path = typer.Argument(..., help='JSON lines {"title","text","disciplines":[ISCED-F codes or "any"]}.'),
+    output: Path = typer.Option(..., "--output", help="Where to write the model (for `fursa tag --model`)."),
+) -> None:
+    """Train the learned matcher from a labeled file, e.g. calls the office labeled by hand."""
+    examples, problems = read_examples(labels)
+    if problems:
+        fail(f"{labels}: " + "; ".join(problems[:5]) + (" …" if len(problems) > 5 else ""))
+    try:
+        model = matching.train_model(examples)
+    except matching.ModelError as exc:
+        fail(str(exc))
+    output.write_bytes(model.to_bytes())
+    decides = "decides with the rules" if model.use_model else "did not beat the rules on unseen calls, so the rules decide"
+    typer.echo(f"trained on {len(examples)} calls ({', '.join(model.labels)}); the model {decides}; written to {output}")
+
+
+def read_examples(path: Path) -> tuple[list[matching.LabeledExample], list[str]]:
+    """Labeled calls from JSON lines, and what is wrong with the lines that are not."""
+    if not path.is_file():
+        fail(f"{path} does not exist")
+    examples, problems = [], []
+    with path.open(encoding="utf-8") as lines:   # not splitlines(): texts may hold U+2028
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                codes = tuple(item["disciplines"])
+                examples.append(matching.LabeledExample(str(item.get("title") or ""), str(item.get("text") or ""),
+                                                        codes, tuple(item.get("categories") or ())))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                problems.append(f"line {number} needs title, text and a list of disciplines ({exc.__class__.__name__})")
+    return examples, problems
+
+
+def tag_line(line: str, number: int, now: datetime, model: matching.LearnedModel | None = None) -> dict:
     """One output object for one input line: the tags, or an error naming the line and what to fix."""
     try:
         item = json.loads(line)
@@ -130,7 +178,7 @@ def tag_line(line: str, number: int, now: datetime) -> dict:
     title, text = item.get("title") or "", item.get("text") or ""
     if not isinstance(title, str) or not isinstance(text, str):
         return {"id": item_id, "line": number, "error": "title and text must be strings"}
-    tagging = matching.tag_item(title, text, categories=tuple(item.get("categories") or ()), now=now)
+    tagging = matching.tag_item(title, text, categories=tuple(item.get("categories") or ()), now=now, model=model)
     return {"id": item_id, **tagging.as_dict()}
 
 

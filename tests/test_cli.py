@@ -49,6 +49,46 @@ def test_tag_reads_and_writes_files(workdir):
     assert row["id"] == 7 and "postdoc" in row["levels"] and any(c.startswith("05") for c in row["disciplines"])
 
 
+LABELED = [
+    ("Grant for crop research", "Studies of wheat yield, irrigation and soil.", ["08"]),
+    ("Farming innovation award", "Livestock, pasture and crop rotation.", ["081"]),
+    ("Agronomy fellowship", "Irrigation and soil fertility on small farms.", ["0811"]),
+    ("Soil and water grant", "Irrigation research with farmers.", ["08"]),
+    ("Poetry prize", "For novels, poems and literary criticism.", ["02"]),
+    ("Literature scholarship", "Poems, novels and literary translation.", ["023"]),
+    ("Writers residency", "Novels, poems and essays in any literary genre.", ["02"]),
+    ("Translation grant", "Literary translation of novels and poems.", ["02"]),
+    ("Open scholarship", "Students of every subject may apply.", ["any"]),
+    ("Excellence award", "Every subject is welcome; merit decides.", ["any"]),
+    ("Merit bursary", "Any subject, every student may apply.", ["any"]),
+]
+
+
+def test_train_writes_a_model_that_tag_uses(workdir):
+    (workdir / "labels.jsonl").write_text("".join(
+        json.dumps({"title": t, "text": x, "disciplines": d}) + "\n" for t, x, d in LABELED))
+    trained = runner.invoke(app, ["train", "labels.jsonl", "--output", "matcher.model"])
+    assert trained.exit_code == 0, trained.output
+    assert "trained on 11 calls" in trained.output and (workdir / "matcher.model").stat().st_size > 0
+    line = json.dumps({"id": "x", "title": "Irrigation study", "text": "soil and crop yield on farms"}) + "\n"
+    result = runner.invoke(app, ["tag", "--model", "matcher.model"], input=line)
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["disciplines"][0].startswith("08")
+
+
+def test_train_and_tag_say_what_is_wrong_with_their_files(workdir):
+    (workdir / "bad.jsonl").write_text('{"title": "No labels here"}\n{not json\n')
+    bad = runner.invoke(app, ["train", "bad.jsonl", "--output", "m.model"])
+    assert bad.exit_code == 1 and "line 1 needs title, text and a list of disciplines" in bad.output
+    assert "line 2" in bad.output and not (workdir / "m.model").exists()
+    missing = runner.invoke(app, ["tag", "--model", "nowhere.model"], input="")
+    assert missing.exit_code == 1 and "fursa train" in missing.output
+    (workdir / "junk.model").write_bytes(b"not a model")
+    junk = runner.invoke(app, ["tag", "--model", "junk.model"], input="")
+    assert junk.exit_code == 1 and "retrain" in junk.output
+
+
 def test_sources_list_json_has_the_catalogue_fields(workdir):
     result = runner.invoke(app, ["sources", "list", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -124,7 +164,7 @@ def test_users_add_creates_an_admin_and_refuses_a_weak_password(workdir):
 
 
 def test_every_command_has_help(workdir):
-    for command in (["init"], ["crawl"], ["tag"], ["run"], ["demo"], ["serve"], ["scheduler"], ["status"], ["job"],
+    for command in (["init"], ["crawl"], ["tag"], ["train"], ["run"], ["demo"], ["serve"], ["scheduler"], ["status"], ["job"],
                     ["backup"], ["restore"], ["sources", "list"], ["sources", "check"], ["subscribers", "add"],
                     ["subscribers", "import"], ["subscribers", "list"], ["digest", "preview"], ["digest", "send"],
                     ["users", "add"], ["users", "password"]):
