@@ -181,10 +181,17 @@ def prefer_funder_link(session: Session, opportunity: storage.Opportunity) -> No
 
 
 def load_model(ctx: Context) -> matching.LearnedModel | None:
-    """The learned matcher if one was trained; the rules work alone without it."""
+    """The learned matcher if one was trained; the rules work alone without it, and also when the
+    stored model cannot be read (written by an older version, or damaged): tagging must not stop
+    for that, and the next `retrain` replaces it."""
     if not ctx.model_path.exists():
         return None
-    return matching.LearnedModel.from_bytes(ctx.model_path.read_bytes())
+    try:
+        return matching.LearnedModel.from_bytes(ctx.model_path.read_bytes())
+    except matching.ModelError as exc:
+        log.warning("stored matcher not used; tagging with the rules alone until `fursa job retrain`",
+                    extra={"path": str(ctx.model_path), "error": str(exc)})
+        return None
 
 
 def tag_new(ctx: Context, now: datetime) -> TagSummary:

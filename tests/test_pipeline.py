@@ -1,6 +1,9 @@
 """Pipeline steps between crawler and storage: one call announced by several sources is one Opportunity."""
 from __future__ import annotations
 
+import json
+import zlib
+
 from datetime import datetime, timezone
 
 import pytest
@@ -113,3 +116,20 @@ def test_retrain_needs_enough_reviewed_calls_then_writes_a_model_the_tagger_uses
     assert model is not None
     probabilities = model.predict("Scholarships in nursing and midwifery care", "")
     assert max(probabilities, key=probabilities.get) == "09"
+
+
+def test_a_stored_model_that_cannot_be_read_leaves_tagging_to_the_rules(tmp_path, caplog):
+    """After an upgrade the stored model may have an older format: tagging goes on with the rules."""
+    ctx = pipeline.make_context(load_settings(
+        database_url=test_database_url(tmp_path), catalogue=tmp_path / "c.toml", model_dir=tmp_path / ".fursa",
+        outbox_dir=tmp_path / "outbox"))
+    (tmp_path / "c.toml").write_text("")
+    pipeline.init_database(ctx)
+    ctx.model_path.parent.mkdir(parents=True, exist_ok=True)
+    ctx.model_path.write_bytes(zlib.compress(json.dumps({"format": "fursa-broad-logreg/1"}).encode()))
+    _reviewed_calls(ctx, 3)
+    with caplog.at_level("WARNING", logger="fursa.pipeline"):
+        assert pipeline.load_model(ctx) is None
+        outcome = pipeline.run_job(ctx, "crawl", NOW)
+    assert outcome.status == "ok"
+    assert "retrain" in caplog.text
