@@ -180,7 +180,8 @@ def _fit(documents: list[list[str]], rules: list[RuleScores], truth: list[set[st
         target = np.array([label in t for t in truth])
         # liblinear: the same regularized objective, an order of magnitude faster than lbfgs on a
         # few hundred sparse documents, which matters as calibration fits once per fold
-        classifier = LogisticRegression(C=C, class_weight=class_weight, solver="liblinear", max_iter=2000)
+        classifier = LogisticRegression(C=C, class_weight=class_weight, solver="liblinear", max_iter=2000,
+                                        random_state=0)   # liblinear shuffles: the same data, the same model
         classifier.fit(matrix, target)
         coef[row], intercept[row] = classifier.coef_[0], classifier.intercept_[0]
     return LearnedModel({t: int(i) for t, i in vectorizer.vocabulary_.items()},
