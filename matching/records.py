@@ -10,7 +10,8 @@ LEVELS = ("bachelor", "master", "phd", "postdoc", "faculty", "staff")
 
 @dataclass(frozen=True)
 class Evidence:
-    """The words that gave a tag, as found, and where: "title", "text" or "category"."""
+    """The words that gave a tag, as found, and where: "title", "text", "category" (a funder's
+    category) or "programme" (a funder's programme named in the title)."""
 
     phrase: str
     where: str

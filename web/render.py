@@ -62,7 +62,7 @@ def paragraphs(text: str | None, limit: int = 20000) -> list[str]:
 def plain_words(value: Any, limit: int = 400) -> str:
     """Any JSON value (tagger evidence, audit details) as one line of words, for display as text."""
     if isinstance(value, dict) and "phrase" in value:
-        # the tagger's evidence: which words, found where (title, text, category)
+        # the tagger's evidence: which words, found where (title, text, category, programme)
         words = f"“{value['phrase']}” ({value.get('where', '?')})"
     elif isinstance(value, dict):
         words = "; ".join(f"{key}: {plain_words(item, limit)}" for key, item in value.items())
