@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
@@ -21,20 +21,16 @@ def _now() -> datetime:
 def status(fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
     """What ran, what failed, and what is due: the health of the whole installation."""
     ctx = load_context(ensure=True)
-    now = _now()
-    with ctx.sessions() as session:
-        runs = [{"job": r.job, "status": r.status, "started": r.started_at.isoformat(),
-                 "finished": r.finished_at.isoformat() if r.finished_at else None, "error": r.error}
-                for r in storage.latest_job_runs(session)]
-        sources = storage.list_sources(session)
-        failing = [{"source": s.name, "error": s.last_error, "failures": s.consecutive_failures,
-                    "paused": bool(s.paused_reason)} for s in sources if s.last_status == "error"]
-        due = [s.name for s in storage.due_sources(session, now)]
-        problems = len(storage.recent_problems(session, now - timedelta(days=7)))
-    report = {"jobs": runs, "failing_sources": failing, "due_sources": due, "problems_last_7_days": problems,
-              "sources": len(sources)}
+    report = pipeline.health(ctx, _now())
+    runs = [{"job": j.job, "status": j.status, "started": j.started_at.isoformat(),
+             "finished": j.finished_at.isoformat() if j.finished_at else None, "error": j.error}
+            for j in report.jobs]
+    failing = [{"source": f.name, "error": f.error, "failures": f.failures, "paused": f.paused}
+               for f in report.failing_sources]
     if fmt == "json":
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"jobs": runs, "failing_sources": failing, "due_sources": list(report.due_sources),
+                               "problems_last_7_days": report.problems_last_7_days, "sources": report.sources},
+                              ensure_ascii=False, indent=2))
         return
     console = Console()
     table = Table(title="jobs (latest run of each)")
@@ -43,8 +39,9 @@ def status(fmt: str = typer.Option("table", "--format", help="table or json")) -
     for run in runs:
         table.add_row(run["job"], run["status"], run["started"][:16], (run["error"] or "")[:60])
     console.print(table)
-    typer.echo(f"{len(sources)} sources: {len(due)} due now, {len(failing)} failing "
-               f"({sum(f['paused'] for f in failing)} paused); {problems} failed or missed job runs in 7 days")
+    typer.echo(f"{report.sources} sources: {len(report.due_sources)} due now, {len(failing)} failing "
+               f"({sum(f['paused'] for f in failing)} paused); {report.problems_last_7_days} failed or missed "
+               "job runs in 7 days")
     for item in failing[:20]:
         typer.echo(f"  ! {item['source']}: {item['error']}")
 

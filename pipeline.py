@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -384,3 +384,49 @@ def _summary_of(result: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(result):
         return dataclasses.asdict(result)
     return {"value": result}
+
+
+@dataclass(frozen=True)
+class JobHealth:
+    job: str
+    status: str                 # ok, failed, missed or running
+    started_at: datetime
+    finished_at: datetime | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class FailingSource:
+    name: str
+    error: str | None
+    failures: int               # in a row
+    paused: bool
+
+
+@dataclass(frozen=True)
+class Health:
+    """The state of the installation as operators need it: `fursa status` and `/healthz`."""
+
+    jobs: tuple[JobHealth, ...]             # the latest run of each job
+    failing_sources: tuple[FailingSource, ...]
+    due_sources: tuple[str, ...]
+    problems_last_7_days: int               # failed or missed job runs
+    sources: int
+
+    @property
+    def degraded(self) -> bool:
+        """A job's latest run failed or was missed: something needs a look, though Fursa runs."""
+        return any(job.status in ("failed", "missed") for job in self.jobs)
+
+
+def health(ctx: Context, now: datetime) -> Health:
+    """Read the job log and the sources' health; raises the database's error if it is unreachable."""
+    with ctx.sessions() as session:
+        jobs = tuple(JobHealth(r.job, r.status, r.started_at, r.finished_at, r.error)
+                     for r in storage.latest_job_runs(session))
+        sources = storage.list_sources(session)
+        failing = tuple(FailingSource(s.name, s.last_error, s.consecutive_failures, bool(s.paused_reason))
+                        for s in sources if s.last_status == "error")
+        due = tuple(s.name for s in storage.due_sources(session, now))
+        problems = len(storage.recent_problems(session, now - timedelta(days=7)))
+    return Health(jobs, failing, due, problems, len(sources))

@@ -170,3 +170,14 @@ def test_every_command_has_help(workdir):
                     ["users", "add"], ["users", "password"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, command
+
+
+def test_status_reports_the_latest_run_of_each_job(workdir):
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert runner.invoke(app, ["job", "expire"]).exit_code == 0
+    result = runner.invoke(app, ["status", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [(job["job"], job["status"]) for job in report["jobs"]] == [("expire", "ok")]
+    assert report["sources"] >= 30 and report["failing_sources"] == [] and report["problems_last_7_days"] == 0
+    assert len(report["due_sources"]) >= 30   # a catalogue never crawled is all due

@@ -1,0 +1,40 @@
+"""`GET /healthz`: whether Fursa is up, for a load balancer, systemd watchdog script or monitor.
+
+No login: it says only what a monitor needs (counts and job states, no source names or error
+texts, which may carry addresses); staff read the details at /desk or with `fursa status`.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+import pipeline
+
+log = logging.getLogger("fursa.web.health")
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> JSONResponse:
+    """200 with "ok" or "degraded" (a job's latest run failed or was missed); 503 when the
+    database cannot be read."""
+    state = request.app.state.web
+    try:
+        report = pipeline.health(state.ctx, state.clock())
+    except SQLAlchemyError as exc:
+        log.error("health check: database unreachable", extra={"error": str(exc)})
+        return JSONResponse({"status": "down", "database": "unreachable"}, status_code=503,
+                            headers={"Cache-Control": "no-store"})
+    body = {
+        "status": "degraded" if report.degraded else "ok",
+        "database": "ok",
+        "jobs": {job.job: {"status": job.status, "started_at": job.started_at.isoformat()} for job in report.jobs},
+        "sources": report.sources,
+        "failing_sources": len(report.failing_sources),
+        "paused_sources": sum(source.paused for source in report.failing_sources),
+        "problems_last_7_days": report.problems_last_7_days,
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
