@@ -116,11 +116,24 @@ def subscribers_add(
                                    frequency=frequency, confirmed=True)
     try:
         with ctx.sessions.begin() as session:
+            blocked = _do_not_mail(session, email)
+            if blocked:
+                fail(blocked)
             row, created = storage.add_subscriber(session, data, _now())
             address = row.email
     except storage.InvalidSubscriberError as exc:
         fail(str(exc))
     typer.echo(f"{'added' if created else 'updated'} {address}")
+
+
+def _do_not_mail(session, email: str) -> str:
+    """Why an address may not be added, or "": one that asked to be deleted stays off the list
+    until the person subscribes again themselves (the public form lifts it on confirmation)."""
+    found = storage.suppression_of(session, email) if email.strip() else None
+    if found is None:
+        return ""
+    return (f"{email.strip()} is on the do-not-mail list (reason: {found.reason}); the person can subscribe "
+            "again on the public form, which asks them to confirm")
 
 
 @subscribers_app.command("import")
@@ -138,6 +151,10 @@ def subscribers_import(path: Path) -> None:
         for number, record in enumerate(reader, 2):
             try:
                 with ctx.sessions.begin() as session:
+                    blocked = _do_not_mail(session, record.get("email") or "")
+                    if blocked:
+                        problems.append(f"{path}:{number}: {blocked}; skipped")
+                        continue
                     _, created = storage.add_subscriber(session, _row_input(record), _now())
             except storage.InvalidSubscriberError as exc:
                 problems.append(f"{path}:{number}: {exc}")

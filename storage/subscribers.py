@@ -111,7 +111,8 @@ def get_subscriber(session: Session, email: str) -> Subscriber:
 
 
 def list_subscribers(session: Session) -> Sequence[Subscriber]:
-    return session.scalars(select(Subscriber).order_by(Subscriber.email)).all()
+    """Every subscriber but the erased ones (their rows stay, anonymized, for the send log)."""
+    return session.scalars(select(Subscriber).where(Subscriber.status != "deleted").order_by(Subscriber.email)).all()
 
 
 def active_subscribers(session: Session) -> Sequence[Subscriber]:

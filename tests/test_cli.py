@@ -130,6 +130,26 @@ def test_subscriber_import_reports_rejected_rows(workdir):
     assert "people.csv:3" in result.output and "people.csv:4" in result.output
 
 
+def test_an_address_deleted_on_request_is_not_added_back_by_staff(workdir):
+    from datetime import datetime, timezone
+
+    import pipeline
+    import storage
+    from settings import load_settings
+    assert runner.invoke(app, ["subscribers", "add", "gone@ppu.edu"]).exit_code == 0
+    ctx = pipeline.make_context(load_settings())
+    with ctx.sessions.begin() as session:
+        row = storage.get_subscriber(session, "gone@ppu.edu")
+        storage.erase_subscriber(session, row, actor="test", now=datetime.now(timezone.utc))
+    again = runner.invoke(app, ["subscribers", "add", "Gone@PPU.edu"])
+    assert again.exit_code == 1 and "do-not-mail list (reason: deleted)" in again.output
+    (workdir / "people.csv").write_text("email,name\ngone@ppu.edu,G\nnew@ppu.edu,N\n")
+    imported = runner.invoke(app, ["subscribers", "import", "people.csv"])
+    assert "1 added, 0 updated, 1 rejected" in imported.stdout and "people.csv:2" in imported.output
+    listed = json.loads(runner.invoke(app, ["subscribers", "list", "--format", "json"]).stdout)
+    assert [s["email"] for s in listed] == ["new@ppu.edu"]
+
+
 def test_bad_setting_stops_with_its_name(workdir):
     result = runner.invoke(app, ["sources", "list"], env={"FURSA_TIMEZONE": "Middle/Earth"})
     assert result.exit_code == 1 and "timezone" in result.output and "Middle/Earth" in result.output

@@ -50,7 +50,7 @@ def subscriber_list(request: Request, q: str = "", status: str = "", page: int =
 @router.get("/export.csv")
 def export_csv(request: Request, user: StaffUser = Depends(admin_user)) -> Response:
     with transaction(request) as session:
-        rows = [row for row in list_subscribers(session) if row.status != "deleted"]
+        rows = list(list_subscribers(session))
         record_audit(session, actor=user.email, action="subscribers:export", target_type="subscriber",
                      target_id=None, now=now_of(request), details={"rows": len(rows)})
         body = write_roster(rows)
