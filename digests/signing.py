@@ -22,7 +22,7 @@ class DkimSigner:
         try:
             signature = dkim.sign(data, self.selector, self.domain, self.private_key,
                                   canonicalize=(b"relaxed", b"relaxed"), include_headers=self.headers)
-        except dkim.DKIMException as exc:
+        except (dkim.DKIMException, ValueError) as exc:   # a malformed PEM fails in base64 decoding
             raise ConfigurationError(
                 f"DKIM signing for {self.domain.decode()} failed: {exc}; check dkim_private_key is an RSA PEM key"
             ) from None
@@ -48,3 +48,11 @@ def _read_key(value: Path | str | bytes) -> bytes:
         return Path(value).read_bytes()
     except OSError as exc:
         raise ConfigurationError(f"cannot read the DKIM private key file {value}: {exc.strerror}") from None
+
+
+def sign_message(data: bytes, config: DeliveryConfig, headers: tuple[str, ...]) -> bytes:
+    """One message, DKIM-signed when the settings ask for it (unchanged otherwise): for the single
+    letters sent outside a digest run, such as the web's confirmations. A digest run keeps one
+    signer for all its messages instead of reading the key for each."""
+    signer = make_signer(config, headers)
+    return signer.sign(data) if signer is not None else data

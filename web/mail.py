@@ -2,7 +2,8 @@
 digest settings: over SMTP when an SMTP URL is set, else as .eml files in the outbox folder.
 
 Digests own the digest transports; these are single messages sent while a visitor waits, so a
-plain smtplib session (or one file) is all they need.
+plain smtplib session (or one file) is all they need. They are DKIM-signed like the digests when
+the settings give a key: a confirmation that fails DMARC never reaches the person who asked.
 """
 from __future__ import annotations
 
@@ -63,13 +64,17 @@ def send_message(message: EmailMessage, config: Any) -> str:
     """Hand one message over; returns where it went ('smtp' or the .eml path). Raises MailError."""
     sender = parseaddr(config.from_address)[1]
     recipient = message["To"].addresses[0].addr_spec
+    try:
+        data = digests.sign_message(message.as_bytes(policy=digests.WIRE_POLICY), config, digests.SIGNED_HEADERS)
+    except digests.ConfigurationError as exc:
+        raise MailError(str(exc)) from None
     if config.smtp_url:
-        _send_smtp(message, sender, recipient, config)
+        _send_smtp(data, sender, recipient, config)
         return "smtp"
-    return str(_write_outbox(message, Path(config.outbox_dir)))
+    return str(_write_outbox(data, message["Message-ID"], Path(config.outbox_dir)))
 
 
-def _send_smtp(message: EmailMessage, sender: str, recipient: str, config: Any) -> None:
+def _send_smtp(data: bytes, sender: str, recipient: str, config: Any) -> None:
     try:
         server = digests.parse_smtp_url(config.smtp_url)
     except digests.ConfigurationError as exc:
@@ -86,17 +91,17 @@ def _send_smtp(message: EmailMessage, sender: str, recipient: str, config: Any) 
                 client.starttls(context=context)
             if server.username:
                 client.login(server.username, server.password or "")
-            client.send_message(message, from_addr=sender, to_addrs=[recipient])
+            client.sendmail(sender, [recipient], data)
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"the SMTP server {server} did not take the message: {exc}") from None
 
 
-def _write_outbox(message: EmailMessage, folder: Path) -> Path:
-    local = message["Message-ID"].strip("<>").partition("@")[0]
+def _write_outbox(data: bytes, message_id: str, folder: Path) -> Path:
+    local = message_id.strip("<>").partition("@")[0]
     target = folder / f"{local}.eml"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(message.as_bytes())
+        target.write_bytes(data)
     except OSError as exc:
         raise MailError(f"could not write {target}: {exc.strerror}; check that the outbox folder is writable") from None
     return target
