@@ -3,6 +3,7 @@ held-out data from a real labeled file."""
 from __future__ import annotations
 
 import json
+import random
 import zlib
 from pathlib import Path
 
@@ -96,13 +97,20 @@ def _micro_f1(items: list[dict], model=None) -> float:
 
 @pytest.mark.parametrize("name", ["nsf-awards.jsonl", "australian-scholarships.jsonl"])
 def test_model_improves_on_rules_on_held_out_items(labels_dir: Path, name: str):
+    """Over three fixed 70/30 splits (one split of a few hundred items is too noisy to judge by),
+    the model trained on the 70 % beats the rules on the 30 % it never saw."""
     items = _read(labels_dir / name)
-    held = [i for i in items if zlib.crc32(i["id"].encode("utf-8")) % 1000 < 300]
-    train = [i for i in items if zlib.crc32(i["id"].encode("utf-8")) % 1000 >= 300]
-    model = train_model(LabeledExample(i["title"], i["text"], tuple(i["disciplines"])) for i in train)
-    rules, combined = _micro_f1(held), _micro_f1(held, model)
-    assert combined >= rules, (rules, combined)
-    assert rules > 0.5   # the rules alone stay useful on a publisher they were not written for
+    gains = []
+    for seed in range(3):
+        order = list(range(len(items)))
+        random.Random(seed).shuffle(order)
+        cut = int(len(items) * 0.7)
+        train, held = [items[i] for i in order[:cut]], [items[i] for i in order[cut:]]
+        model = train_model(LabeledExample(i["title"], i["text"], tuple(i["disciplines"])) for i in train)
+        rules, combined = _micro_f1(held), _micro_f1(held, model)
+        assert rules > 0.6   # the rules alone stay useful on a publisher they were not written for
+        gains.append(combined - rules)
+    assert sum(gains) / len(gains) > 0.01, gains
 
 
 def test_a_model_that_does_not_beat_the_rules_leaves_them_alone():
