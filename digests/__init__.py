@@ -14,7 +14,7 @@ from digests.periods import digest_period, instant_period, is_weekend, send_mome
 from digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
 from digests.render import render_digest
 from digests.selection import profile_of, select_items
-from digests.sending import send_digests, send_instant_alerts
+from digests.sending import send_digests, send_instant_alerts, send_one
 from digests.signing import sign_message
 from digests.smtp import parse_smtp_url
 from digests.tokens import make_subscriber_token, read_subscriber_token, verify_subscriber_token
@@ -25,5 +25,5 @@ __all__ = [
     "ServerUnavailableError", "TemporaryDeliveryError", "TokenError", "build_envelope", "build_message",
     "compose_digest", "digest_period", "instant_period", "is_weekend", "make_subscriber_token", "message_id_for",
     "parse_smtp_url", "preview_digest", "profile_of", "read_subscriber_token", "render_digest", "select_items",
-    "send_digests", "send_instant_alerts", "send_moment", "sign_message", "verify_subscriber_token",
+    "send_digests", "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
 ]

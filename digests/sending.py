@@ -15,7 +15,7 @@ import logging
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Callable, Sequence
 
 from sqlalchemy.orm import Session
 from storage import (
@@ -59,12 +59,23 @@ def send_instant_alerts(session: Session, *, now: datetime, config: DeliveryConf
     return _run(session, subscribers, now=now, config=config, period=instant_period(now, config), closing_soon=False)
 
 
-def make_transport_factory(config: DeliveryConfig):
+def make_transport_factory(config: DeliveryConfig) -> Callable[[], Transport]:
     """A function making one transport per worker: SMTP when smtp_url is set, else the outbox folder."""
     if config.smtp_url:
         server = parse_smtp_url(config.smtp_url)
         return lambda: SmtpTransport(server, timeout=config.smtp_timeout, cafile=config.smtp_cafile)
     return lambda: OutboxTransport(config.outbox_dir)
+
+
+def send_one(envelope: Envelope, config: DeliveryConfig) -> str:
+    """One message outside a digest run (the web's confirmation letters), over the same transport
+    a run would use; returns where it went ("smtp" or the .eml path). Raises DeliveryError."""
+    transport = make_transport_factory(config)()
+    try:
+        written = transport.send(envelope)
+    finally:
+        transport.close()
+    return str(written) if written is not None else transport.name
 
 
 def _run(session: Session, subscribers: Sequence, *, now: datetime, config: DeliveryConfig, period: str,

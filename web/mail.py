@@ -1,21 +1,18 @@
 """The web's own e-mails (subscription confirmation, "you are already subscribed"), sent with the
 digest settings: over SMTP when an SMTP URL is set, else as .eml files in the outbox folder.
 
-Digests own the digest transports; these are single messages sent while a visitor waits, so a
-plain smtplib session (or one file) is all they need. They are DKIM-signed like the digests when
-the settings give a key: a confirmation that fails DMARC never reaches the person who asked.
+They go out over the digests' own transports, one connection (or one file) per letter, and are
+DKIM-signed like the digests when the settings give a key: a confirmation that fails DMARC never
+reaches the person who asked.
 """
 from __future__ import annotations
 
 import logging
-import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from pathlib import Path
 from typing import Any
 
 import digests
@@ -62,49 +59,14 @@ def build_message(env: Environment, letter: Letter, config: Any, now: datetime) 
 
 def send_message(message: EmailMessage, config: Any) -> str:
     """Hand one message over; returns where it went ('smtp' or the .eml path). Raises MailError."""
-    sender = parseaddr(config.from_address)[1]
-    recipient = message["To"].addresses[0].addr_spec
     try:
         data = digests.sign_message(message.as_bytes(policy=digests.WIRE_POLICY), config, digests.SIGNED_HEADERS)
-    except digests.ConfigurationError as exc:
+        envelope = digests.Envelope(sender=parseaddr(config.from_address)[1],
+                                    recipient=message["To"].addresses[0].addr_spec, data=data,
+                                    message_id=message["Message-ID"])
+        return digests.send_one(envelope, config)
+    except (digests.ConfigurationError, digests.DeliveryError) as exc:
         raise MailError(str(exc)) from None
-    if config.smtp_url:
-        _send_smtp(data, sender, recipient, config)
-        return "smtp"
-    return str(_write_outbox(data, message["Message-ID"], Path(config.outbox_dir)))
-
-
-def _send_smtp(data: bytes, sender: str, recipient: str, config: Any) -> None:
-    try:
-        server = digests.parse_smtp_url(config.smtp_url)
-    except digests.ConfigurationError as exc:
-        raise MailError(str(exc)) from None
-    timeout = getattr(config, "smtp_timeout", 30.0)
-    context = ssl.create_default_context(cafile=getattr(config, "smtp_cafile", None))
-    try:
-        if server.security == "tls":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
-        else:
-            client = smtplib.SMTP(server.host, server.port, timeout=timeout)
-        with client:
-            if server.security == "starttls":
-                client.starttls(context=context)
-            if server.username:
-                client.login(server.username, server.password or "")
-            client.sendmail(sender, [recipient], data)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise MailError(f"the SMTP server {server} did not take the message: {exc}") from None
-
-
-def _write_outbox(data: bytes, message_id: str, folder: Path) -> Path:
-    local = message_id.strip("<>").partition("@")[0]
-    target = folder / f"{local}.eml"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    except OSError as exc:
-        raise MailError(f"could not write {target}: {exc.strerror}; check that the outbox folder is writable") from None
-    return target
 
 
 def deliver(env: Environment, letter: Letter, config: Any, now: datetime) -> bool:

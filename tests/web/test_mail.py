@@ -62,3 +62,11 @@ def test_without_a_key_the_letter_goes_unsigned_and_a_bad_key_sends_nothing(ctx,
     assert not deliver(make_environment(), LETTER, broken, now)
     assert len(list(ctx.delivery_config.outbox_dir.glob("*.eml"))) == 1
     assert "DKIM" in caplog.records[-1].error   # the log says why, in words
+
+
+def test_an_smtp_server_that_is_down_is_logged_and_the_visitor_is_not_told(ctx, now, caplog):
+    sink = SmtpSink().start()
+    url = sink.url
+    sink.stop()   # the port is closed now
+    assert not deliver(make_environment(), LETTER, replace(ctx.delivery_config, smtp_url=url), now)
+    assert "could not open an SMTP session" in caplog.records[-1].error
