@@ -23,7 +23,6 @@ import web
 from demo import run_demo
 from cli_commands import digest_app, sources_app, subscribers_app, users_app
 from cli_support import configure_logging, fail, load_context, state
-from settings import SettingsError, load_settings
 
 app = typer.Typer(help="Fursa (فرصة): scholarship, exchange and research-funding calls for PPU.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")

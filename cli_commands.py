@@ -4,10 +4,8 @@ from __future__ import annotations
 import csv
 import json
 import webbrowser
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console

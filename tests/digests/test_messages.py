@@ -1,11 +1,9 @@
 """The MIME message: structure, addresses, and the fast serializer matching the stdlib generator byte for byte."""
 from __future__ import annotations
 
-from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
