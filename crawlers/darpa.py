@@ -8,7 +8,7 @@ from storage import Draft, ItemError, SourceSpec
 from crawlers.dates import deadline_from, instant_from
 from crawlers.errors import FormatError
 from crawlers.jsondata import as_text, get_path, load_json
-from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft
+from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
 from crawlers.text import html_to_text, summarize
 
 ZONE = "America/New_York"
@@ -54,12 +54,7 @@ def parse_darpa(body: bytes, spec: SourceSpec, url: str | None = None, request: 
     rows = get_path(data, str(spec.options.get("items", ""))) if isinstance(data, dict) else data
     if not isinstance(rows, list):
         raise FormatError(f"{url} answered JSON that is not a list of opportunities; the DARPA feed may have changed")
-    drafts: list[Draft] = []
-    errors: list[ItemError] = []
-    for number, row in enumerate(dedupe_rows([row for row in rows if isinstance(row, dict)]), start=1):
-        result = draft_from_row(row, spec, f"{url} row {number}")
-        if isinstance(result, ItemError):
-            errors.append(result)
-        elif keep_by_title(spec, result):
-            drafts.append(result)
-    return ParsedPage(drafts=tuple(drafts), item_errors=tuple(errors))
+    rows = dedupe_rows([row for row in rows if isinstance(row, dict)])
+    drafts, errors = sort_results(spec, (draft_from_row(row, spec, f"{url} row {number}")
+                                         for number, row in enumerate(rows, start=1)))
+    return ParsedPage(drafts=drafts, item_errors=errors)

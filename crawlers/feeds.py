@@ -12,7 +12,7 @@ from parsel import Selector
 from storage import Draft, ItemError, SourceSpec
 
 from crawlers.errors import FormatError
-from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft
+from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
 from crawlers.text import clean_title, decode_html, html_to_text, summarize
 from crawlers.urls import absolute_url, is_http_url
 
@@ -128,15 +128,9 @@ def parse_feed(body: bytes, spec: SourceSpec, url: str, content_type: str | None
         reason = parsed.get("bozo_exception") or "no RSS or Atom root element"
         raise FormatError(f"{url} is not a readable RSS/Atom feed ({reason}); check the URL in a browser")
     feed_language = (parsed.feed.get("language") or "").split("-")[0].lower()
-    drafts: list[Draft] = []
-    errors: list[ItemError] = []
-    for number, entry in enumerate(parsed.entries, start=1):
-        result = draft_from_entry(entry, spec, feed_language, f"{url} item {number}")
-        if isinstance(result, ItemError):
-            errors.append(result)
-        elif keep_by_title(spec, result):
-            drafts.append(result)
-    return ParsedPage(drafts=tuple(drafts), item_errors=tuple(errors),
+    drafts, errors = sort_results(spec, (draft_from_entry(entry, spec, feed_language, f"{url} item {number}")
+                                         for number, entry in enumerate(parsed.entries, start=1)))
+    return ParsedPage(drafts=drafts, item_errors=errors,
                       next_request=_next_page(parsed, spec, url, page))
 
 

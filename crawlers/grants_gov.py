@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Sequence
 
 from storage import Draft, ItemError, SourceSpec
 
 from crawlers.dates import deadline_from, instant_from
 from crawlers.errors import FormatError
 from crawlers.jsondata import as_text, get_path, load_json
-from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft
+from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
 from crawlers.text import html_to_text, summarize
 
 ZONE = "America/New_York"
@@ -68,24 +68,18 @@ def parse_grants_gov_search(body: bytes, spec: SourceSpec, url: str | None = Non
     url = url or spec.url
     data = _check_envelope(load_json(body, url), url)
     hits = data.get("oppHits") or []
-    drafts: list[Draft] = []
-    errors: list[ItemError] = []
-    for number, hit in enumerate(hits, start=1):
-        result = draft_from_hit(hit, spec, f"{url} hit {number}")
-        if isinstance(result, ItemError):
-            errors.append(result)
-        elif keep_by_title(spec, result):
-            drafts.append(result)
+    drafts, errors = sort_results(spec, (draft_from_hit(hit, spec, f"{url} hit {number}")
+                                         for number, hit in enumerate(hits, start=1)))
     page = request.page if request else 1
     detail_requests: tuple[PageRequest, ...] = ()
     if spec.options.get("detail"):
         detail_requests = tuple(_detail_request(spec, draft, hit) for draft, hit in _pairs(drafts, hits))
-        drafts = []  # each draft comes back completed by its detail request
-    return ParsedPage(drafts=tuple(drafts), item_errors=tuple(errors),
+        drafts = ()  # each draft comes back completed by its detail request
+    return ParsedPage(drafts=drafts, item_errors=errors,
                       next_request=_next_page(spec, data, len(hits), page), detail_requests=detail_requests)
 
 
-def _pairs(drafts: list[Draft], hits: list[dict[str, Any]]) -> list[tuple[Draft, dict[str, Any]]]:
+def _pairs(drafts: Sequence[Draft], hits: list[dict[str, Any]]) -> list[tuple[Draft, dict[str, Any]]]:
     by_url = {DETAIL_PAGE.format(id=as_text(hit.get("id")).strip()): hit for hit in hits}
     return [(draft, by_url.get(draft.url, {})) for draft in drafts]
 

@@ -20,7 +20,7 @@ from storage import Deadline, Draft, ItemError, SourceSpec
 
 from crawlers import extract
 from crawlers.dates import deadline_from, instant_from
-from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft
+from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft, sort_results
 from crawlers.text import decode_html, summarize
 from crawlers.urls import absolute_url, is_http_url
 
@@ -93,16 +93,11 @@ def parse_html_listing(body: bytes, spec: SourceSpec, url: str | None = None, re
     if not spec.options.get("item"):
         return parse_html_page(body, spec, url, request, content_type)
     page = Selector(text=decode_html(body, content_type))
-    drafts: list[Draft] = []
-    errors: list[ItemError] = []
-    must_contain = str(spec.options.get("link_contains", ""))
-    for number, item in enumerate(extract.select(page, str(spec.options["item"])), start=1):
-        result = draft_from_item(item, spec, url, f"{url} item {number}")
-        if isinstance(result, ItemError):
-            errors.append(result)
-        elif (not must_contain or must_contain.lower() in result.url.lower()) and keep_by_title(spec, result):
-            drafts.append(result)
-    drafts = drafts[: int(spec.options.get("max_items", 50))]
+    must_contain = str(spec.options.get("link_contains", "")).lower()
+    items = extract.select(page, str(spec.options["item"]))
+    drafts, errors = sort_results(spec, (draft_from_item(item, spec, url, f"{url} item {number}")
+                                         for number, item in enumerate(items, start=1)))
+    drafts = tuple(d for d in drafts if must_contain in d.url.lower())[: int(spec.options.get("max_items", 50))]
     number = request.page if request else 1
     next_request = None
     if spec.options.get("next") and number < int(spec.options.get("max_pages", 1)):
@@ -110,8 +105,8 @@ def parse_html_listing(body: bytes, spec: SourceSpec, url: str | None = None, re
         next_request = PageRequest(url=link, page=number + 1) if is_http_url(link) and link != url else None
     if spec.options.get("detail"):
         details = tuple(PageRequest(url=draft.url, role="detail", draft=draft) for draft in drafts)
-        return ParsedPage(item_errors=tuple(errors), next_request=next_request, detail_requests=details)
-    return ParsedPage(drafts=tuple(drafts), item_errors=tuple(errors), next_request=next_request)
+        return ParsedPage(item_errors=errors, next_request=next_request, detail_requests=details)
+    return ParsedPage(drafts=drafts, item_errors=errors, next_request=next_request)
 
 
 def parse_html_detail(body: bytes, spec: SourceSpec, draft: Draft, url: str | None = None,
@@ -180,9 +175,9 @@ def parse_html_page(body: bytes, spec: SourceSpec, url: str | None = None, reque
     page = Selector(text=decode_html(body, content_type))
     objects = [obj for obj in extract.json_ld_objects(page) if extract.schema_types(obj) & CALL_TYPES]
     if objects:
-        results = [draft_from_json_ld(obj, spec, url, f"{url} JSON-LD {n}") for n, obj in enumerate(objects, 1)]
-        return ParsedPage(drafts=tuple(r for r in results if isinstance(r, Draft) and keep_by_title(spec, r)),
-                          item_errors=tuple(r for r in results if isinstance(r, ItemError)))
+        drafts, errors = sort_results(spec, (draft_from_json_ld(obj, spec, url, f"{url} JSON-LD {n}")
+                                             for n, obj in enumerate(objects, 1)))
+        return ParsedPage(drafts=drafts, item_errors=errors)
     # A page that labels its own deadline describes one call, however many links it has.
     single = len(extract.labelled_all(page, extract.DEADLINE_LABELS)) == 1
     links = [] if single else extract.call_links(page, url, int(spec.options.get("max_items", 30)))

@@ -18,7 +18,7 @@ from storage import Deadline, Draft, ItemError, SourceSpec
 from crawlers.dates import deadline_from, instant_from
 from crawlers.errors import FormatError
 from crawlers.jsondata import as_list, as_text, get_path, load_embedded_json
-from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft
+from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
 from crawlers.text import clean_title, html_to_text, summarize
 from crawlers.urls import absolute_url
 
@@ -87,15 +87,9 @@ def parse_json_listing(body: bytes, spec: SourceSpec, url: str | None = None,
     if not isinstance(items, list):
         raise FormatError(f"{url}: the path {spec.options.get('items', '')!r} does not lead to a list of items; "
                           "check `items` in the catalogue options against the API's answer")
-    drafts: list[Draft] = []
-    errors: list[ItemError] = []
-    for number, item in enumerate(items, start=1):
-        result = draft_from_item(item, spec, url, f"{url} item {number}")
-        if isinstance(result, ItemError):
-            errors.append(result)
-        elif keep_by_title(spec, result):
-            drafts.append(result)
-    return ParsedPage(drafts=tuple(drafts), item_errors=tuple(errors),
+    drafts, errors = sort_results(spec, (draft_from_item(item, spec, url, f"{url} item {number}")
+                                         for number, item in enumerate(items, start=1)))
+    return ParsedPage(drafts=drafts, item_errors=errors,
                       next_request=_next_page(spec, data, url, request.page if request else 1, bool(items)))
 
 

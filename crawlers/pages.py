@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from storage import Draft, ItemError, SourceSpec
 
@@ -66,6 +66,20 @@ def check_item(url: str, title: str, where: str) -> ItemError | None:
     if not is_http_url(url):
         return ItemError(url=where, message=f"item {clean_title(title)!r} links to {url[:80]!r}, not an http(s) page; skipped")
     return None
+
+
+def sort_results(spec: SourceSpec, results: Iterable[Draft | ItemError]
+                 ) -> tuple[tuple[Draft, ...], tuple[ItemError, ...]]:
+    """Parsed items split into the drafts the catalogue's title filters keep and the items that
+    could not be read (every format's parser ends this way)."""
+    drafts: list[Draft] = []
+    errors: list[ItemError] = []
+    for result in results:
+        if isinstance(result, ItemError):
+            errors.append(result)
+        elif keep_by_title(spec, result):
+            drafts.append(result)
+    return tuple(drafts), tuple(errors)
 
 
 def keep_by_title(spec: SourceSpec, draft: Draft) -> bool:

@@ -18,7 +18,7 @@ from storage import Deadline, Draft, ItemError, SourceSpec
 from crawlers.dates import deadline_from, instant_from
 from crawlers.errors import FormatError
 from crawlers.jsondata import as_list, as_text, load_json
-from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft
+from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
 from crawlers.text import html_to_text, summarize
 
 log = logging.getLogger(__name__)
@@ -128,19 +128,12 @@ def parse_sedia(body: bytes, spec: SourceSpec, url: str | None = None, request: 
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise FormatError(f"{url} answered JSON without a 'results' list; the SEDIA search API may have changed")
     prefixes = tuple(spec.options.get("identifier_prefixes") or ())
-    drafts: list[Draft] = []
-    errors: list[ItemError] = []
-    for number, result in enumerate(data["results"], start=1):
-        identifier = as_text((result.get("metadata") or {}).get("identifier"))
-        if prefixes and not identifier.startswith(prefixes):
-            continue
-        draft = draft_from_result(result, spec, f"{url} result {number}")
-        if isinstance(draft, ItemError):
-            errors.append(draft)
-        elif keep_by_title(spec, draft):
-            drafts.append(draft)
+    drafts, errors = sort_results(spec, (
+        draft_from_result(result, spec, f"{url} result {number}")
+        for number, result in enumerate(data["results"], start=1)
+        if not prefixes or as_text((result.get("metadata") or {}).get("identifier")).startswith(prefixes)))
     page = request.page if request else int(data.get("pageNumber") or 1)
     size = int(data.get("pageSize") or spec.options.get("page_size", 100))
     more = page * size < int(data.get("totalResults") or 0) and bool(data["results"])
     next_request = page_request(spec, page + 1) if more and page < int(spec.options.get("max_pages", 5)) else None
-    return ParsedPage(drafts=tuple(drafts), item_errors=tuple(errors), next_request=next_request)
+    return ParsedPage(drafts=drafts, item_errors=errors, next_request=next_request)
