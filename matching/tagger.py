@@ -232,10 +232,17 @@ class RuleScores:
 
 def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleScores:
     """Broad-field scores of a call from the rules alone."""
+    return _analyse(title, text, categories)[3]
+
+
+def _analyse(title: str, text: str, categories: Sequence[str]
+             ) -> tuple[list[tuple[Hit, str]], dict[str, float], dict[str, list[tuple[str, str]]], RuleScores]:
+    """The phrases found, the score and evidence per code (words, funders' categories and
+    programmes), and what the rules make of them."""
     hits = _find_hits(title, text)
     scores, evidence = _score_fields(hits)
     implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)
-    return _rule_scores(hits, scores, implied)
+    return hits, scores, evidence, _rule_scores(hits, scores, implied)
 
 
 def _named(hits: list[tuple[Hit, str]]) -> frozenset[str]:
@@ -271,10 +278,7 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     lang = language or detect_language(f"{title}\n{text}")
     if lang == "other" and "empty_text" not in flags:
         flags.append("unsupported_language")
-    hits = _find_hits(title, text)
-    scores, evidence = _score_fields(hits)
-    implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)
-    rules = _rule_scores(hits, scores, implied)
+    hits, scores, evidence, rules = _analyse(title, text, categories)
     if model is not None:
         chosen, confidence = model.decide(title, text, rules)
     else:
