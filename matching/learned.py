@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import ModelError
 from .normalize import normalize_text, strip_html
-from .tagger import ANY, MAX_FIELDS, RuleScores, choose_broad, score_rules
+from .tagger import ANY, MAX_FIELDS, RuleScores, rules_decision, score_rules
 
 FORMAT = "fursa-broad-logreg/2"
 _MIN_POSITIVE = 2                         # a label seen fewer times cannot be learned
@@ -48,12 +48,8 @@ def rule_features(rules: RuleScores) -> np.ndarray:
     for broad in BROAD:
         values += [rules.totals.get(broad, 0.0) / top if top else 0.0,
                    float(broad in rules.named), float(broad in rules.listed)]
-    chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
-    values += [float(chosen == [ANY]), float(rules.any_named), float(rules.title_named)]
+    values += [float(rules.choice() == [ANY]), float(rules.any_named), float(rules.title_named)]
     return np.array(values)
-
-
-RULE_FEATURES = len(rule_features(RuleScores({}, False, False)))
 
 
 @dataclass(frozen=True)
@@ -102,7 +98,7 @@ class LearnedModel:
     def decide(self, title: str, text: str, rules: RuleScores) -> tuple[list[str], dict[str, float]]:
         """Broad fields to tag (best first, or ["any"]) and a confidence for each."""
         if not self.use_model:
-            return _rules_decision(rules)
+            return rules_decision(rules)
         return decide(self.predict(title, text, rules), rules, self.threshold, self.relative)
 
     def to_bytes(self) -> bytes:
@@ -130,18 +126,12 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
-def _rules_decision(rules: RuleScores) -> tuple[list[str], dict[str, float]]:
-    chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
-    total = sum(rules.totals.values()) or 1.0
-    return chosen, {b: s / total for b, s in rules.totals.items()}
-
-
 def decide(probs: dict[str, float], rules: RuleScores, threshold: float, relative: float
            ) -> tuple[list[str], dict[str, float]]:
     """The most probable field, and any other whose probability clears the threshold and a share
     of the best one's; "any" stands alone."""
     probs = dict(probs)
-    for label in choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed):
+    for label in rules.choice():
         if label not in probs and (label == ANY or label in rules.listed):
             # a label the model never saw in training (its publishers never used it) is ignorance,
             # not evidence: what the call states outright ("all disciplines", "enrolled in a
@@ -228,7 +218,7 @@ def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
     truth = [_labels_of(e.disciplines) for e in data]
     rules = [score_rules(e.title, e.text, e.categories) for e in data]
     folds = [_fold(e) for e in data]
-    rules_alone = _micro_f1([(set(_rules_decision(r)[0]), t) for r, t in zip(rules, truth)])
+    rules_alone = _micro_f1([(set(rules_decision(r)[0]), t) for r, t in zip(rules, truth)])
     best = (-1.0, _SETTINGS[0], _THRESHOLDS[0], _RELATIVE[0])
     for setting in _SETTINGS:
         cases = []

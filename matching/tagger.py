@@ -229,6 +229,16 @@ class RuleScores:
     named: frozenset[str] = frozenset()   # broad fields a keyword names outright (not just topics)
     listed: frozenset[str] = frozenset()  # broad fields the call says it is for (after a field cue)
 
+    def choice(self) -> list[str]:
+        """The broad fields the rules alone would tag, best first, or ["any"]."""
+        return choose_broad(self.totals, self.any_named, self.title_named, self.named, self.listed)
+
+
+def rules_decision(rules: RuleScores) -> tuple[list[str], dict[str, float]]:
+    """The rules' own decision, and each broad field's share of the score as its confidence."""
+    total = sum(rules.totals.values()) or 1.0
+    return rules.choice(), {b: s / total for b, s in rules.totals.items()}
+
 
 def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleScores:
     """Broad-field scores of a call from the rules alone."""
@@ -279,12 +289,7 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     if lang == "other" and "empty_text" not in flags:
         flags.append("unsupported_language")
     hits, scores, evidence, rules = _analyse(title, text, categories)
-    if model is not None:
-        chosen, confidence = model.decide(title, text, rules)
-    else:
-        chosen = choose_broad(rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
-        total = sum(rules.totals.values()) or 1.0
-        confidence = {b: s / total for b, s in rules.totals.items()}
+    chosen, confidence = model.decide(title, text, rules) if model is not None else rules_decision(rules)
     any_named = rules.any_named
     if chosen == [ANY] and not any_named:
         flags.append("no_field_found")
