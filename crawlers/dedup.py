@@ -20,6 +20,7 @@ NUM_PERM = 128
 _WORD = re.compile(r"[^\W_]+")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
 _MIN_SHINGLES = 8   # shorter texts ("PhD Candidate") are too generic to call duplicates by text
+_COMPARED = 4000    # characters of a call's text compared: its opening identifies it, and this bounds the cost
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class NearDuplicate:
 
 def shingles(title: str, text: str, size: int = 3) -> set[str]:
     """Word `size`-grams of the title and the start of the text, case- and diacritic-folded."""
-    folded = unicodedata.normalize("NFKC", f"{title} {text[:4000]}").casefold().translate(_ARABIC_FOLD)
+    folded = unicodedata.normalize("NFKC", f"{title} {text[:_COMPARED]}").casefold().translate(_ARABIC_FOLD)
     folded = re.sub("[\u064b-\u065f\u0670]", "", folded)
     words = _WORD.findall(folded)
     return {" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))} if words else set()
@@ -61,7 +62,7 @@ class SignatureCache:
 
     def signature(self, known_id: Hashable, title: str, text: str) -> MinHash | None:
         """The call's signature, or None when it is too short to compare by text."""
-        key = (known_id, hash((title, text[:4000])))
+        key = (known_id, hash((title, text[:_COMPARED])))   # what the signature is made of
         if key not in self._signatures:
             grams = shingles(title, text)
             self._signatures[key] = _minhash(grams) if len(grams) >= _MIN_SHINGLES else None
