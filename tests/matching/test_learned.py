@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from matching import LabeledExample, LearnedModel, ModelError, tag_item, train_model
+from tests.matching.scoring import micro_f1
 
 TOY = [
     LabeledExample("Grant for crop research", "Studies of wheat yield, irrigation and soil.", ("08",)),
@@ -86,15 +87,6 @@ def _read(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def _micro_f1(items: list[dict], model=None) -> float:
-    tp = fp = fn = 0
-    for item in items:
-        truth = {c if c == "any" else c[:2] for c in item["disciplines"]}
-        found = {t.broad for t in tag_item(item["title"], item["text"], model=model).disciplines}
-        tp, fp, fn = tp + len(found & truth), fp + len(found - truth), fn + len(truth - found)
-    return 2 * tp / (2 * tp + fp + fn)
-
-
 @pytest.mark.parametrize("name", ["nsf-awards.jsonl", "australian-scholarships.jsonl"])
 def test_model_improves_on_rules_on_held_out_items(labels_dir: Path, name: str):
     """Over three fixed 70/30 splits (one split of a few hundred items is too noisy to judge by),
@@ -107,7 +99,7 @@ def test_model_improves_on_rules_on_held_out_items(labels_dir: Path, name: str):
         cut = int(len(items) * 0.7)
         train, held = [items[i] for i in order[:cut]], [items[i] for i in order[cut:]]
         model = train_model(LabeledExample(i["title"], i["text"], tuple(i["disciplines"])) for i in train)
-        rules, combined = _micro_f1(held), _micro_f1(held, model)
+        rules, combined = micro_f1(held), micro_f1(held, model)
         assert rules > 0.6   # the rules alone stay useful on a publisher they were not written for
         gains.append(combined - rules)
     assert sum(gains) / len(gains) > 0.01, gains
