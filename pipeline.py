@@ -146,7 +146,7 @@ def crawl_due(
 
 
 def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: datetime,
-                  signatures: "crawlers.SignatureCache | None" = None) -> SourceOutcome:
+                  signatures: crawlers.SignatureCache) -> SourceOutcome:
     """Ingest one source's drafts and health in one transaction, so a failure loses only this source."""
     with ctx.sessions.begin() as session:
         row = storage.get_source(session, name)
@@ -166,7 +166,7 @@ def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: dat
 
 
 def find_same_calls(session: Session, drafts: tuple[storage.Draft, ...],
-                    signatures: "crawlers.SignatureCache | None" = None) -> list[storage.SameAs]:
+                    signatures: crawlers.SignatureCache | None = None) -> list[storage.SameAs]:
     """Drafts that repeat a live call (or each other) under another URL: one call, several sightings."""
     if not drafts:
         return []
