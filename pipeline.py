@@ -19,11 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-import crawlers
-import digests
-import matching
-import storage
-from settings import Settings
+from fursa import crawlers, digests, matching, storage
+from fursa.settings import Settings
 
 log = logging.getLogger("fursa.pipeline")
 

@@ -1,7 +1,7 @@
 """The long-running process: APScheduler 3 runs each pipeline job on its clock.
 
 Jobs live in the project's database (SQLAlchemy job store), so a restart keeps the schedule and
-knows what it missed. Only `cli.py` imports this module.
+knows what it missed. Only the CLI (`fursa.cli`) imports this module.
 """
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-import pipeline
-import storage
+from fursa import pipeline, storage
 
 log = logging.getLogger("fursa.scheduler")
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage import FetchResult, SourceSpec, Validators  # noqa: E402
+from fursa.storage import FetchResult, SourceSpec, Validators  # noqa: E402
 
-from crawlers import CrawlConfig, crawl_sources  # noqa: E402
+from fursa.crawlers import CrawlConfig, crawl_sources  # noqa: E402
 from tests.crawlers.server import LocalServer, Reply, Request  # noqa: E402
 
 ITEMS = 20

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage import SourceSpec, Validators  # noqa: E402
+from fursa.storage import SourceSpec, Validators  # noqa: E402
 
-from crawlers import CrawlConfig, crawl_sources  # noqa: E402
+from fursa.crawlers import CrawlConfig, crawl_sources  # noqa: E402
 from tests.crawlers.server import LocalServer, Reply  # noqa: E402
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}

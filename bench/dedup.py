@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawlers import SignatureCache, find_near_duplicates  # noqa: E402
-from storage import Draft  # noqa: E402
+from fursa.crawlers import SignatureCache, find_near_duplicates  # noqa: E402
+from fursa.storage import Draft  # noqa: E402
 
 
 def text(rng: random.Random, words: list[str], length: int) -> str:

@@ -26,13 +26,13 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digests import DeliveryConfig, build_envelope, build_message, render_digest, send_digests  # noqa: E402
-from digests.compose import compose_digest  # noqa: E402
-from digests.letters import FormLetters  # noqa: E402
-from digests.selection import OpenCalls  # noqa: E402
-from digests.wire import new_boundaries, wire_envelope  # noqa: E402
-from digests.pool import SendPool  # noqa: E402
-from digests.smtp import SmtpTransport, parse_smtp_url  # noqa: E402
+from fursa.digests import DeliveryConfig, build_envelope, build_message, render_digest, send_digests  # noqa: E402
+from fursa.digests.compose import compose_digest  # noqa: E402
+from fursa.digests.letters import FormLetters  # noqa: E402
+from fursa.digests.selection import OpenCalls  # noqa: E402
+from fursa.digests.wire import new_boundaries, wire_envelope  # noqa: E402
+from fursa.digests.pool import SendPool  # noqa: E402
+from fursa.digests.smtp import SmtpTransport, parse_smtp_url  # noqa: E402
 from bench.smtp_sink import CountingSink  # noqa: E402
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
@@ -105,7 +105,7 @@ def plain_smtplib(port: int, messages: list[bytes], connections: int) -> float:
 
 
 def fursa_pool(port: int, messages: list[bytes], connections: int) -> float:
-    from digests.records import Envelope
+    from fursa.digests.records import Envelope
     server = parse_smtp_url(f"smtp://127.0.0.1:{port}")
     envelopes = [Envelope("fursa@ppu.edu", "person@ppu.edu", data, f"<{n}@b>") for n, data in enumerate(messages)]
     started = time.perf_counter()
@@ -128,7 +128,7 @@ def _timed_threads(worker, messages, connections) -> float:
 
 
 def end_to_end(port: int, count: int, connections: int) -> float:
-    from storage import Opportunity, SubscriberInput, add_subscriber, make_engine, make_sessionmaker, migrate
+    from fursa.storage import Opportunity, SubscriberInput, add_subscriber, make_engine, make_sessionmaker, migrate
     folder = Path(tempfile.mkdtemp(prefix="fursa-bench-"))
     engine = make_engine(f"sqlite:///{folder / 'bench.db'}")
     migrate(engine)

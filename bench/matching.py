@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching import LabeledExample, tag_item, train_model  # noqa: E402
+from fursa.matching import LabeledExample, tag_item, train_model  # noqa: E402
 
 
 def read_items(path: Path) -> list[dict]:

@@ -30,11 +30,8 @@ import httpx  # noqa: E402
 import uvicorn  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-import matching  # noqa: E402
-import pipeline  # noqa: E402
-import storage  # noqa: E402
-import web  # noqa: E402
-from settings import load_settings  # noqa: E402
+from fursa import matching, pipeline, storage, web  # noqa: E402
+from fursa.settings import load_settings  # noqa: E402
 from bench.smtp_sink import CountingSink  # noqa: E402
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)

@@ -6,28 +6,28 @@ understanding (disciplines, levels, eligibility, deadlines in prose) is matching
 """
 import importlib
 
-from crawlers.catalogue import default_catalogue_path, load_catalogue
-from crawlers.config import CrawlConfig
-from crawlers.darpa import parse_darpa
-from crawlers.dates import deadline_from
-from crawlers.errors import CatalogueError, CrawlerError, FetchError, FormatError, UnsafeURLError
-from crawlers.feeds import find_feed_links, parse_feed
-from crawlers.formats import FORMATS, format_of
-from crawlers.grants_gov import parse_grants_gov_opportunity, parse_grants_gov_search
-from crawlers.guard import check_public_url
-from crawlers.html_pages import parse_html_detail, parse_html_listing, parse_html_page
-from crawlers.json_api import parse_json_listing
-from crawlers.pages import PageRequest, ParsedPage
-from crawlers.preview import check_source, discover_feeds
-from crawlers.runner import crawl_sources
-from crawlers.sedia import parse_sedia
-from crawlers.text import html_to_text, sanitize_html
-from crawlers.urls import canonical_url
+from fursa.crawlers.catalogue import default_catalogue_path, load_catalogue
+from fursa.crawlers.config import CrawlConfig
+from fursa.crawlers.darpa import parse_darpa
+from fursa.crawlers.dates import deadline_from
+from fursa.crawlers.errors import CatalogueError, CrawlerError, FetchError, FormatError, UnsafeURLError
+from fursa.crawlers.feeds import find_feed_links, parse_feed
+from fursa.crawlers.formats import FORMATS, format_of
+from fursa.crawlers.grants_gov import parse_grants_gov_opportunity, parse_grants_gov_search
+from fursa.crawlers.guard import check_public_url
+from fursa.crawlers.html_pages import parse_html_detail, parse_html_listing, parse_html_page
+from fursa.crawlers.json_api import parse_json_listing
+from fursa.crawlers.pages import PageRequest, ParsedPage
+from fursa.crawlers.preview import check_source, discover_feeds
+from fursa.crawlers.runner import crawl_sources
+from fursa.crawlers.sedia import parse_sedia
+from fursa.crawlers.text import html_to_text, sanitize_html
+from fursa.crawlers.urls import canonical_url
 
 # datasketch pulls in SciPy (about a second); every crawl child imports this package and never
 # deduplicates, so the dedup names load on first use (PEP 562).
-_LAZY = {"NearDuplicate": "crawlers.dedup", "SignatureCache": "crawlers.dedup", "find_near_duplicates": "crawlers.dedup",
-         "pick_canonical_url": "crawlers.dedup"}
+_LAZY = {"NearDuplicate": "fursa.crawlers.dedup", "SignatureCache": "fursa.crawlers.dedup", "find_near_duplicates": "fursa.crawlers.dedup",
+         "pick_canonical_url": "fursa.crawlers.dedup"}
 
 
 def __getattr__(name: str) -> object:

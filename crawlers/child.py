@@ -15,11 +15,11 @@ from typing import IO
 
 from scrapy.crawler import CrawlerProcess
 
-from storage import FetchResult
+from fursa.storage import FetchResult
 
-from crawlers.codec import dumps, result_to_dict, run_from_dict
-from crawlers.engine import scrapy_settings
-from crawlers.spiders import SourcesSpider
+from fursa.crawlers.codec import dumps, result_to_dict, run_from_dict
+from fursa.crawlers.engine import scrapy_settings
+from fursa.crawlers.spiders import SourcesSpider
 
 
 class ResultWriter:

@@ -10,9 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
-from storage import Deadline, Draft, FetchResult, ItemError, SourceSpec, Validators
+from fursa.storage import Deadline, Draft, FetchResult, ItemError, SourceSpec, Validators
 
-from crawlers.config import CrawlConfig
+from fursa.crawlers.config import CrawlConfig
 
 
 def _plain(value: Any) -> Any:

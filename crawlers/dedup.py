@@ -12,9 +12,9 @@ from typing import Hashable, Sequence
 
 from datasketch import MinHash, MinHashLSH
 
-from storage import Draft, SourceSpec
+from fursa.storage import Draft, SourceSpec
 
-from crawlers.urls import canonical_url
+from fursa.crawlers.urls import canonical_url
 
 NUM_PERM = 128
 _WORD = re.compile(r"[^\W_]+")

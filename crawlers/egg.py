@@ -1,4 +1,4 @@
-"""The Scrapy project egg that a Scrapyd server runs: `crawlers` and `storage`, built in memory.
+"""The Scrapy project egg that a Scrapyd server runs: `fursa.crawlers` and `fursa.storage`, built in memory.
 
 Scrapyd runs only code it was given as an egg (addversion.json): a zip of Python packages plus
 EGG-INFO, whose `[scrapy] settings` entry point names the project's settings module. The egg is
@@ -6,7 +6,7 @@ built here from the very packages this process imported, so a worker crawls with
 code; its version is a hash of the contents, so an unchanged tree is never uploaded twice.
 Third-party libraries are not in the egg: a worker installs Fursa's dependencies once.
 
-`python -m crawlers.egg OUT.egg` writes the egg for a deploy by hand and prints its version.
+`python -m fursa.crawlers.egg OUT.egg` writes the egg for a deploy by hand and prints its version.
 """
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-import storage
-
-import crawlers
+import fursa
+from fursa import crawlers, storage
 
 PROJECT = "fursa"
 SETTINGS_MODULE = "fursa_scrapyd_settings"
@@ -40,7 +39,7 @@ if _EGG in sys.path:
     sys.path.remove(_EGG)
 sys.path.insert(0, _EGG)
 
-from crawlers.worker import project_settings  # noqa: E402
+from fursa.crawlers.worker import project_settings  # noqa: E402
 
 globals().update(project_settings())
 '''
@@ -61,13 +60,18 @@ def _package_files(package: object) -> list[tuple[str, bytes]]:
         relative = path.relative_to(root)
         if (path.is_file() and path.suffix not in _SKIPPED_SUFFIXES
                 and not any(part == "__pycache__" or part.startswith(".") for part in relative.parts)):
-            files.append((f"{root.name}/{relative.as_posix()}", path.read_bytes()))
+            files.append((f"fursa/{root.name}/{relative.as_posix()}", path.read_bytes()))
     return files
+
+
+def _fursa_init() -> tuple[str, bytes]:
+    """The `fursa` package's own `__init__.py`, which imports nothing, so the egg needs only it."""
+    return ("fursa/__init__.py", Path(fursa.__file__).read_bytes())
 
 
 def build_egg() -> Egg:
     """Zip `crawlers`, `storage` and the settings module into an egg named by a hash of its contents."""
-    files = [file for package in _PACKAGES for file in _package_files(package)]
+    files = [_fursa_init(), *(file for package in _PACKAGES for file in _package_files(package))]
     files.append((f"{SETTINGS_MODULE}.py", _SETTINGS_SOURCE.encode("utf-8")))
     digest = hashlib.sha256()
     for name, content in files:
@@ -76,7 +80,7 @@ def build_egg() -> Egg:
     files += [
         ("EGG-INFO/PKG-INFO", f"Metadata-Version: 1.1\nName: {PROJECT}\nVersion: {version}\n".encode("utf-8")),
         ("EGG-INFO/entry_points.txt", f"[scrapy]\nsettings = {SETTINGS_MODULE}\n".encode("utf-8")),
-        ("EGG-INFO/top_level.txt", f"crawlers\nstorage\n{SETTINGS_MODULE}\n".encode("utf-8")),
+        ("EGG-INFO/top_level.txt", f"fursa\n{SETTINGS_MODULE}\n".encode("utf-8")),
         ("EGG-INFO/zip-safe", b"\n"),
     ]
     buffer = BytesIO()
@@ -88,7 +92,7 @@ def build_egg() -> Egg:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m crawlers.egg OUT.egg", file=sys.stderr)
+        print("usage: python -m fursa.crawlers.egg OUT.egg", file=sys.stderr)
         return 2
     egg = build_egg()
     Path(argv[0]).write_bytes(egg.data)

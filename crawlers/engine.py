@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.config import CrawlConfig
+from fursa.crawlers.config import CrawlConfig
 
 RETRY_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOADER_MIDDLEWARES = {
-    "crawlers.middlewares.GuardMiddleware": 40,               # before robots.txt: its fetch is guarded too
+    "fursa.crawlers.middlewares.GuardMiddleware": 40,               # before robots.txt: its fetch is guarded too
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawlers.middlewares.RetryAfterMiddleware": 550,
-    "crawlers.middlewares.PerHostLimitMiddleware": 950,       # after the HTTP cache: only real downloads wait
+    "fursa.crawlers.middlewares.RetryAfterMiddleware": 550,
+    "fursa.crawlers.middlewares.PerHostLimitMiddleware": 950,       # after the HTTP cache: only real downloads wait
 }
-EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "crawlers.throttle.NotModifiedAwareAutoThrottle": 0}
+EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "fursa.crawlers.throttle.NotModifiedAwareAutoThrottle": 0}
 
 
 def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
         "REMOTE_CONTROL_ENABLED": False,   # no listening control port in a crawl child
         "LOG_LEVEL": "INFO",
         "CLOSESPIDER_TIMEOUT": config.run_timeout_s,
-        "TWISTED_DNS_RESOLVER": "crawlers.middlewares.GuardedResolver",
+        "TWISTED_DNS_RESOLVER": "fursa.crawlers.middlewares.GuardedResolver",
         "FURSA_ALLOW_PRIVATE": config.allow_private_addresses,
         "FURSA_MAX_RETRY_AFTER": config.max_retry_after_s,
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,

@@ -12,8 +12,8 @@ from typing import Any, Iterator
 
 from parsel import Selector, SelectorList
 
-from crawlers.text import clean_title, html_to_text
-from crawlers.urls import absolute_url, host_of, is_http_url
+from fursa.crawlers.text import clean_title, html_to_text
+from fursa.crawlers.urls import absolute_url, host_of, is_http_url
 
 DEADLINE_LABELS = ("application deadline", "closing date", "deadline", "apply by", "closes", "submission deadline",
                    "آخر موعد", "اخر موعد", "الموعد النهائي", "موعد التقديم", "آخر موعد للتقديم", "تاريخ الإغلاق")

@@ -9,12 +9,12 @@ from typing import Any
 import feedparser
 from parsel import Selector
 
-from storage import Draft, ItemError, SourceSpec
+from fursa.storage import Draft, ItemError, SourceSpec
 
-from crawlers.errors import FormatError
-from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
-from crawlers.text import clean_title, decode_html, html_to_text, summarize
-from crawlers.urls import absolute_url, is_http_url
+from fursa.crawlers.errors import FormatError
+from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
+from fursa.crawlers.text import clean_title, decode_html, html_to_text, summarize
+from fursa.crawlers.urls import absolute_url, is_http_url
 
 
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",

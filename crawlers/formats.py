@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from storage import Draft, SourceSpec
+from fursa.storage import Draft, SourceSpec
 
-from crawlers import darpa, grants_gov, html_pages, json_api, sedia
-from crawlers.feeds import parse_feed
-from crawlers.pages import PageRequest, ParsedPage
+from fursa.crawlers import darpa, grants_gov, html_pages, json_api, sedia
+from fursa.crawlers.feeds import parse_feed
+from fursa.crawlers.pages import PageRequest, ParsedPage
 
 PageParser = Callable[[bytes, SourceSpec, str, PageRequest, "str | None"], ParsedPage]
 DetailParser = Callable[[bytes, SourceSpec, Draft, str, "str | None"], Draft]

@@ -10,13 +10,13 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
-from storage import Draft, ItemError, SourceSpec
+from fursa.storage import Draft, ItemError, SourceSpec
 
-from crawlers.dates import deadline_from, instant_from
-from crawlers.errors import FormatError
-from crawlers.jsondata import as_text, get_path, load_json
-from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
-from crawlers.text import html_to_text, summarize
+from fursa.crawlers.dates import deadline_from, instant_from
+from fursa.crawlers.errors import FormatError
+from fursa.crawlers.jsondata import as_text, get_path, load_json
+from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
+from fursa.crawlers.text import html_to_text, summarize
 
 ZONE = "America/New_York"
 DETAIL_PAGE = "https://www.grants.gov/search-results-detail/{id}"

@@ -16,13 +16,13 @@ from typing import Any
 
 from parsel import Selector
 
-from storage import Deadline, Draft, ItemError, SourceSpec
+from fursa.storage import Deadline, Draft, ItemError, SourceSpec
 
-from crawlers import extract
-from crawlers.dates import deadline_from, instant_from
-from crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft, sort_results
-from crawlers.text import decode_html, summarize
-from crawlers.urls import absolute_url, is_http_url
+from fursa.crawlers import extract
+from fursa.crawlers.dates import deadline_from, instant_from
+from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft, sort_results
+from fursa.crawlers.text import decode_html, summarize
+from fursa.crawlers.urls import absolute_url, is_http_url
 
 CALL_TYPES = {"Grant", "MonetaryGrant", "FundingScheme", "JobPosting", "Event", "EducationEvent", "Course",
               "EducationalOccupationalProgram", "Scholarship"}

@@ -5,8 +5,8 @@ import json
 import re
 from typing import Any
 
-from crawlers.errors import FormatError
-from crawlers.text import decode_html
+from fursa.crawlers.errors import FormatError
+from fursa.crawlers.text import decode_html
 
 _NEXT_DATA = re.compile(rb'<script[^>]+id=["\']__NEXT_DATA__["\'][^>]*>(.*?)</script>', re.IGNORECASE | re.DOTALL)
 

@@ -24,8 +24,8 @@ from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.asyncio import run_in_thread, sleep
 from twisted.internet.error import DNSLookupError
 
-from crawlers.errors import UnsafeURLError
-from crawlers.guard import address_problem, check_public_url
+from fursa.crawlers.errors import UnsafeURLError
+from fursa.crawlers.guard import address_problem, check_public_url
 
 log = logging.getLogger(__name__)
 

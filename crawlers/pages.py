@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from storage import Draft, ItemError, SourceSpec
+from fursa.storage import Draft, ItemError, SourceSpec
 
-from crawlers.text import clean_title
-from crawlers.urls import canonical_url, is_http_url
+from fursa.crawlers.text import clean_title
+from fursa.crawlers.urls import canonical_url, is_http_url
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
-from storage import FetchResult, ItemError, SourceSpec, Validators
+from fursa.storage import FetchResult, ItemError, SourceSpec, Validators
 
-from crawlers.config import CrawlConfig
-from crawlers.errors import FetchError, FormatError, UnsafeURLError
-from crawlers.failures import describe_exception, describe_status
-from crawlers.feeds import COMMON_FEED_PATHS, find_feed_links, is_feed_body
-from crawlers.formats import format_of
-from crawlers.guard import check_public_url
-from crawlers.pages import PageRequest
+from fursa.crawlers.config import CrawlConfig
+from fursa.crawlers.errors import FetchError, FormatError, UnsafeURLError
+from fursa.crawlers.failures import describe_exception, describe_status
+from fursa.crawlers.feeds import COMMON_FEED_PATHS, find_feed_links, is_feed_body
+from fursa.crawlers.formats import format_of
+from fursa.crawlers.guard import check_public_url
+from fursa.crawlers.pages import PageRequest
 
 PREVIEW_DETAILS = 5
 

@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from storage import FetchResult, SourceSpec, Validators
+from fursa.storage import FetchResult, SourceSpec, Validators
 
-from crawlers.codec import dumps, result_from_dict, run_to_dict
-from crawlers.config import CrawlConfig
-from crawlers.scrapyd import crawl_with_scrapyd
+from fursa.crawlers.codec import dumps, result_from_dict, run_to_dict
+from fursa.crawlers.config import CrawlConfig
+from fursa.crawlers.scrapyd import crawl_with_scrapyd
 
 log = logging.getLogger(__name__)
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def crawl_sources(jobs: Sequence[tuple[SourceSpec, Validators]], config: CrawlCo
 
 def child_command(jobs_path: Path, results_path: Path) -> list[str]:
     """The command line of the crawl child process."""
-    return [sys.executable, "-m", "crawlers.child", str(jobs_path), str(results_path)]
+    return [sys.executable, "-m", "fursa.crawlers.child", str(jobs_path), str(results_path)]
 
 
 def _run_child(jobs_path: Path, results_path: Path, log_path: Path, timeout_s: float) -> str:

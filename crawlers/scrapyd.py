@@ -34,12 +34,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from storage import FetchResult, SourceSpec, Validators
+from fursa.storage import FetchResult, SourceSpec, Validators
 
-from crawlers.codec import pack_run, result_from_dict
-from crawlers.config import CrawlConfig
-from crawlers.egg import PROJECT, Egg, build_egg
-from crawlers.errors import ScrapydError
+from fursa.crawlers.codec import pack_run, result_from_dict
+from fursa.crawlers.config import CrawlConfig
+from fursa.crawlers.egg import PROJECT, Egg, build_egg
+from fursa.crawlers.errors import ScrapydError
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from storage import Deadline, Draft, ItemError, SourceSpec
+from fursa.storage import Deadline, Draft, ItemError, SourceSpec
 
-from crawlers.dates import deadline_from, instant_from
-from crawlers.errors import FormatError
-from crawlers.jsondata import as_list, as_text, load_json
-from crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
-from crawlers.text import html_to_text, summarize
+from fursa.crawlers.dates import deadline_from, instant_from
+from fursa.crawlers.errors import FormatError
+from fursa.crawlers.jsondata import as_list, as_text, load_json
+from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
+from fursa.crawlers.text import html_to_text, summarize
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from storage import Draft, FetchResult, ItemError, SourceSpec, Validators
+from fursa.storage import Draft, FetchResult, ItemError, SourceSpec, Validators
 
-from crawlers.config import CrawlConfig
-from crawlers.errors import FormatError
-from crawlers.failures import describe_exception, describe_status
-from crawlers.formats import Format, format_of
-from crawlers.pages import PageRequest, ParsedPage
+from fursa.crawlers.config import CrawlConfig
+from fursa.crawlers.errors import FormatError
+from fursa.crawlers.failures import describe_exception, describe_status
+from fursa.crawlers.formats import Format, format_of
+from fursa.crawlers.pages import PageRequest, ParsedPage
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from scrapy import signals
 
-from storage import FetchResult
+from fursa.storage import FetchResult
 
-from crawlers.codec import result_to_dict, unpack_run
-from crawlers.config import CrawlConfig
-from crawlers.egg import PROJECT
-from crawlers.engine import scrapy_settings
-from crawlers.spiders import SourcesSpider
+from fursa.crawlers.codec import result_to_dict, unpack_run
+from fursa.crawlers.config import CrawlConfig
+from fursa.crawlers.egg import PROJECT
+from fursa.crawlers.engine import scrapy_settings
+from fursa.crawlers.spiders import SourcesSpider
 
 log = logging.getLogger(__name__)
 WORKER_CACHE_DIR = "fursa-http-cache"

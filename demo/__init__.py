@@ -9,10 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-import pipeline
-import storage
-from demo.server import DemoServer
-from settings import load_settings
+from fursa import pipeline, storage
+from fursa.demo.server import DemoServer
+from fursa.settings import load_settings
 
 CATALOGUE = """# The demo's sources: sample data served by `fursa demo` on this machine.
 [[source]]

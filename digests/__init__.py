@@ -3,21 +3,21 @@ them over SMTP or to an outbox folder, and the ledger that makes every digest go
 
 Imports only `storage` and `matching`. This module is the package's whole public surface.
 """
-from digests.compose import compose_digest, preview_digest
-from digests.config import DeliveryConfig
-from digests.errors import (
+from fursa.digests.compose import compose_digest, preview_digest
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.errors import (
     BouncedAddressError, ConfigurationError, DeliveryError, DigestError, InvalidAddressError,
     PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError, TokenError,
 )
-from digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
-from digests.periods import digest_period, instant_period, is_weekend, send_moment
-from digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
-from digests.render import render_digest
-from digests.selection import profile_of, select_items
-from digests.sending import send_digests, send_instant_alerts, send_one
-from digests.signing import sign_message
-from digests.smtp import parse_smtp_url
-from digests.tokens import make_subscriber_token, read_subscriber_token, verify_subscriber_token
+from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
+from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
+from fursa.digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
+from fursa.digests.render import render_digest
+from fursa.digests.selection import profile_of, select_items
+from fursa.digests.sending import send_digests, send_instant_alerts, send_one
+from fursa.digests.signing import sign_message
+from fursa.digests.smtp import parse_smtp_url
+from fursa.digests.tokens import make_subscriber_token, read_subscriber_token, verify_subscriber_token
 
 __all__ = [
     "SIGNED_HEADERS", "WIRE_POLICY", "BouncedAddressError", "ConfigurationError", "DeliveryConfig", "DeliveryError", "Digest", "DigestError",

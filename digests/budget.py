@@ -1,7 +1,7 @@
 """The error budget: a run pauses when the server keeps refusing, instead of burning through the list."""
 from __future__ import annotations
 
-from digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError
+from fursa.digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError
 
 
 class ErrorBudget:

@@ -5,15 +5,15 @@ from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy.orm import Session
-from storage import approved_open, get_subscriber
-from storage import sent_item_ids
+from fursa.storage import approved_open, get_subscriber
+from fursa.storage import sent_item_ids
 
-from digests.config import DeliveryConfig
-from digests.periods import digest_period
-from digests.records import Digest, RenderedDigest
-from digests.render import render_digest
-from digests.selection import OpenCalls
-from digests.tokens import make_subscriber_token
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.periods import digest_period
+from fursa.digests.records import Digest, RenderedDigest
+from fursa.digests.render import render_digest
+from fursa.digests.selection import OpenCalls
+from fursa.digests.tokens import make_subscriber_token
 
 
 def compose_digest(

@@ -7,7 +7,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digests.errors import ConfigurationError
+from fursa.digests.errors import ConfigurationError
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from digests.records import DigestItem
-from digests.translations import BABEL_LOCALES
-from digests.wording import ALL_FIELDS, KIND_LABELS, LEVEL_LABELS
+from fursa.digests.records import DigestItem
+from fursa.digests.translations import BABEL_LOCALES
+from fursa.digests.wording import ALL_FIELDS, KIND_LABELS, LEVEL_LABELS
 
 # Explicit embeddings, overrides and isolates (LRE … RLO, LRI … PDI): in scraped text they can flip the
 # rest of the e-mail around a title, so they go; the plain marks LRM/RLM/ALM are harmless and stay.

@@ -6,9 +6,9 @@ from functools import lru_cache
 
 from icalendar import Alarm, Calendar, Event
 
-from digests.config import DeliveryConfig
-from digests.formatting import clean_text, safe_url
-from digests.records import Digest
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.formatting import clean_text, safe_url
+from fursa.digests.records import Digest
 
 _END = b"END:VCALENDAR\r\n"
 

@@ -19,9 +19,9 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Callable
 
-from digests.config import DeliveryConfig
-from digests.formatting import clean_text
-from digests.records import Digest, RenderedDigest
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.formatting import clean_text
+from fursa.digests.records import Digest, RenderedDigest
 
 log = logging.getLogger(__name__)
 LETTERS_KEPT = 512  # ~40 KiB each (HTML, text, calendar); a run needs about one per profile

@@ -10,13 +10,13 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
-from storage import InvalidSubscriberError, normalize_email
+from fursa.storage import InvalidSubscriberError, normalize_email
 
-from digests.config import DeliveryConfig
-from digests.errors import InvalidAddressError
-from digests.formatting import clean_text
-from digests.records import Envelope, RenderedDigest
-from digests.signing import DkimSigner
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.errors import InvalidAddressError
+from fursa.digests.formatting import clean_text
+from fursa.digests.records import Envelope, RenderedDigest
+from fursa.digests.signing import DkimSigner
 
 # Headers a DKIM signature covers: the ones a forger would want to change, and the unsubscribe
 # headers that Gmail and Yahoo require to be signed for one-click unsubscribe.

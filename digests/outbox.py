@@ -6,8 +6,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from digests.errors import TemporaryDeliveryError
-from digests.records import Envelope
+from fursa.digests.errors import TemporaryDeliveryError
+from fursa.digests.records import Envelope
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from digests.config import DeliveryConfig
+from fursa.digests.config import DeliveryConfig
 
 WEEKLY = "weekly"
 INSTANT = "instant"

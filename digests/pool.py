@@ -6,7 +6,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Protocol
 
-from digests.records import Envelope
+from fursa.digests.records import Envelope
 
 
 class Transport(Protocol):

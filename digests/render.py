@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import css_inline
 from babel.dates import get_timezone_location
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from matching import load_taxonomy
+from fursa.matching import load_taxonomy
 
-from digests.config import DeliveryConfig
-from digests.formatting import Formatter, ItemView, clean_text, safe_url
-from digests.ics import build_calendar
-from digests.records import Digest, DigestItem, RenderedDigest
-from digests.translations import BABEL_LOCALES, LANGUAGES, is_rtl, load_translations
-from digests.wording import ROLE_LABELS
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.formatting import Formatter, ItemView, clean_text, safe_url
+from fursa.digests.ics import build_calendar
+from fursa.digests.records import Digest, DigestItem, RenderedDigest
+from fursa.digests.translations import BABEL_LOCALES, LANGUAGES, is_rtl, load_translations
+from fursa.digests.wording import ROLE_LABELS
 
 log = logging.getLogger(__name__)
 # Remote stylesheets are never fetched: a digest renders the same offline, and no scraped URL is followed.
@@ -27,7 +27,7 @@ _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=Fal
 def template_environment(language: str) -> Environment:
     """One Jinja environment per language, with that language's catalogue installed (compiled once)."""
     environment = Environment(
-        loader=PackageLoader("digests", "templates"),
+        loader=PackageLoader("fursa.digests", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

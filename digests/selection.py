@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Collection, Iterable
 
-from matching import Match, MatchItem, Profile, score_profile
+from fursa.matching import Match, MatchItem, Profile, score_profile
 
-from digests.records import DigestItem
+from fursa.digests.records import DigestItem
 
 # What each audience gets when a subscriber has not picked kinds themselves (issue 5, "Audiences").
 ROLE_KINDS: dict[str, tuple[str, ...]] = {

@@ -18,26 +18,26 @@ from datetime import datetime
 from typing import Callable, Sequence
 
 from sqlalchemy.orm import Session
-from storage import (
+from fursa.storage import (
     DEFERRED, FAILED, SENDING, SENT, ClaimRequest, active_subscribers, add_pending_deliveries, approved_open,
     claim_deliveries, clear_bounces, delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
 )
 
-from digests.budget import ErrorBudget
-from digests.compose import compose_digest
-from digests.config import DeliveryConfig
-from digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError, TemporaryDeliveryError
-from digests.letters import FormLetters
-from digests.messages import SIGNED_HEADERS, message_id_for
-from digests.outbox import OutboxTransport
-from digests.periods import digest_period, instant_period, is_weekend
-from digests.pool import SendPool, Transport
-from digests.records import Envelope, SendReport, _Tally
-from digests.render import render_digest
-from digests.selection import OpenCalls
-from digests.signing import DkimSigner, make_signer
-from digests.smtp import SmtpTransport, parse_smtp_url
-from digests.wire import new_boundaries, wire_envelope
+from fursa.digests.budget import ErrorBudget
+from fursa.digests.compose import compose_digest
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError, TemporaryDeliveryError
+from fursa.digests.letters import FormLetters
+from fursa.digests.messages import SIGNED_HEADERS, message_id_for
+from fursa.digests.outbox import OutboxTransport
+from fursa.digests.periods import digest_period, instant_period, is_weekend
+from fursa.digests.pool import SendPool, Transport
+from fursa.digests.records import Envelope, SendReport, _Tally
+from fursa.digests.render import render_digest
+from fursa.digests.selection import OpenCalls
+from fursa.digests.signing import DkimSigner, make_signer
+from fursa.digests.smtp import SmtpTransport, parse_smtp_url
+from fursa.digests.wire import new_boundaries, wire_envelope
 
 log = logging.getLogger(__name__)
 # Messages built ahead of their claim. Their 'pending' rows are added in one statement, so a run

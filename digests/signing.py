@@ -5,8 +5,8 @@ from pathlib import Path
 
 import dkim
 
-from digests.config import DeliveryConfig
-from digests.errors import ConfigurationError
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.errors import ConfigurationError
 
 
 class DkimSigner:

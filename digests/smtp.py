@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from digests.errors import (
+from fursa.digests.errors import (
     BouncedAddressError, ConfigurationError, PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError,
 )
-from digests.records import Envelope
+from fursa.digests.records import Envelope
 
 log = logging.getLogger(__name__)
 _SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 
-from digests.errors import TokenError
+from fursa.digests.errors import TokenError
 
 PURPOSES = ("unsubscribe", "preferences")
 _TOKEN = re.compile(r"^(\d{1,12})\.(\d{1,9})\.([A-Za-z0-9_-]{20,64})$")

@@ -18,11 +18,11 @@ from email.headerregistry import Address
 from email.utils import format_datetime, parseaddr
 from functools import lru_cache
 
-from digests.config import DeliveryConfig
-from digests.formatting import clean_text
-from digests.messages import WIRE_POLICY, envelope_address, message_id_for
-from digests.records import Envelope, RenderedDigest
-from digests.signing import DkimSigner
+from fursa.digests.config import DeliveryConfig
+from fursa.digests.formatting import clean_text
+from fursa.digests.messages import WIRE_POLICY, envelope_address, message_id_for
+from fursa.digests.records import Envelope, RenderedDigest
+from fursa.digests.signing import DkimSigner
 
 CRLF = b"\r\n"
 _LINE = WIRE_POLICY.max_line_length  # 78

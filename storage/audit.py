@@ -7,7 +7,7 @@ from typing import Any, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import AuditEntry
+from fursa.storage.models import AuditEntry
 
 
 def record_audit(

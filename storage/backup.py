@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from storage.errors import StorageError
+from fursa.storage.errors import StorageError
 
 
 class BackupError(StorageError):

@@ -13,12 +13,12 @@ from typing import Any, Sequence
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from storage.audit import record_audit
-from storage.models import (
+from fursa.storage.audit import record_audit
+from fursa.storage.models import (
     AuditEntry, Delivery, Opportunity, Sighting, Source, SourceRun, Subscriber, TagCorrection,
 )
-from storage.opportunities import set_status
-from storage.paging import Page, contains_pattern
+from fursa.storage.opportunities import set_status
+from fursa.storage.paging import Page, contains_pattern
 
 # Fields the tagger fills in: a person changing one of them is a correction to learn from.
 TAG_FIELDS = ("kind", "levels", "disciplines", "regions", "palestinian_eligible", "deadline")

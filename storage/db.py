@@ -8,7 +8,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import DatabaseError
+from fursa.storage.errors import DatabaseError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery, Subscriber
+from fursa.storage.models import Delivery, Subscriber
 
 PENDING, SENDING, SENT, FAILED, DEFERRED = "pending", "sending", "sent", "failed", "deferred"
 DELIVERY_STATES = (PENDING, SENDING, SENT, FAILED, DEFERRED)

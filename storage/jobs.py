@@ -7,7 +7,7 @@ from typing import Any, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import JobRun
+from fursa.storage.models import JobRun
 
 
 def start_job_run(session: Session, job: str, now: datetime) -> JobRun:

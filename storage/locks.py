@@ -7,7 +7,7 @@ from typing import IO
 
 from sqlalchemy import Connection, Engine, text
 
-from storage.errors import StorageError
+from fursa.storage.errors import StorageError
 
 # An arbitrary constant naming Fursa's scheduler lock among PostgreSQL advisory locks.
 _ADVISORY_KEY = 0x46757273  # "Furs"

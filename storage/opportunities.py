@@ -9,9 +9,9 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.errors import NotFoundError
-from storage.models import Opportunity, Sighting, Source
-from storage.records import Draft
+from fursa.storage.errors import NotFoundError
+from fursa.storage.models import Opportunity, Sighting, Source
+from fursa.storage.records import Draft
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.audit import record_audit
-from storage.models import Subscriber, Token
-from storage.paging import Page, contains_pattern
-from storage.suppressions import suppress
+from fursa.storage.audit import record_audit
+from fursa.storage.models import Subscriber, Token
+from fursa.storage.paging import Page, contains_pattern
+from fursa.storage.suppressions import suppress
 
 
 def search_subscribers(session: Session, *, text: str = "", status: str = "", offset: int = 0, limit: int = 50) -> Page:

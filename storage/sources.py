@@ -8,9 +8,9 @@ from typing import Iterable, Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from storage.errors import NotFoundError
-from storage.models import Source, SourceRun
-from storage.records import FetchResult, SourceSpec, Validators
+from fursa.storage.errors import NotFoundError
+from fursa.storage.models import Source, SourceRun
+from fursa.storage.records import FetchResult, SourceSpec, Validators
 
 # Past this many failures in a row a source is paused until staff look at it.
 PAUSE_AFTER_FAILURES = 8

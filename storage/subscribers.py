@@ -9,9 +9,9 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.errors import InvalidSubscriberError, NotFoundError
-from storage.models import Subscriber
-from storage.records import KINDS, LEVELS
+from fursa.storage.errors import InvalidSubscriberError, NotFoundError
+from fursa.storage.models import Subscriber
+from fursa.storage.records import KINDS, LEVELS
 
 ROLES = ("student", "faculty", "staff")
 LANGUAGES = ("en", "ar")

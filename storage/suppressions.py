@@ -8,8 +8,8 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Suppression
-from storage.subscribers import normalize_email
+from fursa.storage.models import Suppression
+from fursa.storage.subscribers import normalize_email
 
 
 def email_hash(email: str) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Subscriber, Token
+from fursa.storage.models import Subscriber, Token
 
 
 def issue_token(session: Session, *, purpose: str, subscriber: Subscriber, now: datetime, ttl: timedelta) -> str:

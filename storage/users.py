@@ -10,9 +10,9 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.errors import InvalidSubscriberError, NotFoundError, StorageError
-from storage.models import User
-from storage.subscribers import normalize_email
+from fursa.storage.errors import InvalidSubscriberError, NotFoundError, StorageError
+from fursa.storage.models import User
+from fursa.storage.subscribers import normalize_email
 
 STAFF_ROLES = ("admin", "curator")
 STAFF_LANGUAGES = ("en", "ar")

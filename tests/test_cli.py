@@ -8,7 +8,7 @@ from email.policy import default
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from fursa.cli import app
 
 runner = CliRunner()
 
@@ -133,9 +133,8 @@ def test_subscriber_import_reports_rejected_rows(workdir):
 def test_an_address_deleted_on_request_is_not_added_back_by_staff(workdir):
     from datetime import datetime, timezone
 
-    import pipeline
-    import storage
-    from settings import load_settings
+    from fursa import pipeline, storage
+    from fursa.settings import load_settings
     assert runner.invoke(app, ["subscribers", "add", "gone@ppu.edu"]).exit_code == 0
     ctx = pipeline.make_context(load_settings())
     with ctx.sessions.begin() as session:

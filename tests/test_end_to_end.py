@@ -8,9 +8,8 @@ from email.message import EmailMessage
 
 import pytest
 
-import pipeline
-import storage
-from settings import load_settings
+from fursa import pipeline, storage
+from fursa.settings import load_settings
 from tests.crawlers.server import LocalServer, Reply, conditional
 from tests.digests.smtpsink import SmtpSink
 from tests.databases import test_database_url

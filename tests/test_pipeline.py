@@ -8,9 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-import pipeline
-import storage
-from settings import load_settings
+from fursa import pipeline, storage
+from fursa.settings import load_settings
 from tests.crawlers.server import LocalServer, Reply
 from tests.databases import test_database_url
 

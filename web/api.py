@@ -8,10 +8,10 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from storage import Opportunity
-from storage import public_call, search_calls
-from web.filters import read_query
-from web.state import now_of, transaction, web_state
+from fursa.storage import Opportunity
+from fursa.storage import public_call, search_calls
+from fursa.web.filters import read_query
+from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/api/v1", tags=["calls"])
 

@@ -18,13 +18,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web import (
+from fursa.web import (
     api, curation, dashboard, desk, feeds, health, login, mailings, public, sources, subscribers, subscriptions,
 )
-from web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
-from web.render import gettext_of, make_environment, render
-from web.security import SecurityHeadersMiddleware
-from web.state import WebState, utc_now
+from fursa.web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
+from fursa.web.render import gettext_of, make_environment, render
+from fursa.web.security import SecurityHeadersMiddleware
+from fursa.web.state import WebState, utc_now
 
 log = logging.getLogger("fursa.web")
 

@@ -13,11 +13,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from storage import User
-from storage import create_user, find_user, get_user, record_login, set_language, set_password_hash
-from storage import NotFoundError
-from web.errors import ForbiddenError, LoginRequiredError
-from web.state import now_of, transaction, web_state
+from fursa.storage import User
+from fursa.storage import create_user, find_user, get_user, record_login, set_language, set_password_hash
+from fursa.storage import NotFoundError
+from fursa.web.errors import ForbiddenError, LoginRequiredError
+from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.auth")
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
-from web.errors import CsrfError
+from fursa.web.errors import CsrfError
 
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"

@@ -12,18 +12,18 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import KINDS, LEVELS, Opportunity
-from storage import (
+from fursa.storage import KINDS, LEVELS, Opportunity
+from fursa.storage import (
     OpportunityEdit, apply_edit, corrections_of, duplicate_candidates, history_of, merge_opportunities, sources_of,
 )
-from web.auth import StaffUser, staff_user
-from web.csrf import verify_csrf
-from web.desk import ACTIONS, apply_action
-from web.errors import PageNotFoundError
-from web.fields import field_groups, known_field
-from web.forms import form_data, picked, text, unknown
-from web.render import flash, gettext_of, page_language, render
-from web.state import now_of, transaction, web_state
+from fursa.web.auth import StaffUser, staff_user
+from fursa.web.csrf import verify_csrf
+from fursa.web.desk import ACTIONS, apply_action
+from fursa.web.errors import PageNotFoundError
+from fursa.web.fields import field_groups, known_field
+from fursa.web.forms import form_data, picked, text, unknown
+from fursa.web.render import flash, gettext_of, page_language, render
+from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/desk/calls", dependencies=[Depends(staff_user), Depends(verify_csrf)],
                    include_in_schema=False)

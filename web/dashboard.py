@@ -4,22 +4,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable, Sequence
 
-import pipeline
+from fursa import pipeline
 from fastapi import APIRouter, Depends
 from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import Source, latest_job_runs, list_sources, record_audit
-from storage import delivery_totals, status_counts, upcoming_deadlines, weekly_new_by_kind
-from web.auth import StaffUser, admin_user, staff_user
-from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
-from web.csrf import verify_csrf
-from web.errors import PageNotFoundError
-from web.i18n import Formatter
-from web.labels import labeller
-from web.render import flash, gettext_of, page_language, render
-from web.state import now_of, transaction, web_state
+from fursa.storage import Source, latest_job_runs, list_sources, record_audit
+from fursa.storage import delivery_totals, status_counts, upcoming_deadlines, weekly_new_by_kind
+from fursa.web.auth import StaffUser, admin_user, staff_user
+from fursa.web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
+from fursa.web.csrf import verify_csrf
+from fursa.web.errors import PageNotFoundError
+from fursa.web.i18n import Formatter
+from fursa.web.labels import labeller
+from fursa.web.render import flash, gettext_of, page_language, render
+from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/desk", dependencies=[Depends(staff_user), Depends(verify_csrf)], include_in_schema=False)
 TIMELINE_DAYS = 60

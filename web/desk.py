@@ -10,13 +10,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import KINDS, Opportunity, recent_audit
-from storage import change_status, opportunities_by_ids, review_queue, set_featured
-from web.auth import StaffUser, safe_next, staff_user
-from web.csrf import verify_csrf
-from web.forms import form_data, ids, text
-from web.render import flash, gettext_of, render
-from web.state import now_of, transaction
+from fursa.storage import KINDS, Opportunity, recent_audit
+from fursa.storage import change_status, opportunities_by_ids, review_queue, set_featured
+from fursa.web.auth import StaffUser, safe_next, staff_user
+from fursa.web.csrf import verify_csrf
+from fursa.web.forms import form_data, ids, text
+from fursa.web.render import flash, gettext_of, render
+from fursa.web.state import now_of, transaction
 
 router = APIRouter(prefix="/desk", dependencies=[Depends(staff_user), Depends(verify_csrf)], include_in_schema=False)
 PAGE_SIZE = 40

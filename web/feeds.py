@@ -16,11 +16,11 @@ from icalendar import Calendar, Event
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import Opportunity
-from storage import CallQuery, search_calls
-from web.filters import as_params, read_query
-from web.render import safe_href
-from web.state import now_of, transaction, web_state
+from fursa.storage import Opportunity
+from fursa.storage import CallQuery, search_calls
+from fursa.web.filters import as_params, read_query
+from fursa.web.render import safe_href
+from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/feeds", include_in_schema=False)
 FEED_SIZE = 50

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import matching
+from fursa import matching
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from storage import KINDS, LEVELS
-from storage import CallQuery
+from fursa.storage import KINDS, LEVELS
+from fursa.storage import CallQuery
 
 WITHIN_CHOICES = (7, 30, 90)
 LANGUAGE_CHOICES = ("en", "ar", "fr", "de")

@@ -6,7 +6,7 @@ from typing import Sequence
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
-from web.csrf import MAX_FIELDS, MAX_PART_BYTES
+from fursa.web.csrf import MAX_FIELDS, MAX_PART_BYTES
 
 
 async def form_data(request: Request) -> FormData:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-import pipeline
+from fursa import pipeline
 
 log = logging.getLogger("fursa.web.health")
 router = APIRouter(include_in_schema=False)

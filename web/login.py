@@ -9,11 +9,11 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web.auth import authenticate, current_user, end_session, safe_next, start_session
-from web.csrf import rotate_csrf, verify_csrf
-from web.forms import form_data, text
-from web.render import gettext_of, render
-from web.state import now_of, transaction, web_state
+from fursa.web.auth import authenticate, current_user, end_session, safe_next, start_session
+from fursa.web.csrf import rotate_csrf, verify_csrf
+from fursa.web.forms import form_data, text
+from fursa.web.render import gettext_of, render
+from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.auth")
 router = APIRouter(prefix="/desk", dependencies=[Depends(verify_csrf)], include_in_schema=False)

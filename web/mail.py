@@ -15,10 +15,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
-import digests
+from fursa import digests
 from jinja2 import Environment
 
-from web.render import render_text
+from fursa.web.render import render_text
 
 log = logging.getLogger("fursa.web.mail")
 

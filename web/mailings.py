@@ -3,22 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import digests
-import pipeline
+from fursa import digests, pipeline
 from fastapi import APIRouter, Depends
 from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from storage import KINDS, LEVELS, InvalidSubscriberError, NotFoundError, Subscriber, approved_open
-from storage import recent_deliveries
-from storage import LANGUAGES, ROLES
-from web.auth import StaffUser, admin_user, staff_user
-from web.csrf import verify_csrf
-from web.fields import known_field
-from web.render import flash, gettext_of, render
-from web.security import PREVIEW_POLICY
-from web.state import now_of, transaction, web_state
+from fursa.storage import KINDS, LEVELS, InvalidSubscriberError, NotFoundError, Subscriber, approved_open
+from fursa.storage import recent_deliveries
+from fursa.storage import LANGUAGES, ROLES
+from fursa.web.auth import StaffUser, admin_user, staff_user
+from fursa.web.csrf import verify_csrf
+from fursa.web.fields import known_field
+from fursa.web.render import flash, gettext_of, render
+from fursa.web.security import PREVIEW_POLICY
+from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/desk/digests", dependencies=[Depends(staff_user), Depends(verify_csrf)],
                    include_in_schema=False)

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import Subscriber, SubscriberInput, add_subscriber, normalize_email, record_audit
-from storage import lift_suppression, redeem_token, issue_token, suppression_of
+from fursa.storage import Subscriber, SubscriberInput, add_subscriber, normalize_email, record_audit
+from fursa.storage import lift_suppression, redeem_token, issue_token, suppression_of
 
 log = logging.getLogger("fursa.web.optin")
 

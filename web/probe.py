@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-import crawlers
+from fursa import crawlers
 from starlette.datastructures import FormData
 
-from storage import KINDS, FetchResult, SourceSpec
-from web.forms import text
+from fursa.storage import KINDS, FetchResult, SourceSpec
+from fursa.web.forms import text
 
 log = logging.getLogger("fursa.web.sources")
 SOURCE_LANGUAGES = ("en", "ar", "fr", "de", "es", "it", "tr")

@@ -6,10 +6,10 @@ from typing import Any, Callable
 
 from starlette.datastructures import FormData
 
-from storage import KINDS, LEVELS, InvalidSubscriberError, Subscriber, SubscriberInput, normalize_email
-from storage import FREQUENCIES, LANGUAGES, ROLES
-from web.fields import known_field, programme_codes
-from web.forms import picked, text, unknown
+from fursa.storage import KINDS, LEVELS, InvalidSubscriberError, Subscriber, SubscriberInput, normalize_email
+from fursa.storage import FREQUENCIES, LANGUAGES, ROLES
+from fursa.web.fields import known_field, programme_codes
+from fursa.web.forms import picked, text, unknown
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,16 @@ from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import KINDS, LEVELS
-from storage import public_call, search_calls, sources_of
-from web.auth import remember_language, safe_next
-from web.csrf import verify_csrf
-from web.errors import PageNotFoundError
-from web.fields import field_groups
-from web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, read_query
-from web.i18n import LANGUAGES
-from web.render import page_language, render
-from web.state import now_of, transaction
+from fursa.storage import KINDS, LEVELS
+from fursa.storage import public_call, search_calls, sources_of
+from fursa.web.auth import remember_language, safe_next
+from fursa.web.csrf import verify_csrf
+from fursa.web.errors import PageNotFoundError
+from fursa.web.fields import field_groups
+from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, read_query
+from fursa.web.i18n import LANGUAGES
+from fursa.web.render import page_language, render
+from fursa.web.state import now_of, transaction
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 PAGE_SIZE = 20

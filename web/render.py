@@ -14,11 +14,11 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from web.csrf import FIELD, csrf_token
-from web.fields import field_name
-from web.i18n import Formatter, direction, pick_language, translations
-from web.labels import labeller
-from web.state import now_of, web_state
+from fursa.web.csrf import FIELD, csrf_token
+from fursa.web.fields import field_name
+from fursa.web.i18n import Formatter, direction, pick_language, translations
+from fursa.web.labels import labeller
+from fursa.web.state import now_of, web_state
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from storage import InvalidSubscriberError, Subscriber, SubscriberInput, validate_subscriber
+from fursa.storage import InvalidSubscriberError, Subscriber, SubscriberInput, validate_subscriber
 
 COLUMNS = ("email", "name", "role", "fields", "levels", "kinds", "language", "frequency")
 EXPORT_COLUMNS = COLUMNS + ("confirmed", "status", "created_at")

@@ -4,8 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-import crawlers
-import pipeline
+from fursa import crawlers, pipeline
 from fastapi import APIRouter, Depends
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
@@ -13,18 +12,18 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import KINDS, Source, list_sources, record_audit, resume_source, source_from_spec
-from storage import runs_of
-from web.auth import StaffUser, admin_user, staff_user
-from web.csrf import verify_csrf
-from web.dashboard import health_state
-from web.errors import PageNotFoundError
-from web.forms import form_data
-from web.probe import (
+from fursa.storage import KINDS, Source, list_sources, record_audit, resume_source, source_from_spec
+from fursa.storage import runs_of
+from fursa.web.auth import StaffUser, admin_user, staff_user
+from fursa.web.csrf import verify_csrf
+from fursa.web.dashboard import health_state
+from fursa.web.errors import PageNotFoundError
+from fursa.web.forms import form_data
+from fursa.web.probe import (
     SOURCE_LANGUAGES, SourceForm, check_source_form, guard_url, preview_source, read_source_form, spec_of_form,
 )
-from web.render import flash, gettext_of, render
-from web.state import now_of, transaction, web_state
+from fursa.web.render import flash, gettext_of, render
+from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.sources")
 router = APIRouter(prefix="/desk/sources", dependencies=[Depends(staff_user), Depends(verify_csrf)],

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from web.throttle import Throttle
+from fursa.web.throttle import Throttle
 
 
 def utc_now() -> datetime:

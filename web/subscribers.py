@@ -9,17 +9,17 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import Subscriber, add_subscriber, list_subscribers, record_audit
-from storage import erase_subscriber, search_subscribers, set_subscriber_status, suppression_of
-from web.auth import StaffUser, admin_user, staff_user
-from web.csrf import verify_csrf
-from web.errors import PageNotFoundError
-from web.forms import form_data, text, upload
-from web.mail import Letter, deliver
-from web.optin import CONFIRM_HOURS, start_imported_opt_in
-from web.render import flash, gettext_of, render
-from web.roster import MAX_ROWS, describe, read_roster, write_roster
-from web.state import now_of, transaction, web_state
+from fursa.storage import Subscriber, add_subscriber, list_subscribers, record_audit
+from fursa.storage import erase_subscriber, search_subscribers, set_subscriber_status, suppression_of
+from fursa.web.auth import StaffUser, admin_user, staff_user
+from fursa.web.csrf import verify_csrf
+from fursa.web.errors import PageNotFoundError
+from fursa.web.forms import form_data, text, upload
+from fursa.web.mail import Letter, deliver
+from fursa.web.optin import CONFIRM_HOURS, start_imported_opt_in
+from fursa.web.render import flash, gettext_of, render
+from fursa.web.roster import MAX_ROWS, describe, read_roster, write_roster
+from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.subscribers")
 router = APIRouter(prefix="/desk/subscribers", dependencies=[Depends(staff_user), Depends(verify_csrf)],

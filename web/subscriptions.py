@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import logging
 
-import digests
+from fursa import digests
 from fastapi import APIRouter, BackgroundTasks, Depends
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import Subscriber, add_subscriber, record_audit
-from storage import find_token, set_subscriber_status
-from web.csrf import verify_csrf
-from web.fields import field_groups, programme_groups
-from web.forms import form_data
-from web.mail import Letter, deliver
-from web.optin import CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription
-from web.profile import ProfileValues, choices, read_profile, values_of
-from web.render import gettext_of, page_language, render
-from web.state import WebState, now_of, transaction, web_state
+from fursa.storage import Subscriber, add_subscriber, record_audit
+from fursa.storage import find_token, set_subscriber_status
+from fursa.web.csrf import verify_csrf
+from fursa.web.fields import field_groups, programme_groups
+from fursa.web.forms import form_data
+from fursa.web.mail import Letter, deliver
+from fursa.web.optin import CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription
+from fursa.web.profile import ProfileValues, choices, read_profile, values_of
+from fursa.web.render import gettext_of, page_language, render
+from fursa.web.state import WebState, now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.subscriptions")
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)

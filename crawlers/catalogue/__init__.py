@@ -11,13 +11,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from storage import AUDIENCES, KINDS, LEVELS, SOURCE_TYPES, SourceSpec
+from fursa.storage import AUDIENCES, KINDS, LEVELS, SOURCE_TYPES, SourceSpec
 
-from crawlers.dates import is_zone_name
-from crawlers.errors import CatalogueError
-from crawlers.extract import selector_problem
-from crawlers.formats import DEFAULT_BY_TYPE, FORMATS
-from crawlers.urls import is_http_url
+from fursa.crawlers.dates import is_zone_name
+from fursa.crawlers.errors import CatalogueError
+from fursa.crawlers.extract import selector_problem
+from fursa.crawlers.formats import DEFAULT_BY_TYPE, FORMATS
+from fursa.crawlers.urls import is_http_url
 
 FIELDS = ("name", "type", "url", "language", "kind", "audience", "levels", "provider", "parser", "every_hours",
           "enabled", "description", "options")

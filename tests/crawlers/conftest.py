@@ -6,9 +6,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from storage import SourceSpec
+from fursa.storage import SourceSpec
 
-from crawlers import CrawlConfig
+from fursa.crawlers import CrawlConfig
 from tests.crawlers.server import LocalServer
 
 DATA = Path(__file__).parent / "data"

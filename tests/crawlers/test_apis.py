@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage import SourceSpec
+from fursa.storage import SourceSpec
 
-from crawlers import FormatError, parse_darpa, parse_grants_gov_opportunity, parse_grants_gov_search, parse_json_listing, parse_sedia
-from crawlers.pages import PageRequest
-from crawlers.sedia import page_request
+from fursa.crawlers import FormatError, parse_darpa, parse_grants_gov_opportunity, parse_grants_gov_search, parse_json_listing, parse_sedia
+from fursa.crawlers.pages import PageRequest
+from fursa.crawlers.sedia import page_request
 
 NEW_YORK = ZoneInfo("America/New_York")
 

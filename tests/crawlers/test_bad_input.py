@@ -9,9 +9,9 @@ from typing import Iterator
 
 import pytest
 
-from storage import FetchResult, Validators
+from fursa.storage import FetchResult, Validators
 
-from crawlers import crawl_sources
+from fursa.crawlers import crawl_sources
 from tests.crawlers.conftest import loopback_config, spec
 from tests.crawlers.server import LocalServer, Reply, Request
 

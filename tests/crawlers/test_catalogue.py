@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from storage import KINDS, SOURCE_TYPES
+from fursa.storage import KINDS, SOURCE_TYPES
 
-from crawlers import CatalogueError, default_catalogue_path, load_catalogue
-from crawlers.formats import FORMATS, format_of
+from fursa.crawlers import CatalogueError, default_catalogue_path, load_catalogue
+from fursa.crawlers.formats import FORMATS, format_of
 
 
 def test_default_catalogue_loads_with_at_least_thirty_described_sources() -> None:

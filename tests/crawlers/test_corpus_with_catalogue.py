@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crawlers import default_catalogue_path, load_catalogue
-from crawlers.formats import format_of
-from crawlers.pages import PageRequest
+from fursa.crawlers import default_catalogue_path, load_catalogue
+from fursa.crawlers.formats import format_of
+from fursa.crawlers.pages import PageRequest
 
 ENTRIES = {source.name: source for source in load_catalogue(default_catalogue_path())}
 
@@ -42,7 +42,7 @@ def test_capture_parses_with_its_catalogue_entry(corpus_dir: Path, name: str, ca
 
 
 def test_ukri_feed_link_in_the_listing_capture_is_the_catalogue_feed(corpus_dir: Path) -> None:
-    from crawlers import find_feed_links
+    from fursa.crawlers import find_feed_links
 
     links = find_feed_links((corpus_dir / "ukri" / "ukri-listing-page.html").read_bytes(), "https://www.ukri.org/opportunity/")
     assert links == [ENTRIES["UKRI funding opportunities (feed)"].url]

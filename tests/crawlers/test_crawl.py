@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 
-from storage import Validators
+from fursa.storage import Validators
 
-from crawlers import CrawlConfig, crawl_sources
+from fursa.crawlers import CrawlConfig, crawl_sources
 from tests.crawlers.conftest import loopback_config, spec
 from tests.crawlers.server import LocalServer, Reply, conditional
 

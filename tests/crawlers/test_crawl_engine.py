@@ -18,11 +18,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from storage import Validators
+from fursa.storage import Validators
 
-from crawlers import CrawlConfig, crawl_sources, runner
-from crawlers.engine import scrapy_settings
-from crawlers.middlewares import retry_after_seconds
+from fursa.crawlers import CrawlConfig, crawl_sources, runner
+from fursa.crawlers.engine import scrapy_settings
+from fursa.crawlers.middlewares import retry_after_seconds
 from tests.crawlers.conftest import loopback_config, spec
 from tests.crawlers.server import LocalServer, Reply, Request
 
@@ -193,7 +193,7 @@ def test_sedia_darpa_and_wordpress_sources_end_to_end(corpus_dir: Path) -> None:
 def test_autothrottle_counts_304_as_success_but_not_errors() -> None:
     from types import SimpleNamespace
 
-    from crawlers.throttle import NotModifiedAwareAutoThrottle
+    from fursa.crawlers.throttle import NotModifiedAwareAutoThrottle
 
     throttle = NotModifiedAwareAutoThrottle.__new__(NotModifiedAwareAutoThrottle)
     throttle.target_concurrency, throttle.mindelay, throttle.maxdelay = 2.0, 0.0, 30.0

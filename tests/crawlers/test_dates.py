@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.dates import deadline_from, instant_from, normalize_written_date
+from fursa.crawlers.dates import deadline_from, instant_from, normalize_written_date
 
 HEBRON = ZoneInfo("Asia/Hebron")
 

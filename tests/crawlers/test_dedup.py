@@ -1,9 +1,9 @@
 """Near-duplicate detection across sources (MinHash/LSH) and the funder's link winning."""
 from __future__ import annotations
 
-from storage import Draft, SourceSpec
+from fursa.storage import Draft, SourceSpec
 
-from crawlers import find_near_duplicates, pick_canonical_url
+from fursa.crawlers import find_near_duplicates, pick_canonical_url
 
 CALL = ("The Ministry of Higher Education announces fully funded scholarships offered by the Government of "
         "Hungary for Palestinian students for bachelor, master and doctoral studies in all fields for the "
@@ -61,7 +61,7 @@ def test_the_funders_page_wins_over_an_aggregators_post() -> None:
 def test_a_batched_signature_equals_one_built_gram_by_gram() -> None:
     from datasketch import MinHash
 
-    from crawlers.dedup import NUM_PERM, _minhash, shingles
+    from fursa.crawlers.dedup import NUM_PERM, _minhash, shingles
     grams = shingles("Hungary scholarships", CALL)
     one_by_one = MinHash(num_perm=NUM_PERM)
     for gram in grams:
@@ -70,7 +70,7 @@ def test_a_batched_signature_equals_one_built_gram_by_gram() -> None:
 
 
 def test_one_cache_computes_each_known_signature_once_across_sources() -> None:
-    from crawlers import SignatureCache
+    from fursa.crawlers import SignatureCache
     known = [(41, "Hungarian Government Scholarships 2026/2027", CALL),
              (42, "Robotics summer school", "A two-week summer school on robotics and automation for engineering "
                                             "students, hosted in Tokyo, with travel grants for participants.")]

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from storage import SourceSpec
+from fursa.storage import SourceSpec
 
-from crawlers import FormatError, find_feed_links, parse_feed
+from fursa.crawlers import FormatError, find_feed_links, parse_feed
 
 
 def feed_spec(**fields) -> SourceSpec:

@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from storage import SourceSpec
+from fursa.storage import SourceSpec
 
-from crawlers import default_catalogue_path, load_catalogue, parse_html_detail, parse_html_listing, parse_html_page
+from fursa.crawlers import default_catalogue_path, load_catalogue, parse_html_detail, parse_html_listing, parse_html_page
 
 LONDON = ZoneInfo("Europe/London")
 

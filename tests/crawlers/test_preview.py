@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers import FetchError, check_source, discover_feeds
+from fursa.crawlers import FetchError, check_source, discover_feeds
 from tests.crawlers.conftest import loopback_config, spec
 from tests.crawlers.server import LocalServer, Reply
 

@@ -21,12 +21,12 @@ from typing import Iterator
 import httpx
 import pytest
 
-from storage import Validators
+from fursa.storage import Validators
 
-from crawlers import crawl_sources
-from crawlers import scrapyd as dispatch
-from crawlers.egg import PROJECT, Egg, build_egg
-from crawlers.errors import ScrapydError
+from fursa.crawlers import crawl_sources
+from fursa.crawlers import scrapyd as dispatch
+from fursa.crawlers.egg import PROJECT, Egg, build_egg
+from fursa.crawlers.errors import ScrapydError
 from tests.crawlers.conftest import loopback_config, spec
 from tests.crawlers.server import LocalServer, Reply, conditional
 
@@ -138,7 +138,7 @@ def test_feeds_crawled_on_scrapyd_come_back_as_drafts_with_validators(
     logs = "".join(path.read_text() for path in (scrapyd_server.folder / "logs").rglob("*.log"))
     eggs = scrapyd_server.folder / "eggs" / PROJECT
     cache = scrapyd_server.folder / "fursa-http-cache"    # the worker's own, not the dispatcher's folder
-    assert any(f"Fursa crawl code from {eggs / version}.egg/crawlers/worker.py: 3 sources, HTTP cache {cache}" in logs
+    assert any(f"Fursa crawl code from {eggs / version}.egg/fursa/crawlers/worker.py: 3 sources, HTTP cache {cache}" in logs
                for version in versions)
 
 

@@ -10,9 +10,9 @@ from typing import Any, Callable
 
 import httpx
 
-from storage import Validators
+from fursa.storage import Validators
 
-from crawlers.scrapyd import crawl_with_scrapyd
+from fursa.crawlers.scrapyd import crawl_with_scrapyd
 from tests.crawlers.conftest import loopback_config, spec
 
 URL = "http://fursa:s3cret@crawler-1:6800"

@@ -1,7 +1,7 @@
 """Clean text: sanitized with nh3, then plain; bytes decoded honestly."""
 from __future__ import annotations
 
-from crawlers.text import clean_title, decode_html, html_to_text, sanitize_html, summarize
+from fursa.crawlers.text import clean_title, decode_html, html_to_text, sanitize_html, summarize
 
 
 def test_scripts_styles_svg_and_handlers_are_removed() -> None:

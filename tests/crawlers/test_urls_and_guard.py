@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from storage import Validators
+from fursa.storage import Validators
 
-from crawlers import CrawlConfig, UnsafeURLError, canonical_url, check_public_url, check_source, crawl_sources
-from crawlers.guard import address_problem
+from fursa.crawlers import CrawlConfig, UnsafeURLError, canonical_url, check_public_url, check_source, crawl_sources
+from fursa.crawlers.guard import address_problem
 from tests.crawlers.conftest import spec
 from tests.crawlers.server import LocalServer, Reply
 
@@ -77,7 +77,7 @@ def test_crawls_and_previews_refuse_loopback_by_default(data_dir: Path) -> None:
 def test_the_resolver_refuses_non_public_answers_at_connection_time() -> None:
     from twisted.internet.error import DNSLookupError
 
-    from crawlers.middlewares import GuardedResolver
+    from fursa.crawlers.middlewares import GuardedResolver
 
     resolver = GuardedResolver.__new__(GuardedResolver)
     resolver.allow_private = False

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from storage import Opportunity, SubscriberInput, add_subscriber, make_engine, make_sessionmaker, migrate
+from fursa.storage import Opportunity, SubscriberInput, add_subscriber, make_engine, make_sessionmaker, migrate
 
-from digests import DeliveryConfig
+from fursa.digests import DeliveryConfig
 from tests.digests.smtpsink import SmtpSink
 from tests.databases import test_database_url
 

@@ -5,9 +5,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from storage import make_engine, make_sessionmaker
+from fursa.storage import make_engine, make_sessionmaker
 
-from digests import DeliveryConfig, send_digests
+from fursa.digests import DeliveryConfig, send_digests
 
 
 def main(database_url: str, smtp_url: str, now: str, connections: str, outbox: str) -> None:

@@ -6,9 +6,9 @@ from typing import Callable
 
 import pytest
 from sqlalchemy import select
-from storage import Delivery
+from fursa.storage import Delivery
 
-from digests import send_digests
+from fursa.digests import send_digests
 from tests.digests.conftest import NOW, add_call, add_person
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-import digests
-from digests.translations import LOCALES_DIR, catalogue_path
+from fursa import digests
+from fursa.digests.translations import LOCALES_DIR, catalogue_path
 
 PACKAGE = Path(digests.__file__).parent
 METHODS = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"), ("**.py", "python")]

@@ -6,10 +6,10 @@ from email import message_from_bytes
 from email.policy import default
 
 from sqlalchemy import select, update
-from storage import Delivery, Subscriber
+from fursa.storage import Delivery, Subscriber
 
-import digests.sending as sending
-from digests import send_digests
+import fursa.digests.sending as sending
+from fursa.digests import send_digests
 from tests.digests.conftest import NOW, PERIOD, add_call, add_person
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from digests import render as render_module
+from fursa.digests import render as render_module
 from tests.digests.test_render import NOW, call, person, render
 
 GOLDEN = Path(__file__).parent / "golden"

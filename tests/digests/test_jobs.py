@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from storage import Delivery
+from fursa.storage import Delivery
 
-from digests import preview_digest, send_digests, send_instant_alerts
+from fursa.digests import preview_digest, send_digests, send_instant_alerts
 from tests.digests.conftest import NOW, add_call, add_person
 
 

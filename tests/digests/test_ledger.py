@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
-from storage import Delivery, Subscriber, make_engine, migrate
-from storage.deliveries import (
+from fursa.storage import Delivery, Subscriber, make_engine, migrate
+from fursa.storage.deliveries import (
     ClaimRequest, claim_deliveries, claim_delivery, delivery_counts, mark_deliveries_sent, mark_failed, mark_sent,
     sent_item_ids,
 )
 
-from digests import send_digests
+from fursa.digests import send_digests
 from tests.databases import POSTGRES_URL_VARIABLE, fresh_postgres_database, postgres_admin_url
 from tests.digests.conftest import NOW, PERIOD, add_call, add_person
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from digests import render_digest
-from digests.compose import compose_digest
-from digests.letters import FormLetters
-from digests.selection import OpenCalls
+from fursa.digests import render_digest
+from fursa.digests.compose import compose_digest
+from fursa.digests.letters import FormLetters
+from fursa.digests.selection import OpenCalls
 from tests.digests.conftest import NOW, PERIOD
 from tests.digests.test_render import CONFIG, call, person
 from tests.digests.test_wire import NAMES

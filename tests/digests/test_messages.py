@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from digests import DeliveryConfig, InvalidAddressError, build_message, render_digest
-from digests.compose import compose_digest
-from digests.messages import WIRE_POLICY, envelope_address, message_id_for, wire_bytes
+from fursa.digests import DeliveryConfig, InvalidAddressError, build_message, render_digest
+from fursa.digests.compose import compose_digest
+from fursa.digests.messages import WIRE_POLICY, envelope_address, message_id_for, wire_bytes
 from tests.digests.conftest import NOW, PERIOD
 from tests.digests.test_render import call, person
 

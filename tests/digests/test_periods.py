@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from digests import ConfigurationError, DeliveryConfig, digest_period, is_weekend, send_digests
-from digests.periods import send_moment
+from fursa.digests import ConfigurationError, DeliveryConfig, digest_period, is_weekend, send_digests
+from fursa.digests.periods import send_moment
 
 CONFIG = DeliveryConfig(outbox_dir=Path("unused"))
 

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import icalendar
 import pytest
 
-from digests import DeliveryConfig, render_digest
-from digests.compose import compose_digest
+from fursa.digests import DeliveryConfig, render_digest
+from fursa.digests.compose import compose_digest
 from tests.digests.conftest import NOW, PERIOD
 
 CONFIG = DeliveryConfig(outbox_dir=Path("unused"), public_base_url="https://fursa.ppu.edu", secret_key="k")

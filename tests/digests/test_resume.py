@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from storage import Delivery
+from fursa.storage import Delivery
 
 from tests.digests.conftest import NOW, PERIOD, add_call, add_person
 from tests.digests.smtpsink import Received

@@ -6,10 +6,10 @@ import random
 from datetime import timedelta
 
 import pytest
-from matching import score_profile
+from fursa.matching import score_profile
 
-from digests.compose import compose_digest
-from digests.selection import OpenCalls, match_item_of, profile_of
+from fursa.digests.compose import compose_digest
+from fursa.digests.selection import OpenCalls, match_item_of, profile_of
 from tests.digests.conftest import NOW, PERIOD
 from tests.digests.test_render import CONFIG, call, person
 
@@ -69,7 +69,7 @@ def test_shared_rankings_give_each_subscriber_what_ranking_alone_gives(seed):
 
 
 def test_a_profile_is_scored_once_per_run(monkeypatch):
-    import digests.selection as selection
+    import fursa.digests.selection as selection
     scored = []
     monkeypatch.setattr(selection, "score_profile", lambda profile, item, now: scored.append(profile) or
                         score_profile(profile, item, now=now))

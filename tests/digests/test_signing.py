@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from digests import ConfigurationError, DeliveryConfig, SIGNED_HEADERS, sign_message
-from digests.signing import make_signer
+from fursa.digests import ConfigurationError, DeliveryConfig, SIGNED_HEADERS, sign_message
+from fursa.digests.signing import make_signer
 
 
 def _config(tmp_path, key) -> DeliveryConfig:

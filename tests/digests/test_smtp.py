@@ -8,12 +8,12 @@ from datetime import timedelta
 import dkim
 import pytest
 from sqlalchemy import select
-from storage import Delivery
+from fursa.storage import Delivery
 
-from digests import ConfigurationError, ServerUnavailableError, parse_smtp_url, send_digests
-from digests.pool import RateLimiter
-from digests.records import Envelope
-from digests.smtp import SmtpTransport
+from fursa.digests import ConfigurationError, ServerUnavailableError, parse_smtp_url, send_digests
+from fursa.digests.pool import RateLimiter
+from fursa.digests.records import Envelope
+from fursa.digests.smtp import SmtpTransport
 from tests.digests.conftest import NOW, add_call, add_person
 from tests.digests.keys import dkim_dns_record, make_rsa_key, private_pem, write_self_signed
 from tests.digests.smtpsink import SmtpSink

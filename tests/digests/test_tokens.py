@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from digests import TokenError, make_subscriber_token, read_subscriber_token, verify_subscriber_token
+from fursa.digests import TokenError, make_subscriber_token, read_subscriber_token, verify_subscriber_token
 
 SECRET = "s3cret"
 

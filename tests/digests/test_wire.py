@@ -6,10 +6,10 @@ from email.policy import default
 
 import pytest
 
-from digests import build_envelope, build_message, render_digest
-from digests.compose import compose_digest
-from digests.messages import WIRE_POLICY
-from digests.wire import message_bytes, new_boundaries, wire_envelope
+from fursa.digests import build_envelope, build_message, render_digest
+from fursa.digests.compose import compose_digest
+from fursa.digests.messages import WIRE_POLICY
+from fursa.digests.wire import message_bytes, new_boundaries, wire_envelope
 from tests.digests.conftest import NOW, PERIOD
 from tests.digests.test_messages import CONFIG
 from tests.digests.test_render import call, person

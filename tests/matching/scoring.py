@@ -1,7 +1,7 @@
 """The benchmark's score, for tests: micro-averaged F1 over (item, broad field) pairs."""
 from __future__ import annotations
 
-from matching import tag_item
+from fursa.matching import tag_item
 
 
 def micro_f1(items: list[dict], model=None) -> float:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from matching import find_deadline
+from fursa.matching import find_deadline
 
 NOW = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
 HEBRON = ZoneInfo("Asia/Hebron")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from matching import LabeledExample, LearnedModel, ModelError, tag_item, train_model
+from fursa.matching import LabeledExample, LearnedModel, ModelError, tag_item, train_model
 from tests.matching.scoring import micro_f1
 
 TOY = [
@@ -54,8 +54,8 @@ def test_model_predictions_match_scikit_learn_tfidf_and_the_rule_signals():
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from matching.learned import _document, rule_features
-    from matching.tagger import score_rules
+    from fursa.matching.learned import _document, rule_features
+    from fursa.matching.tagger import score_rules
     model = train_model(TOY)
     vectorizer = TfidfVectorizer(analyzer=lambda e: _document(e.title, e.text), sublinear_tf=True,
                                  vocabulary=model.vocabulary)
@@ -67,8 +67,8 @@ def test_model_predictions_match_scikit_learn_tfidf_and_the_rule_signals():
 
 
 def test_rule_signals_carry_what_the_rules_found():
-    from matching.learned import BROAD, rule_features
-    from matching.tagger import score_rules
+    from fursa.matching.learned import BROAD, rule_features
+    from fursa.matching.tagger import score_rules
     values = rule_features(score_rules("Scholarship", "For students enrolled in a Bachelor of Laws."))
     law = BROAD.index("04") * 3
     assert values[law:law + 3].tolist() == [1.0, 1.0, 1.0]     # best score, named, listed
@@ -108,7 +108,7 @@ def test_model_improves_on_rules_on_held_out_items(labels_dir: Path, name: str):
 def test_a_model_that_does_not_beat_the_rules_leaves_them_alone():
     """Trained on calls the rules already tag right, the model has nothing to add: its decision is
     exactly the rules' own."""
-    from matching.tagger import choose_broad, score_rules
+    from fursa.matching.tagger import choose_broad, score_rules
     model = train_model(TOY)
     model.use_model = False
     title, text = "Scholarship", "Open to students enrolled in law, economics or nursing."
@@ -119,8 +119,8 @@ def test_a_model_that_does_not_beat_the_rules_leaves_them_alone():
 
 
 def test_a_second_field_needs_the_threshold_and_a_share_of_the_best():
-    from matching.learned import decide
-    from matching.tagger import score_rules
+    from fursa.matching.learned import decide
+    from fursa.matching.tagger import score_rules
     rules = score_rules("Grant", "A research grant.")
     assert decide({"02": 0.9, "03": 0.5, "any": 0.1}, rules, 0.4, 0.5)[0] == ["02", "03"]
     assert decide({"02": 0.9, "03": 0.35, "any": 0.1}, rules, 0.4, 0.3)[0] == ["02"]
@@ -129,7 +129,7 @@ def test_a_second_field_needs_the_threshold_and_a_share_of_the_best():
 
 
 def test_training_folds_are_stable():
-    from matching.learned import _fold
+    from fursa.matching.learned import _fold
     assert [_fold(e) for e in TOY] == [_fold(e) for e in TOY]
     assert len({_fold(e) for e in TOY}) > 1
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from matching import normalize_arabic, normalize_english
-from matching.normalize import split_words, strip_html, tokenize
+from fursa.matching import normalize_arabic, normalize_english
+from fursa.matching.normalize import split_words, strip_html, tokenize
 
 
 @pytest.mark.parametrize("raw, expected", [

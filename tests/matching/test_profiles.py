@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from matching import MatchItem, Profile, Reason, load_taxonomy, score_profile, tag_item
+from fursa.matching import MatchItem, Profile, Reason, load_taxonomy, score_profile, tag_item
 
 NOW = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
 STUDENT = Profile(disciplines=load_taxonomy().codes_for_programme("mechatronics"), levels=("master",),

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from matching import tag_item
-from matching.vocabulary import programmes_in_title
+from fursa.matching import tag_item
+from fursa.matching.vocabulary import programmes_in_title
 
 
 @pytest.mark.parametrize("title, found, codes", [

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from matching import Tagging, tag_item
+from fursa.matching import Tagging, tag_item
 
 NOW = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching import UnknownCodeError, codes_for_category, load_taxonomy, normalize_english, tag_item
+from fursa.matching import UnknownCodeError, codes_for_category, load_taxonomy, normalize_english, tag_item
 
 TAXONOMY = load_taxonomy()
 BROAD = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-import pipeline
-import storage
-from settings import load_settings
+from fursa import pipeline, storage
+from fursa.settings import load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EMPTY_CATALOGUE = "# no sources: these tests add what they need\n"

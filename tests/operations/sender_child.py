@@ -6,8 +6,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import pipeline
-from settings import load_settings
+from fursa import pipeline
+from fursa.settings import load_settings
 
 
 def main(database_url: str, smtp_url: str, folder: str, now: str) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-import storage
+from fursa import storage
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)
 

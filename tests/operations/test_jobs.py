@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy.exc import OperationalError
 
-import pipeline
+from fursa import pipeline
 from tests.operations.conftest import job_runs
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)

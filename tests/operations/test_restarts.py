@@ -10,8 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-import pipeline
-import storage
+from fursa import pipeline, storage
 from tests.crawlers.server import LocalServer, Reply
 from tests.operations.conftest import PROJECT_ROOT
 
@@ -47,7 +46,7 @@ def test_a_crawl_killed_in_flight_is_resumed_by_the_next_run(make_ctx, tmp_path,
 
         env = dict(os.environ, FURSA_DATABASE_URL=ctx.settings.database_url, FURSA_CATALOGUE=str(ctx.catalogue_path),
                    FURSA_ALLOW_PRIVATE_ADDRESSES="true", FURSA_MODEL_DIR=str(tmp_path / ".fursa"))
-        child = subprocess.Popen([sys.executable, "-m", "cli", "crawl", "--source", "slow"], cwd=PROJECT_ROOT, env=env,
+        child = subprocess.Popen([sys.executable, "-m", "fursa.cli", "crawl", "--source", "slow"], cwd=PROJECT_ROOT, env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             assert stalled.wait(60), "the crawl never reached the stalled source"

@@ -13,9 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.events import EVENT_JOB_MISSED
 
-import digests
-import scheduler
-import storage
+from fursa import digests, scheduler, storage
 from tests.operations.conftest import PROJECT_ROOT, job_runs
 
 HEBRON = ZoneInfo("Asia/Hebron")
@@ -108,7 +106,7 @@ def test_sigterm_stops_the_scheduler_cleanly_and_frees_the_lock(make_ctx, tmp_pa
     env = dict(os.environ, FURSA_DATABASE_URL=ctx.settings.database_url, FURSA_CATALOGUE=str(ctx.catalogue_path),
                FURSA_MODEL_DIR=str(ctx.settings.model_dir), FURSA_WEEKEND_DAYS="[]",
                FURSA_OUTBOX_DIR=str(tmp_path / "outbox"))
-    child = subprocess.Popen([sys.executable, "-m", "cli", "-v", "scheduler"], cwd=PROJECT_ROOT, env=env,
+    child = subprocess.Popen([sys.executable, "-m", "fursa.cli", "-v", "scheduler"], cwd=PROJECT_ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_lines, args=(child.stdout, lines), daemon=True).start()

@@ -7,8 +7,7 @@ import sys
 from collections import Counter
 from datetime import datetime, timezone
 
-import pipeline
-import storage
+from fursa import pipeline, storage
 from tests.digests.smtpsink import SmtpSink
 from tests.operations.conftest import PROJECT_ROOT
 

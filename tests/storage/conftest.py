@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-import storage
+from fursa import storage
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import storage
+from fursa import storage
 
 
 def test_migrated_schema_matches_the_models(database_url):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import storage
-from storage import Deadline, Draft, SourceSpec
+from fursa import storage
+from fursa.storage import Deadline, Draft, SourceSpec
 
 
 def _source(session, name="feed-a"):

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-import storage
-from storage import FetchResult, SourceSpec, Validators
+from fursa import storage
+from fursa.storage import FetchResult, SourceSpec, Validators
 
 
 def test_sync_catalogue_adds_then_updates_and_keeps_health(sessions, now):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-import storage
-from storage import SubscriberInput
+from fursa import storage
+from fursa.storage import SubscriberInput
 
 
 @pytest.mark.parametrize("raw, expected", [

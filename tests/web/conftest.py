@@ -18,11 +18,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-import pipeline
-import storage
-import web
-import web.auth as web_auth
-from settings import Settings
+from fursa import pipeline, storage, web
+import fursa.web.auth as web_auth
+from fursa.settings import Settings
 from tests.databases import test_database_url
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)

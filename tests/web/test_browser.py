@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import digests
-import storage
-import web
+from fursa import digests, storage, web
 from tests.web.conftest import ADMIN, NOW, CallMaker, make_context, make_settings
 from tests.web.live import serve_app, smtp_server
 

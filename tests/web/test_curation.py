@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-import storage
+from fursa import storage
 from tests.web.conftest import ADMIN, csrf_of
 
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-import storage
-from storage import weekly_new_by_kind
+from fursa import storage
+from fursa.storage import weekly_new_by_kind
 from tests.web.conftest import NOW, csrf_of
-from web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
+from fursa.web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
 
 SVG = "{http://www.w3.org/2000/svg}"
 

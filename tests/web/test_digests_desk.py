@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-import storage
+from fursa import storage
 from tests.web.conftest import CURATOR, csrf_of, log_in
 
 

@@ -8,9 +8,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-import pipeline
-import storage
-import web
+from fursa import pipeline, storage, web
 from tests.web.conftest import make_settings
 
 

@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from web.i18n import best_accepted, translations
+from fursa.web.i18n import best_accepted, translations
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -10,8 +10,8 @@ import pytest
 
 from tests.digests.keys import dkim_dns_record, make_rsa_key, private_pem
 from tests.digests.smtpsink import SmtpSink
-from web.mail import Letter, deliver
-from web.render import make_environment
+from fursa.web.mail import Letter, deliver
+from fursa.web.render import make_environment
 
 LETTER = Letter("lina@ppu.edu", "لينا", "ar", "confirm", {"link": "http://testserver/confirm/abc", "hours": 48})
 

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-import storage
-from storage import (
+from fursa import storage
+from fursa.storage import (
     CallQuery, OpportunityEdit, apply_edit, email_hash, erase_subscriber, find_token, issue_token, merge_opportunities,
     redeem_token, review_queue, search_calls, search_subscribers, suppression_of, weekly_new_by_kind,
 )
-from storage import InvalidUserError, create_user, find_user
+from fursa.storage import InvalidUserError, create_user, find_user
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 

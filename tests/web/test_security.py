@@ -8,10 +8,9 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
-import storage
-import web
+from fursa import storage, web
 from tests.web.conftest import ADMIN, CURATOR, TestClient, csrf_of, log_in, make_context, make_settings
-from web.csrf import verify_csrf
+from fursa.web.csrf import verify_csrf
 
 ONE_CLICK = "/unsubscribe/{token}"
 

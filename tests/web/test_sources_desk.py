@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-import storage
+from fursa import storage
 from tests.web.conftest import NOW, csrf_of
 from tests.web.live import static_site
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-import storage
-from storage import issue_token, suppress
+from fursa import storage
+from fursa.storage import issue_token, suppress
 from tests.web.conftest import csrf_of
 
 

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import digests
-from matching import load_taxonomy
-import storage
-import web
-from storage import erase_subscriber, suppress, suppression_of
+from fursa import digests
+from fursa.matching import load_taxonomy
+from fursa import storage, web
+from fursa.storage import erase_subscriber, suppress, suppression_of
 from tests.web.conftest import TestClient, csrf_of
 
 FORM = {"email": "Layla@PPU.edu", "name": "Layla", "role": "student", "levels": ["master"], "kinds": ["scholarship"],

@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-import storage
+from fursa import storage
 from tests.web.conftest import log_in, ADMIN
 
 CORPUS = (

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 03:26:37.285892
 """
 from alembic import op
 import sqlalchemy as sa
-import storage.types
+import fursa.storage.types
 
 
 revision = '0002'

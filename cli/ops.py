@@ -2,26 +2,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-import pipeline
-import storage
-from cli_support import fail, load_context
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+from fursa import pipeline, storage
+from fursa.cli.context import fail, load_context, now_utc
 
 
 def status(fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
     """What ran, what failed, and what is due: the health of the whole installation."""
     ctx = load_context(ensure=True)
-    report = pipeline.health(ctx, _now())
+    report = pipeline.health(ctx, now_utc())
     runs = [{"job": j.job, "status": j.status, "started": j.started_at.isoformat(),
              "finished": j.finished_at.isoformat() if j.finished_at else None, "error": j.error}
             for j in report.jobs]
@@ -51,7 +45,7 @@ def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.J
     if name not in pipeline.JOBS:
         fail(f"no job named {name!r}; jobs: {', '.join(pipeline.JOBS)}")
     ctx = load_context(ensure=True)
-    outcome = pipeline.run_job(ctx, name, _now())
+    outcome = pipeline.run_job(ctx, name, now_utc())
     typer.echo(f"{name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
     if outcome.status != "ok":
         raise typer.Exit(code=1)

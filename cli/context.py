@@ -1,27 +1,37 @@
-"""What every `fursa` command shares: the settings file chosen on the command line, and failing clearly."""
+"""What every `fursa` command shares: the settings file chosen on the command line, one clock, failing clearly."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from pathlib import Path
-from typing import NoReturn
 
 import json
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NoReturn
 
+import click
 import typer
 
-import digests
-import pipeline
-import storage
-from settings import SettingsError, load_settings
+from fursa import digests, pipeline, storage
+from fursa.settings import SettingsError, load_settings
 
 
-@dataclass
-class CliState:
+@dataclass(frozen=True)
+class CliOptions:
+    """The options given before the command (`fursa --config F -v …`), kept on the root click context."""
+
     config_file: Path | None = None
 
 
-state = CliState()
+def now_utc() -> datetime:
+    """The one clock of the command line: every command passes it to the jobs as `now`."""
+    return datetime.now(timezone.utc)
+
+
+def _options() -> CliOptions:
+    # Commands run inside click's context; the root callback stored the global options on it.
+    ctx = click.get_current_context(silent=True)
+    options = ctx.find_root().obj if ctx is not None else None
+    return options if isinstance(options, CliOptions) else CliOptions()
 
 
 def fail(message: str) -> NoReturn:
@@ -32,7 +42,7 @@ def fail(message: str) -> NoReturn:
 def load_context(ensure: bool = False) -> pipeline.Context:
     """Settings → context; with `ensure`, a database never initialised is created first."""
     try:
-        ctx = pipeline.make_context(load_settings(state.config_file))
+        ctx = pipeline.make_context(load_settings(_options().config_file))
         if ensure:
             pipeline.ensure_database(ctx)
     except (SettingsError, digests.ConfigurationError, storage.DatabaseError) as exc:

@@ -1,10 +1,10 @@
-"""`fursa`: one command line over the same jobs the scheduler and the staff desk run."""
+"""The `fursa` command: its top-level commands (init, crawl, tag, train, run, demo, serve, scheduler)."""
 from __future__ import annotations
 
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -13,41 +13,35 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-import cli_ops
-import crawlers
-import matching
-import pipeline
-import scheduler as scheduler_module
-import storage
-import web
-from demo import run_demo
-from cli_commands import digest_app, sources_app, subscribers_app, users_app
-from cli_support import configure_logging, fail, load_context, state
+from fursa.cli import ops
+from fursa import crawlers, matching, pipeline
+from fursa import scheduler as scheduler_module
+from fursa import storage, web
+from fursa.demo import run_demo
+from fursa.cli.admin import digest_app, sources_app, subscribers_app, users_app
+from fursa.cli.context import CliOptions, configure_logging, fail, load_context, now_utc
 
 app = typer.Typer(help="Fursa (فرصة): scholarship, exchange and research-funding calls for PPU.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
 app.add_typer(users_app, name="users")
-app.command("status")(cli_ops.status)
-app.command("job")(cli_ops.run_job)
-app.command("backup")(cli_ops.backup)
-app.command("restore")(cli_ops.restore)
+app.command("status")(ops.status)
+app.command("job")(ops.run_job)
+app.command("backup")(ops.backup)
+app.command("restore")(ops.restore)
 console = Console(stderr=True)
 
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     config: Optional[Path] = typer.Option(None, "--config", help="A fursa.toml file (default ./fursa.toml if present)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every event."),
 ) -> None:
     """Read the settings once; every command gets them from here."""
     configure_logging(logging.INFO if verbose else logging.WARNING)
-    state.config_file = config
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    ctx.obj = CliOptions(config_file=config)
 
 
 @app.command()
@@ -226,7 +220,3 @@ def scheduler() -> None:
         scheduler_module.run_forever(load_context(ensure=True))
     except storage.LockHeldError as exc:
         fail(str(exc))
-
-
-if __name__ == "__main__":
-    app()

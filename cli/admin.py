@@ -4,28 +4,20 @@ from __future__ import annotations
 import csv
 import json
 import webbrowser
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-import crawlers
-import digests
-import pipeline
-import storage
-import web
-from cli_support import fail, load_context
+from fursa import crawlers, digests, pipeline, storage, web
+from fursa.cli.context import fail, load_context, now_utc
 
 sources_app = typer.Typer(help="The sources Fursa crawls, and their health.", no_args_is_help=True)
 subscribers_app = typer.Typer(help="People who receive digests.", no_args_is_help=True)
 digest_app = typer.Typer(help="Preview and send digests.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts of the curation desk.", no_args_is_help=True)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -117,7 +109,7 @@ def subscribers_add(
             blocked = _do_not_mail(session, email)
             if blocked:
                 fail(blocked)
-            row, created = storage.add_subscriber(session, data, _now())
+            row, created = storage.add_subscriber(session, data, now_utc())
             address = row.email
     except storage.InvalidSubscriberError as exc:
         fail(str(exc))
@@ -153,7 +145,7 @@ def subscribers_import(path: Path) -> None:
                     if blocked:
                         problems.append(f"{path}:{number}: {blocked}; skipped")
                         continue
-                    _, created = storage.add_subscriber(session, _row_input(record), _now())
+                    _, created = storage.add_subscriber(session, _row_input(record), now_utc())
             except storage.InvalidSubscriberError as exc:
                 problems.append(f"{path}:{number}: {exc}")
                 continue
@@ -207,7 +199,7 @@ def digest_preview(
     ctx = load_context(ensure=True)
     try:
         with ctx.sessions() as session:
-            rendered = digests.preview_digest(session, email, now=_now(), config=ctx.delivery_config)
+            rendered = digests.preview_digest(session, email, now=now_utc(), config=ctx.delivery_config)
     except (storage.NotFoundError, storage.InvalidSubscriberError) as exc:
         fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)
@@ -224,7 +216,7 @@ def digest_preview(
 def digest_send() -> None:
     """Send this period's digest to every subscriber who has not had it (safe to repeat)."""
     ctx = load_context(ensure=True)
-    report = pipeline.send_due_digests(ctx, _now())
+    report = pipeline.send_due_digests(ctx, now_utc())
     typer.echo(report.describe())
 
 
@@ -241,7 +233,7 @@ def users_add(
     ctx = load_context(ensure=True)
     try:
         with ctx.sessions.begin() as session:
-            user = web.add_user(session, email, password, role, _now(), name=name, language=language)
+            user = web.add_user(session, email, password, role, now_utc(), name=name, language=language)
             address = user.email
     except (web.WeakPasswordError, web.InvalidUserError) as exc:
         fail(str(exc))
