@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fursa.storage import FetchResult, SourceSpec, Validators  # noqa: E402
 
 from fursa.crawlers import CrawlConfig, crawl_sources  # noqa: E402
-from tests.crawlers.server import LocalServer, Reply, Request  # noqa: E402
+from fursa.demo.loopback import LocalServer, Reply, Request  # noqa: E402
 
 ITEMS = 20
 

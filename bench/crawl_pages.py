@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fursa.storage import SourceSpec, Validators  # noqa: E402
 
 from fursa.crawlers import CrawlConfig, crawl_sources  # noqa: E402
-from tests.crawlers.server import LocalServer, Reply  # noqa: E402
+from fursa.demo.loopback import LocalServer, Reply  # noqa: E402
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 PER_LISTING = 9

@@ -7,11 +7,12 @@ The samples are written by this project. Dates are placeholders so the demo's ca
 from __future__ import annotations
 
 import re
-import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from fursa.demo.loopback import LocalServer, Reply, Request
 
 DATA = Path(__file__).parent / "data"
 ROUTES = {
@@ -42,59 +43,34 @@ def fill_dates(template: str, today: date, base: str) -> str:
 
 
 class DemoServer:
-    """The sample sources on 127.0.0.1, in a thread, until `stop`."""
+    """The sample sources on 127.0.0.1, in a thread, until `stop`: a LocalServer with the demo's routes."""
 
     def __init__(self, today: date) -> None:
         self.today = today
-        self.requests: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LocalServer()
+        self._server.add("/robots.txt", Reply(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"}))
+        for path, (name, content_type) in ROUTES.items():
+            self._server.add(path, self._sample(name, content_type))
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.base
+
+    @property
+    def requests(self) -> list[str]:
+        """What the crawler asked for, as "METHOD /path" lines."""
+        return [f"{request.method} {request.path.split('?')[0]}" for request in self._server.requests]
 
     def start(self) -> "DemoServer":
-        self._thread.start()
+        self._server.__enter__()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.__exit__(None, None, None)
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        demo = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self._answer()
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self._answer()
-
-            def _answer(self) -> None:
-                path = self.path.split("?")[0]
-                demo.requests.append(f"{self.command} {path}")
-                if path == "/robots.txt":
-                    self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
-                    return
-                if path not in ROUTES:
-                    self._send(404, b"not found", "text/plain")
-                    return
-                name, content_type = ROUTES[path]
-                body = fill_dates((DATA / name).read_text(encoding="utf-8"), demo.today, demo.base_url)
-                self._send(200, body.encode("utf-8"), content_type)
-
-            def _send(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
+    def _sample(self, name: str, content_type: str) -> Callable[[Request], Reply]:
+        # Read and fill on every request, so dates are relative to the demo's `today`, not import time.
+        def reply(request: Request) -> Reply:
+            body = fill_dates((DATA / name).read_text(encoding="utf-8"), self.today, self.base_url)
+            return Reply(200, body.encode("utf-8"), {"Content-Type": content_type})
+        return reply

@@ -1,7 +1,7 @@
 """The types that flow through digests/: what was chosen, what was rendered, what a run did."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -67,9 +67,12 @@ class RenderedDigest:
     digest: Digest
 
 
-@dataclass(frozen=True)
+@dataclass
 class SendReport:
-    """What one run of send_digests did, in counts and in words a person can act on."""
+    """What one run of send_digests did, in counts and in words a person can act on.
+
+    The run fills it in as it goes (one type for the running count and the result), so a run that
+    stops early still returns what it did."""
 
     period: str
     transport: str
@@ -103,29 +106,11 @@ class SendReport:
             text += f". Paused: {self.paused}"
         return text
 
+    def note_failure(self, words: str) -> None:
+        self.failures += (words,)
 
-@dataclass
-class _Tally:
-    """The mutable counter a run fills in; frozen into a SendReport at the end."""
-
-    sent: int = 0
-    skipped_empty: int = 0
-    already_sent: int = 0
-    failed: int = 0
-    deferred: int = 0
-    in_progress: int = 0
-    given_up: int = 0
-    suspended: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    paused: str | None = None
-
-    def freeze(self, period: str, transport: str) -> SendReport:
-        return SendReport(
-            period=period, transport=transport, sent=self.sent, skipped_empty=self.skipped_empty,
-            already_sent=self.already_sent, failed=self.failed, deferred=self.deferred,
-            in_progress=self.in_progress, given_up=self.given_up,
-            suspended=tuple(self.suspended), failures=tuple(self.failures), paused=self.paused,
-        )
+    def note_suspended(self, email: str) -> None:
+        self.suspended += (email,)
 
 
 @dataclass(frozen=True)

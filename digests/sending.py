@@ -32,7 +32,7 @@ from fursa.digests.messages import SIGNED_HEADERS, message_id_for
 from fursa.digests.outbox import OutboxTransport
 from fursa.digests.periods import digest_period, instant_period, is_weekend
 from fursa.digests.pool import SendPool, Transport
-from fursa.digests.records import Envelope, SendReport, _Tally
+from fursa.digests.records import Envelope, SendReport
 from fursa.digests.render import render_digest
 from fursa.digests.selection import OpenCalls
 from fursa.digests.signing import DkimSigner, make_signer
@@ -81,14 +81,14 @@ def send_one(envelope: Envelope, config: DeliveryConfig) -> str:
 def _run(session: Session, subscribers: Sequence, *, now: datetime, config: DeliveryConfig, period: str,
          closing_soon: bool) -> SendReport:
     if is_weekend(now, config):
-        tally = _Tally(paused=f"{now.astimezone(config.zone):%A} is a weekend day in {config.timezone}; "
-                              "nothing is sent on the weekend (setting: weekend_days)")
-        return tally.freeze(period, config.transport_name)
+        return SendReport(period, config.transport_name,
+                          paused=f"{now.astimezone(config.zone):%A} is a weekend day in {config.timezone}; "
+                                 "nothing is sent on the weekend (setting: weekend_days)")
     run = DigestRun(session, now=now, config=config, period=period, closing_soon=closing_soon)
     with SendPool(make_transport_factory(config), connections=config.connections,
                   rate=config.rate_per_second) as pool:
         run.send_all(subscribers, pool)
-    report = run.tally.freeze(period, config.transport_name)
+    report = run.report
     log.info("digests %s", report.describe())
     return report
 
@@ -121,7 +121,7 @@ class DigestRun:
         self.config = config
         self.period = period
         self.closing_soon = closing_soon
-        self.tally = _Tally()
+        self.report = SendReport(period, config.transport_name)
         self.budget = ErrorBudget(config.error_budget)
         self.signer: DkimSigner | None = make_signer(config, SIGNED_HEADERS)
         self.stale_before = now - config.sending_lease
@@ -143,7 +143,7 @@ class DigestRun:
         try:
             for subscriber in subscribers:
                 if self.budget.exhausted:
-                    self.tally.paused = self.budget.explain()
+                    self.report.paused = self.budget.explain()
                     break
                 self.queue(subscriber)
                 if len(self.ready) >= max(LOOKAHEAD, pool.connections):
@@ -154,8 +154,8 @@ class DigestRun:
             self.collect(until=0)
             self.mark_sent()
             self.session.commit()
-        if self.budget.exhausted and not self.tally.paused:
-            self.tally.paused = self.budget.explain()
+        if self.budget.exhausted and not self.report.paused:
+            self.report.paused = self.budget.explain()
 
     def queue(self, subscriber) -> None:
         """Build the subscriber's message and add it to `ready`; unsendable and empty digests stop here."""
@@ -175,7 +175,7 @@ class DigestRun:
                 "a later run tries again"))
             return
         if envelope is None:
-            self.tally.skipped_empty += 1
+            self.report.skipped_empty += 1
             return
         self.ready.append(_Ready(subscriber, envelope, items))
 
@@ -260,29 +260,29 @@ class DigestRun:
             if ticket.had_bounces:
                 clear_bounces(self.session, [ticket.subscriber_id])
             self.budget.record_success()
-            self.tally.sent += 1
+            self.report.sent += 1
         elif isinstance(error, DeliveryError):
             self._record_failure(ticket, error)
         else:
             log.error("sending to %s failed unexpectedly", ticket.email, exc_info=error)
             mark_failed(self.session, ticket.delivery_id, f"unexpected error: {error!r}", self.now,
                         temporary=True, max_attempts=self.config.max_attempts)
-            self.tally.deferred += 1
-            self.tally.failures.append(f"{ticket.email}: unexpected error {error!r}; see the log")
+            self.report.deferred += 1
+            self.report.note_failure(f"{ticket.email}: unexpected error {error!r}; see the log")
 
     def _record_failure(self, ticket: _Ticket, error: DeliveryError) -> None:
         state = mark_failed(self.session, ticket.delivery_id, str(error), self.now,
                             temporary=error.temporary, max_attempts=self.config.max_attempts)
         if state == FAILED:
-            self.tally.failed += 1
+            self.report.failed += 1
         else:
-            self.tally.deferred += 1
-        self.tally.failures.append(str(error) if ticket.email in str(error) else f"{ticket.email}: {error}")
+            self.report.deferred += 1
+        self.report.note_failure(str(error) if ticket.email in str(error) else f"{ticket.email}: {error}")
         self.budget.record_failure(error)
         if isinstance(error, (BouncedAddressError, InvalidAddressError)):
             if record_bounce(self.session, ticket.subscriber_id, str(error), self.now,
                              threshold=self.config.bounce_threshold):
-                self.tally.suspended.append(ticket.email)
+                self.report.note_suspended(ticket.email)
 
     def fail_unsendable(self, subscriber, error: DeliveryError) -> None:
         """Record a digest that cannot be sent (bad address, build error) on its own row, sending nothing."""
@@ -295,10 +295,10 @@ class DigestRun:
 
     def _count_settled(self, state: str) -> None:
         if state == SENT:
-            self.tally.already_sent += 1
+            self.report.already_sent += 1
         elif state == SENDING:
-            self.tally.in_progress += 1
+            self.report.in_progress += 1
         elif state == DEFERRED:  # retried by a later run once retry_after has passed
-            self.tally.deferred += 1
+            self.report.deferred += 1
         elif state:  # '' is no row at all: the subscriber was erased while the run went on
-            self.tally.given_up += 1
+            self.report.given_up += 1
