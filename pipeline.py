@@ -199,7 +199,7 @@ def tag_new(ctx: Context, now: datetime) -> TagSummary:
         for opportunity in storage.untagged(session):
             tagging = matching.tag_item(
                 opportunity.title, opportunity.text, categories=tuple(opportunity.categories),
-                language=opportunity.language or None, now=now, model=model,
+                language=opportunity.language or None, published=opportunity.published_at, model=model,
             )
             apply_tagging(opportunity, tagging, now)
             tagged += 1

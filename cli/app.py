@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -87,15 +87,16 @@ def tag(
     output: Optional[Path] = typer.Option(None, "--output", help="Where to write JSON lines (default: standard output)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained matcher (`fursa train`, or the one `fursa job retrain` keeps) to combine with the rules."),
 ) -> None:
-    """Tag JSON lines {"id","title","text"} without a database; one result line per input line, in order."""
+    """Tag JSON lines {"id","title","text"[,"published"]} without a database; one result line per input line, in order.
+
+    "published" (an ISO date) is the day the call was published: deadlines without a year are read against it."""
     learned = read_model(model) if model else None
     source = input.open(encoding="utf-8") if input else sys.stdin
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
     errors = 0
-    now = now_utc()
     with source, (sink if output else _nullcontext(sink)):
         for number, line in enumerate(source, 1):
-            result = tag_line(line, number, now, learned)
+            result = tag_line(line, number, learned)
             errors += "error" in result
             sink.write(json.dumps(result, ensure_ascii=False) + "\n")
     if errors:
@@ -159,7 +160,7 @@ def read_examples(path: Path) -> tuple[list[matching.LabeledExample], list[str]]
     return examples, problems
 
 
-def tag_line(line: str, number: int, now: datetime, model: matching.LearnedModel | None = None) -> dict:
+def tag_line(line: str, number: int, model: matching.LearnedModel | None = None) -> dict:
     """One output object for one input line: the tags, or an error naming the line and what to fix."""
     try:
         item = json.loads(line)
@@ -171,7 +172,12 @@ def tag_line(line: str, number: int, now: datetime, model: matching.LearnedModel
     title, text = item.get("title") or "", item.get("text") or ""
     if not isinstance(title, str) or not isinstance(text, str):
         return {"id": item_id, "line": number, "error": "title and text must be strings"}
-    tagging = matching.tag_item(title, text, categories=tuple(item.get("categories") or ()), now=now, model=model)
+    try:
+        published = date.fromisoformat(item["published"][:10]) if item.get("published") else None
+    except (TypeError, ValueError):
+        return {"id": item_id, "line": number,
+                "error": f"line {number}: \"published\" must be an ISO date such as 2026-03-01 (got {item['published']!r})"}
+    tagging = matching.tag_item(title, text, categories=tuple(item.get("categories") or ()), published=published, model=model)
     return {"id": item_id, **tagging.as_dict()}
 
 

@@ -2,15 +2,22 @@
 
 Reads "closes 15 March 2025", "Deadline: May 29", "2025-03-15 17:00 CET", "آخر موعد للتقديم
 ١٥ آذار ٢٠٢٥", "حتى 30 يونيو", month names in English, Levantine, Egyptian/Gulf and Maghrebi
-Arabic, and the rolling kind ("open until filled"). A date with no time closes at the end of that
-day in the given zone; a date with no year is the next such day after `now`.
+Arabic, Hijri dates ("16 من رمضان 1436هـ", through the Umm al-Qura calendar), "2023/07/01م",
+relative days ("حتى السبت المقبل", "next Friday") and the rolling kind ("open until filled"). A date
+with no time closes at the end of that day in the given zone.
+
+A date without a year is the next such day on or after the call's publication date, never after
+today: a call published years ago must not look open. With no publication date such a deadline
+is kept as words (kind "unknown", `year_unknown`), not as a date.
 """
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hijridate import Gregorian, Hijri
 
 from .normalize import fold_arabic_chars
 from .records import FoundDeadline
@@ -38,6 +45,15 @@ _ZONES = {
     "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "AWST": "Australia/Perth",
     "JST": "Asia/Tokyo", "KST": "Asia/Seoul", "AST": "Asia/Riyadh",
 }
+# Hijri months in folded letter forms (ى→ي, ة→ه, أ/إ/آ→ا), as Saudi notices write them.
+_HIJRI_MONTHS = {
+    1: ["محرم"], 2: ["صفر"], 3: ["ربيع الاول"], 4: ["ربيع الثاني", "ربيع الاخر"],
+    5: ["جمادي الاولي", "جمادي الاول"], 6: ["جمادي الاخره", "جمادي الثانيه", "جمادي الاخر"], 7: ["رجب"],
+    8: ["شعبان"], 9: ["رمضان"], 10: ["شوال"], 11: ["ذو القعده", "ذي القعده"], 12: ["ذو الحجه", "ذي الحجه"],
+}
+_HIJRI_MONTH_OF = {name: num for num, names in _HIJRI_MONTHS.items() for name in names}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+             "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
 _UNITS = ["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"]
 
 
@@ -74,13 +90,25 @@ _NOT_AFTER_LETTER = r"(?<![^\W\d_])"   # "mar" is not inside "grammar"
 _NOT_BEFORE_LETTER = r"(?![^\W\d_])"
 _EDGE = rf"(?P<edge>{_alternation(_EDGES)})(?:\s+of|\s+شهر)?\s+"
 
+_HM = rf"(?P<hmonth>{_alternation(_HIJRI_MONTH_OF)})"
+_HY = r"(?P<hyear>14\d\d)(?!\d)\s*(?:ه(?:ـ)?|هجري[هي]?)?"
+_NEXT = r"(?:المقبل|القادم|المقبله|القادمه)"
+_RELATIVE_FORMS = [
+    re.compile(rf"(?:يوم\s+)?(?P<weekday>{_alternation(k for k in _WEEKDAYS if not k.isascii())})\s+{_NEXT}"),
+    re.compile(r"\b(?:next|this coming)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+               re.IGNORECASE),
+]
+
 _DATE_FORMS = [
+    # Hijri first: "16 رمضان 1436هـ الموافق 3 يوليو 2015م" names one day twice.
+    re.compile(_NOT_AFTER_WORD + rf"{_D}\s*(?:من\s+(?:شهر\s+)?|شهر\s+)?{_HM}(?:\s*(?:من\s+عام\s+|عام\s+)?{_HY})?"
+               rf"{_NOT_BEFORE_LETTER}"),
     # "من" is required: "الثاني" and "الاول" also end the month names "كانون الثاني", "تشرين الاول"
     re.compile(_NOT_AFTER_LETTER + rf"(?P<ordinal>{_alternation(_ORDINAL_DAY)})\s+من\s+{_M}{_SEP}(?:{_Y})?"
                rf"{_NOT_BEFORE_LETTER}{_TIME}", re.IGNORECASE),
     re.compile(_NOT_AFTER_WORD + rf"{_D}\s*(?:of\s+)?{_M}{_SEP}(?:{_Y})?{_NOT_BEFORE_LETTER}{_TIME}", re.IGNORECASE),
     re.compile(_NOT_AFTER_LETTER + rf"{_M}\s+{_D}(?:,?\s*{_Y})?{_NOT_BEFORE_LETTER}{_TIME}", re.IGNORECASE),
-    re.compile(rf"\b{_Y}-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)"
+    re.compile(rf"\b{_Y}[-/](?P<mnum>[01]?\d)[-/](?P<day>[0-3]?\d)(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)"
                rf"(?::\d\d)?\s*{_TZ}?)?(?!\d)", re.IGNORECASE),
     re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)\d\d)(?!\d)"),
     re.compile(_NOT_AFTER_LETTER + rf"{_EDGE}{_M}(?:\s+{_Y})?{_NOT_BEFORE_LETTER}", re.IGNORECASE),
@@ -113,19 +141,43 @@ def _zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'Asia/Hebron'") from None
 
 
-def _year_for(month: int, day: int, now: datetime) -> int:
-    """A yearless date is the next such day on or after today."""
-    year = now.year
+class YearUnknown(Exception):
+    """Raised inside this module when a date has no year and the call no publication date."""
+
+
+def _year_for(month: int, day: int, published: date | None) -> int:
+    """A yearless date is the next such day on or after the call's publication date."""
+    if published is None:
+        raise YearUnknown
+    year = published.year
     day = min(day, calendar.monthrange(year, month)[1])
-    return year if (month, day) >= (now.month, now.day) else year + 1
+    return year if (month, day) >= (published.month, published.day) else year + 1
 
 
-def _ymd(m: re.Match, now: datetime) -> tuple[int, int, int] | None:
+def _hijri_ymd(m: re.Match, published: date | None) -> tuple[int, int, int] | None:
+    month, day = _HIJRI_MONTH_OF[m.group("hmonth")], int(m.group("day"))
+    if m.group("hyear"):
+        year = int(m.group("hyear"))
+    else:
+        if published is None:
+            raise YearUnknown
+        today = Gregorian(published.year, published.month, published.day).to_hijri()
+        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    try:
+        gregorian = Hijri(year, month, min(day, 30)).to_gregorian()
+    except (ValueError, OverflowError):   # a day the Umm al-Qura table does not hold, e.g. 30 of a short month
+        return None
+    return gregorian.year, gregorian.month, gregorian.day
+
+
+def _ymd(m: re.Match, published: date | None) -> tuple[int, int, int] | None:
     groups = m.groupdict()
+    if groups.get("hmonth"):
+        return _hijri_ymd(m, published)
     if groups.get("edge") is not None or groups.get("edge_month") is not None:
         month = _MONTH_OF[m.group("month").lower()]
         day = _EDGES.get((groups.get("edge") or "end").lower(), 0)
-        year = int(groups["year"]) if groups.get("year") else _year_for(month, 1, now)
+        year = int(groups["year"]) if groups.get("year") else _year_for(month, 1, published)
         return year, month, day or calendar.monthrange(year, month)[1]
     if groups.get("a"):
         day, month = int(m.group("a")), int(m.group("b"))
@@ -134,12 +186,12 @@ def _ymd(m: re.Match, now: datetime) -> tuple[int, int, int] | None:
         return int(m.group("year")), month, day
     month = int(groups["mnum"]) if groups.get("mnum") else _MONTH_OF[m.group("month").lower()]
     day = _ORDINAL_DAY[groups["ordinal"]] if groups.get("ordinal") else int(m.group("day"))
-    year = int(groups["year"]) if groups.get("year") else _year_for(month, day, now)
+    year = int(groups["year"]) if groups.get("year") else _year_for(month, day, published)
     return year, month, day
 
 
-def _instant(m: re.Match, now: datetime, zone_name: str) -> tuple[datetime, str] | None:
-    ymd = _ymd(m, now)
+def _instant(m: re.Match, published: date | None, zone_name: str) -> tuple[datetime, str] | None:
+    ymd = _ymd(m, published)
     if ymd is None:
         return None
     groups = m.groupdict()
@@ -182,20 +234,43 @@ def _lowered(text: str) -> str:
     return low if len(low) == len(folded) else folded
 
 
-def find_deadline(text: str, *, now: datetime, timezone: str = "Asia/Hebron") -> FoundDeadline | None:
+def _relative(low: str, start: int, end: int, published: date | None) -> tuple[re.Match, date] | None:
+    """"حتى السبت المقبل", "next Friday": the next such weekday after the publication date."""
+    for form in _RELATIVE_FORMS:
+        m = form.search(low, start, end)
+        if m:
+            if published is None:
+                raise YearUnknown
+            ahead = (_WEEKDAYS[m.group("weekday").lower()] - published.weekday()) % 7 or 7
+            return m, published + timedelta(days=ahead)
+    return None
+
+
+def find_deadline(text: str, *, published: date | None, timezone: str = "Asia/Hebron") -> FoundDeadline | None:
     """The deadline a call states, or None when it states none.
 
     A date after a deadline cue ("deadline", "closes", "آخر موعد" …) wins; a lone date in text with
-    no cue is not taken as a deadline (it may be a start date)."""
+    no cue is not taken as a deadline (it may be a start date). `published` is the day the source
+    published the call: dates without a year, Hijri ones included, and relative days are read from
+    it; without it they come back as kind "unknown" with `year_unknown` set."""
     _zone(timezone)
     low = _lowered(text or "")
     cues = _positions(low, _CUES)
     for start, end in cues:
-        for m in _dates_in(low, end, min(len(low), end + _CUE_WINDOW)):
-            found = _instant(m, now, timezone)
-            if found:
-                at, zone = found
-                return FoundDeadline("date", at, zone, text[start:m.end()].strip())
+        window = min(len(low), end + _CUE_WINDOW)
+        try:
+            for m in _dates_in(low, end, window):
+                found = _instant(m, published, timezone)
+                if found:
+                    at, zone = found
+                    return FoundDeadline("date", at, zone, text[start:m.end()].strip())
+            relative = _relative(low, end, window, published)
+        except YearUnknown:
+            return FoundDeadline("unknown", None, None, text[start:window].strip(), year_unknown=True)
+        if relative:
+            m, day = relative
+            at = datetime.combine(day, time(23, 59)).replace(tzinfo=_zone(timezone))
+            return FoundDeadline("date", at, timezone, text[start:m.end()].strip())
     rolling = _positions(low, _ROLLING)
     if rolling:
         start, end = rolling[0]

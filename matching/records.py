@@ -33,12 +33,14 @@ class Tag:
 @dataclass(frozen=True)
 class FoundDeadline:
     """A call's deadline: a tz-aware instant, "rolling", or "unknown" (a deadline is mentioned
-    but no date could be read); `text` holds the words it came from."""
+    but no date could be read, or its year could not be known: `year_unknown`); `text` holds the
+    words it came from."""
 
     kind: str
     at: datetime | None
     timezone: str | None
     text: str
+    year_unknown: bool = False
 
     def as_json(self) -> str | None:
         """ISO date for a dated deadline, "rolling", or None."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Sequence
 
 from .deadlines import find_deadline
@@ -282,8 +282,11 @@ def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied:
 
 
 def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language: str | None = None,
-             now: datetime | None = None, model: "LearnedModel | None" = None) -> Tagging:
-    """Tag one call. Never raises on odd input: empty, foreign or huge text comes back flagged."""
+             published: date | datetime | None = None, model: "LearnedModel | None" = None) -> Tagging:
+    """Tag one call. Never raises on odd input: empty, foreign or huge text comes back flagged.
+
+    `published` is the day the source published the call (a feed's or page's date): a deadline
+    written without a year is read against it, never against today."""
     title, text, flags = _clean(title, text)
     lang = language or detect_language(f"{title}\n{text}")
     if lang == "other" and "empty_text" not in flags:
@@ -294,12 +297,18 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     if chosen == [ANY] and not any_named:
         flags.append("no_field_found")
     regions, eligible = _eligibility(hits)
-    reference = now or datetime.now(dt_timezone.utc)
+    deadline = (find_deadline(f"{title}\n{text}", published=_day(published))
+                if any(h.entry.category == "deadline_cue" for h, _ in hits) else None)
+    if deadline is not None and deadline.year_unknown:
+        flags.append("deadline_year_unknown")
     return Tagging(
         disciplines=_disciplines(scores, evidence, chosen, confidence),
         levels=_levels(hits), kind=_kind(hits, load_vocabulary().kind_order),
         regions=regions, palestinian_eligible=eligible,
-        deadline=(find_deadline(f"{title}\n{text}", now=reference)
-                  if any(h.entry.category == "deadline_cue" for h, _ in hits) else None),
+        deadline=deadline,
         language=lang, flags=tuple(flags),
     )
+
+
+def _day(published: date | datetime | None) -> date | None:
+    return published.date() if isinstance(published, datetime) else published
