@@ -149,6 +149,159 @@ def labels_of(reader: str) -> dict[str, dict]:
             for label in read_reader_labels(path)}
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """How two sets of labels agree on the items both hold, attribute by attribute."""
+
+    items: int
+    fields_f1: float
+    excluded_f1: float
+    levels_f1: float
+    kind: float
+    palestinian: float
+    deadline: float
+
+
+def pair_f1(left: list[set[str]], right: list[set[str]]) -> float:
+    """Micro-F1 of one labeling against another over (item, label) pairs; symmetric, 1.0 when both are empty."""
+    common = sum(len(a & b) for a, b in zip(left, right))
+    total = sum(len(a) + len(b) for a, b in zip(left, right))
+    return 1.0 if total == 0 else 2 * common / total
+
+
+def agreement(first: dict[str, dict], second: dict[str, dict], ids: list[str]) -> Agreement:
+    both = [item_id for item_id in ids if item_id in first and item_id in second]
+    a, b = [first[i] for i in both], [second[i] for i in both]
+
+    def share(key: str) -> float:
+        return sum(x[key] == y[key] for x, y in zip(a, b)) / len(both) if both else 0.0
+
+    return Agreement(
+        items=len(both),
+        fields_f1=pair_f1([set(x["fields"]) for x in a], [set(y["fields"]) for y in b]),
+        excluded_f1=pair_f1([set(x["excluded"]) for x in a], [set(y["excluded"]) for y in b]),
+        levels_f1=pair_f1([set(x["levels"]) for x in a], [set(y["levels"]) for y in b]),
+        kind=share("kind"), palestinian=share("palestinian"), deadline=share("deadline"),
+    )
+
+
+def print_agreement(items: list[ReaderItem], first: str, second: str) -> None:
+    left, right = labels_of(first), labels_of(second)
+    print(f"readers {first} and {second}: fields micro-F1 (broad, 'any' its own label), excluded and levels "
+          "micro-F1, kind / Palestinian / deadline: share of identical answers")
+    print(f"{'part':<14}{'items':>6}{'fields':>8}{'excl.':>7}{'levels':>8}{'kind':>7}{'pal.':>7}{'deadl.':>8}")
+    for name, chosen in (("all", items), ("English", [i for i in items if i.language == "en"]),
+                         ("Arabic", [i for i in items if i.language == "ar"])):
+        result = agreement(left, right, [item.id for item in chosen])
+        print(f"{name:<14}{result.items:>6}{result.fields_f1:>8.3f}{result.excluded_f1:>7.3f}{result.levels_f1:>8.3f}"
+              f"{result.kind:>7.3f}{result.palestinian:>7.3f}{result.deadline:>8.3f}")
+
+
+@dataclass
+class Score:
+    """The matcher against the careful readers on one part of the set, attribute by attribute."""
+
+    items: int = 0
+    fields_f1: float = 0.0
+    fields_precision: float = 0.0
+    fields_recall: float = 0.0
+    excluded_f1: float = 0.0
+    levels_f1: float = 0.0
+    kind: float = 0.0
+    false_as_true: int = 0              # restricted to others, predicted open to Palestinians
+    eligibility_accuracy: float = 0.0   # on the items the readers marked true or false
+    wrong_deadlines: int = 0            # a date where the readers have another date or none
+    deadlines_found: float = 0.0        # share of the readers' dates found exactly
+
+
+def predicted_label(item: ReaderItem, tagging) -> dict:
+    """The tagger's answer in the readers' terms."""
+    broad = list(dict.fromkeys("any" if code == "any" else code[:2] for code in tagging.codes))
+    deadline = tagging.deadline
+    if deadline is None:
+        when = "none"
+    elif deadline.kind == "rolling":
+        when = "rolling"
+    elif deadline.kind == "date" and deadline.at is not None:
+        when = deadline.at.date().isoformat()
+    else:
+        when = "unresolved"
+    return {"id": item.id, "fields": broad, "excluded": list(getattr(tagging, "excluded", ()) or ()),
+            "levels": list(tagging.levels), "kind": tagging.kind or "other",
+            "palestinian": tagging.palestinian_eligible, "deadline": when}
+
+
+def score(truth: dict[str, dict], predicted: dict[str, dict], ids: list[str]) -> Score:
+    both = [i for i in ids if i in truth and i in predicted]
+    if not both:
+        return Score()
+    gold, guess = [truth[i] for i in both], [predicted[i] for i in both]
+    common = sum(len(set(g["fields"]) & set(p["fields"])) for g, p in zip(gold, guess))
+    n_guess, n_gold = sum(len(p["fields"]) for p in guess), sum(len(g["fields"]) for g in gold)
+    stated = [(g, p) for g, p in zip(gold, guess) if g["palestinian"] is not None]
+    dated = [(g, p) for g, p in zip(gold, guess) if _ISO_DATE.match(g["deadline"])]
+    return Score(
+        items=len(both),
+        fields_f1=pair_f1([set(g["fields"]) for g in gold], [set(p["fields"]) for p in guess]),
+        fields_precision=common / n_guess if n_guess else 1.0, fields_recall=common / n_gold if n_gold else 1.0,
+        excluded_f1=pair_f1([set(g["excluded"]) for g in gold], [set(p["excluded"]) for p in guess]),
+        levels_f1=pair_f1([set(g["levels"]) for g in gold], [set(p["levels"]) for p in guess]),
+        kind=sum(g["kind"] == p["kind"] for g, p in zip(gold, guess)) / len(both),
+        false_as_true=sum(g["palestinian"] is False and p["palestinian"] is True for g, p in zip(gold, guess)),
+        eligibility_accuracy=(sum(g["palestinian"] == p["palestinian"] for g, p in stated) / len(stated)
+                              if stated else 1.0),
+        wrong_deadlines=sum(_ISO_DATE.match(p["deadline"]) is not None and p["deadline"] != g["deadline"]
+                            for g, p in zip(gold, guess)),
+        deadlines_found=sum(g["deadline"] == p["deadline"] for g, p in dated) / len(dated) if dated else 1.0,
+    )
+
+
+def truth_labels(name: str) -> dict[str, dict]:
+    """The yardstick: the adjudicated set, or one reader's labels while it is being built."""
+    if name == "adjudicated":
+        return {label["id"]: label for label in read_reader_labels(ADJUDICATED)}
+    return labels_of(name)
+
+
+def print_scores(items: list[ReaderItem], truth_name: str, part: str) -> None:
+    # Imported here: counting and exporting the set must not need the package installed.
+    from fursa.matching import tag_item
+
+    truth = truth_labels(truth_name)
+    chosen = [i for i in items if i.id in truth and (part == "all" or is_untouched(i.id) == (part == "untouched"))]
+    predicted = {item.id: predicted_label(item, tag_item(item.title, item.text, published=_published(item)))
+                 for item in chosen}
+    print(f"matcher vs {truth_name}, {part} part (fields: micro-F1 / precision / recall over broad fields)")
+    print(f"{'part':<9}{'items':>6}{'fields':>8}{'prec.':>7}{'recall':>7}{'excl.':>7}{'levels':>8}{'kind':>7}"
+          f"{'F→T':>5}{'elig.':>7}{'bad dl':>7}{'dl found':>9}")
+    for name, group in (("all", chosen), ("English", [i for i in chosen if i.language == "en"]),
+                        ("Arabic", [i for i in chosen if i.language == "ar"])):
+        r = score(truth, predicted, [item.id for item in group])
+        print(f"{name:<9}{r.items:>6}{r.fields_f1:>8.3f}{r.fields_precision:>7.3f}{r.fields_recall:>7.3f}"
+              f"{r.excluded_f1:>7.3f}{r.levels_f1:>8.3f}{r.kind:>7.3f}{r.false_as_true:>5}"
+              f"{r.eligibility_accuracy:>7.3f}{r.wrong_deadlines:>7}{r.deadlines_found:>9.3f}")
+
+
+# The Al-Quds University notices give «نشر بتاريخ 8 مايو» without a year; the corpus README dates
+# them to 2025, as the university's own page would (a crawler reads the year from the page).
+_AQU_YEAR = 2025
+_AR_MONTHS = {"يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7,
+              "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12}
+
+
+def _published(item: ReaderItem):
+    """The publication date a crawler would pass the tagger: a date, or None."""
+    from datetime import date
+    if not item.published:
+        return None
+    if re.match(r"^\d{4}-\d{2}-\d{2}", item.published):
+        return date.fromisoformat(item.published[:10])
+    day_month = re.match(r"^(\d{1,2})\s+(\S+)", item.published)
+    if day_month and day_month.group(2) in _AR_MONTHS:
+        return date(_AQU_YEAR, _AR_MONTHS[day_month.group(2)], int(day_month.group(1)))
+    return None
+
+
 def export_batches(items: list[ReaderItem], folder: Path, sizes: dict[str, int]) -> list[Path]:
     """The texts to label, in batches of one language, for readers; never written into the repository."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -170,6 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--export", type=Path, help="write the texts to label to this folder (outside the repository)")
+    parser.add_argument("--agreement", nargs=2, metavar=("READER", "READER"),
+                        help="how far two readers agree (e.g. --agreement A B)")
+    parser.add_argument("--score", metavar="TRUTH", help="score the matcher against 'adjudicated' or a reader")
+    parser.add_argument("--part", choices=("dev", "untouched", "all"), default="dev",
+                        help="with --score: the part tuned on (dev), the one kept for the final figure, or all")
     parser.add_argument("--batch-en", type=int, default=116, help="English items per exported batch")
     parser.add_argument("--batch-ar", type=int, default=79, help="Arabic items per exported batch (longer texts)")
     args = parser.parse_args(argv)
@@ -177,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.export:
         for path in export_batches(items, args.export, {"en": args.batch_en, "ar": args.batch_ar}):
             print(path)
+        return 0
+    if args.score:
+        print_scores(items, args.score, args.part)
+        return 0
+    if args.agreement:
+        print_agreement(items, *args.agreement)
         return 0
     languages = Counter(item.language for item in items)
     print(f"{len(items)} calls from {len({i.publisher for i in items})} publishers; "

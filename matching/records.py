@@ -61,6 +61,7 @@ class Tagging:
     deadline: FoundDeadline | None
     language: str
     flags: tuple[str, ...]
+    eligibility_evidence: tuple[str, ...] = ()   # the words that decided palestinian_eligible
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -80,6 +81,7 @@ class Tagging:
             "scores": {tag.code: tag.score for tag in self.disciplines},
             "regions": list(self.regions),
             "palestinian_eligible": self.palestinian_eligible,
+            "eligibility_evidence": list(self.eligibility_evidence),
             "language": self.language,
             "flags": list(self.flags),
         }

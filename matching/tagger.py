@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Sequence
 
 from .deadlines import find_deadline
+from .eligibility import read_eligibility
 from .language import detect_language
 from .normalize import strip_html
 from .phrases import Hit
@@ -202,16 +203,9 @@ def _kind(hits: list[tuple[Hit, str]], order: tuple[str, ...]) -> str | None:
     return min(scores, key=lambda k: (-scores[k], rank.get(k, len(rank))))
 
 
-def _eligibility(hits: list[tuple[Hit, str]]) -> tuple[tuple[str, ...], bool | None]:
-    vocabulary = load_vocabulary()
-    regions = sorted({h.entry.value for h, _ in hits if h.entry.category == "region"})
-    if any(h.entry.category == "exclusion" for h, _ in hits):
-        return tuple(regions), False
-    if vocabulary.admitting.intersection(regions):
-        return tuple(regions), True
-    if vocabulary.restricting.intersection(regions):
-        return tuple(regions), False
-    return tuple(regions), None
+def _regions(hits: list[tuple[Hit, str]]) -> tuple[str, ...]:
+    """The regions a call names (kept on the call for filters); eligibility is read separately."""
+    return tuple(sorted({h.entry.value for h, _ in hits if h.entry.category == "region"}))
 
 
 def _find_hits(title: str, text: str) -> list[tuple[Hit, str]]:
@@ -296,7 +290,7 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     any_named = rules.any_named
     if chosen == [ANY] and not any_named:
         flags.append("no_field_found")
-    regions, eligible = _eligibility(hits)
+    eligibility = read_eligibility(title, text)
     deadline = (find_deadline(f"{title}\n{text}", published=_day(published))
                 if any(h.entry.category == "deadline_cue" for h, _ in hits) else None)
     if deadline is not None and deadline.year_unknown:
@@ -304,7 +298,8 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     return Tagging(
         disciplines=_disciplines(scores, evidence, chosen, confidence),
         levels=_levels(hits), kind=_kind(hits, load_vocabulary().kind_order),
-        regions=regions, palestinian_eligible=eligible,
+        regions=_regions(hits), palestinian_eligible=eligibility.palestinian,
+        eligibility_evidence=eligibility.evidence,
         deadline=deadline,
         language=lang, flags=tuple(flags),
     )
