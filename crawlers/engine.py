@@ -10,6 +10,15 @@ DOWNLOADER_MIDDLEWARES = {
     "fursa.crawlers.middlewares.GuardMiddleware": 40,               # before robots.txt: its fetch is guarded too
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "fursa.crawlers.middlewares.RetryAfterMiddleware": 550,
+    # Scrapy's own, at their own places, raising a typed IgnoreRequest the errback can tell apart.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "fursa.crawlers.middlewares.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "fursa.crawlers.middlewares.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "fursa.crawlers.middlewares.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "fursa.crawlers.middlewares.RedirectMiddleware": 600,
     "fursa.crawlers.middlewares.PerHostLimitMiddleware": 950,       # after the HTTP cache: only real downloads wait
 }
 EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "fursa.crawlers.throttle.NotModifiedAwareAutoThrottle": 0}

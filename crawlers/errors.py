@@ -5,6 +5,11 @@ boundary, with a message for the person who must act: what failed, and what to c
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # failures.py imports this module for the guard's types
+    from fursa.crawlers.failures import FailureKind
+
 
 class CrawlerError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -23,11 +28,28 @@ class CatalogueError(CrawlerError):
 
 class UnsafeURLError(CrawlerError):
     """Raised by `check_public_url` (and so by every fetch and redirect hop) for a URL that is not
-    http(s) or that resolves to a loopback, private, link-local, metadata or otherwise non-public address."""
+    http(s) or that resolves to a loopback, private, link-local, metadata or otherwise non-public address.
+
+    The message is the guard's whole sentence (the URL, the address, the rule). The crawl's
+    connection-time check raises `crawlers.middlewares.RefusedAddressError`, a subclass."""
+
+
+class UnresolvableHostError(UnsafeURLError):
+    """Raised by `check_public_url` when the host name does not resolve at all: a DNS failure, not a
+    refusal; `reason` is what the resolver said."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class FetchError(CrawlerError):
-    """Raised by `check_source` and `discover_feeds` (httpx side) when a page cannot be downloaded."""
+    """Raised by `check_source` and `discover_feeds` (httpx side) when a page cannot be downloaded;
+    `kind` says why as data, the message says it in words."""
+
+    def __init__(self, message: str, kind: FailureKind) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class FormatError(CrawlerError):

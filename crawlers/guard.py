@@ -11,7 +11,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from fursa.crawlers.errors import UnsafeURLError
+from fursa.crawlers.errors import UnresolvableHostError, UnsafeURLError
+from fursa.crawlers.failures import FailureKind, describe_failure
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -65,12 +66,13 @@ def resolve_host(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURLError(f"cannot resolve host {host!r} ({exc}); check the address for typos, or the network") from exc
+        raise UnresolvableHostError(describe_failure(FailureKind.DNS, host, detail=str(exc)), reason=str(exc)) from exc
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
 
 
 def check_public_url(url: str, *, allow_private: bool = False) -> None:
-    """Raise UnsafeURLError unless `url` is http(s) and every address of its host is public.
+    """Raise UnsafeURLError unless `url` is http(s) and every address of its host is public
+    (UnresolvableHostError, a subclass, when the host does not resolve at all).
 
     `allow_private` admits loopback only (the test server); it is off by default.
     """

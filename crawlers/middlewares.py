@@ -3,6 +3,9 @@
 - GuardMiddleware: the SSRF guard on every request, redirect hop and robots.txt fetch.
 - GuardedResolver: the same rule at connection time, so a host cannot pass the check with one
   address and then connect to another (DNS rebinding).
+- RobotsTxtMiddleware, RedirectMiddleware, MetaRefreshMiddleware, HttpCompressionMiddleware:
+  Scrapy's own, raising a typed IgnoreRequest (robots.txt, redirect loop, size cap after
+  decompression) where Scrapy raises a bare one, so the spider's errback knows why by type.
 - RetryAfterMiddleware: Scrapy's retry (transient codes only) that waits as long as a 429/503's
   Retry-After asks, up to a cap; beyond the cap it gives up until the next run.
 - PerHostLimitMiddleware: at most CONCURRENT_REQUESTS_PER_DOMAIN downloads in flight per host.
@@ -17,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares import httpcompression, redirect, robotstxt
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
@@ -30,23 +34,46 @@ from fursa.crawlers.guard import address_problem, check_public_url
 log = logging.getLogger(__name__)
 
 
+# These subclass Scrapy's IgnoreRequest (Scrapy drops such a request quietly and calls the
+# errback), so they live here with Scrapy rather than in errors.py, which the preview and the desk
+# import without loading Scrapy.
+class RobotsDisallowedError(IgnoreRequest):
+    """Raised by RobotsTxtMiddleware when the site's robots.txt disallows the request."""
+
+
+class RedirectLoopError(IgnoreRequest):
+    """Raised by RedirectMiddleware and MetaRefreshMiddleware past REDIRECT_MAX_TIMES redirects."""
+
+
+class DecompressedTooLargeError(IgnoreRequest):
+    """Raised by HttpCompressionMiddleware when a body passes DOWNLOAD_MAXSIZE while it is decompressed."""
+
+
+class RefusedAddressError(DNSLookupError, UnsafeURLError):
+    """Raised by GuardedResolver when a host resolves to a non-public address at connection time;
+    a DNSLookupError for Twisted, an UnsafeURLError (the guard's refusal) for Fursa."""
+
+
 class GuardMiddleware:
-    """Refuses any request whose URL is not public http(s); results are cached per host for the run."""
+    """Refuses any request whose URL is not public http(s); results are cached per host for the run.
+
+    The refusal is an IgnoreRequest (dropped quietly, also for the robots.txt fetch) raised from
+    the guard's own UnsafeURLError, which the spider's errback finds by type."""
 
     def __init__(self, allow_private: bool) -> None:
         self.allow_private = allow_private
-        self._verdicts: dict[tuple[str, str, int | None], str] = {}
+        self._verdicts: dict[tuple[str, str, int | None], UnsafeURLError | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> GuardMiddleware:
         return cls(crawler.settings.getbool("FURSA_ALLOW_PRIVATE"))
 
-    def _verdict(self, url: str) -> str:
+    def _verdict(self, url: str) -> UnsafeURLError | None:
         try:
             check_public_url(url, allow_private=self.allow_private)
         except UnsafeURLError as exc:
-            return str(exc)
-        return ""
+            return exc
+        return None
 
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
@@ -57,8 +84,9 @@ class GuardMiddleware:
         if key not in self._verdicts:
             # getaddrinfo blocks; keep the reactor free while it runs.
             self._verdicts[key] = await run_in_thread(self._verdict, request.url)
-        if self._verdicts[key]:
-            raise IgnoreRequest(self._verdicts[key])
+        refusal = self._verdicts[key]
+        if refusal is not None:
+            raise IgnoreRequest(str(refusal)) from refusal
 
 
 class GuardedResolver(CachingThreadedResolver):
@@ -78,9 +106,50 @@ class GuardedResolver(CachingThreadedResolver):
     def _check(self, address: str, name: str) -> str:
         problem = address_problem(ipaddress.ip_address(address), allow_loopback=self.allow_private)
         if problem:
-            raise DNSLookupError(f"refused {name!r}: it resolves to {address}, {problem}; "
-                                 "Fursa only fetches public internet addresses")
+            raise RefusedAddressError(f"refused {name!r}: it resolves to {address}, {problem}; "
+                                      "Fursa only fetches public internet addresses")
         return address
+
+
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, raising RobotsDisallowedError for a disallowed request."""
+
+    def process_request_2(self, rp: Any, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as exc:   # the one IgnoreRequest of this method: disallowed by robots.txt
+            raise RobotsDisallowedError(str(exc)) from exc
+
+
+class RedirectMiddleware(redirect.RedirectMiddleware):
+    """Scrapy's redirect middleware, raising RedirectLoopError past the allowed number of redirects."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:   # the one IgnoreRequest of a redirect middleware: too many redirects
+            raise RedirectLoopError(str(exc)) from exc
+
+
+class MetaRefreshMiddleware(redirect.MetaRefreshMiddleware):
+    """Scrapy's <meta http-equiv=refresh> middleware, raising RedirectLoopError like RedirectMiddleware."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:   # as above: too many redirects
+            raise RedirectLoopError(str(exc)) from exc
+
+
+class HttpCompressionMiddleware(httpcompression.HttpCompressionMiddleware):
+    """Scrapy's decompression, raising DecompressedTooLargeError when a body passes the size cap
+    while it is decompressed (a gzip bomb)."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:   # the one IgnoreRequest of this middleware: DOWNLOAD_MAXSIZE passed
+            raise DecompressedTooLargeError(str(exc)) from exc
 
 
 def retry_after_seconds(value: str, now: float | None = None) -> float | None:

@@ -5,9 +5,11 @@ decompression, robots.txt obeyed, the same parsers; nothing is stored.
 """
 from __future__ import annotations
 
+import socket
+import ssl
 import time
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -16,14 +18,54 @@ from protego import Protego
 from fursa.storage import FetchResult, ItemError, SourceSpec, Validators
 
 from fursa.crawlers.config import CrawlConfig
-from fursa.crawlers.errors import FetchError, FormatError, UnsafeURLError
-from fursa.crawlers.failures import describe_exception, describe_status
+from fursa.crawlers.errors import FetchError, FormatError, UnresolvableHostError, UnsafeURLError
+from fursa.crawlers.failures import (FailureKind, HttpAnswer, KindTable, classify, describe_failure, first_of,
+                                    kind_of_status, quoted_detail)
 from fursa.crawlers.feeds import COMMON_FEED_PATHS, find_feed_links, is_feed_body
 from fursa.crawlers.formats import format_of
 from fursa.crawlers.guard import check_public_url
 from fursa.crawlers.pages import PageRequest
 
 PREVIEW_DETAILS = 5
+
+# httpx raises its own type (ConnectError, ReadError …) from httpcore's, which holds the socket's or
+# the ssl module's exception as its argument; `classify` looks at the whole chain, and the first
+# row that matches anywhere in it decides, so specific rows first (ssl.SSLError,
+# ConnectionRefusedError and socket.gaierror are OSErrors, all inside a ConnectError).
+HTTPX_FAILURE_KINDS: KindTable = (
+    (UnresolvableHostError, FailureKind.DNS),               # the guard's lookup found nothing
+    (UnsafeURLError, FailureKind.GUARD_REFUSED),
+    (httpx.TooManyRedirects, FailureKind.REDIRECT_LOOP),
+    (ssl.SSLError, FailureKind.TLS),                         # SSLCertVerificationError included
+    ((httpx.TimeoutException, TimeoutError), FailureKind.TIMEOUT),
+    (ConnectionRefusedError, FailureKind.REFUSED),
+    (socket.gaierror, FailureKind.DNS),
+    ((httpx.UnsupportedProtocol, httpx.InvalidURL), FailureKind.BAD_URL),
+    (httpx.DecodingError, FailureKind.UNREADABLE),
+    ((httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, ConnectionError), FailureKind.DROPPED_CONNECTION),
+    (httpx.ConnectError, FailureKind.UNREACHABLE),          # no route to host, network down …
+)
+
+
+def _wrapped(exc: BaseException) -> Iterable[BaseException]:
+    """httpcore wraps the socket's exception as its argument (ConnectError(ConnectionRefusedError(…)))
+    and its connection pool re-raises `from None`, so the argument is where that cause survives."""
+    return [arg for arg in exc.args if isinstance(arg, BaseException)]
+
+
+def failure_kind(exc: BaseException) -> FailureKind:
+    """The kind of a failed httpx fetch (or of the guard's refusal), by the types in its chain."""
+    return classify(exc, HTTPX_FAILURE_KINDS, _wrapped)
+
+
+def failure_detail(kind: FailureKind, exc: BaseException) -> str:
+    """The most specific thing the library said about `exc`, quoted in the words' parenthesis."""
+    if kind is FailureKind.TLS:
+        tls = first_of(exc, ssl.SSLError, _wrapped)
+        if isinstance(tls, ssl.SSLCertVerificationError):
+            return tls.verify_message        # "self-signed certificate", "certificate has expired" …
+        return str(tls.reason) if isinstance(tls, ssl.SSLError) and tls.reason else ""
+    return quoted_detail(kind, exc, HTTPX_FAILURE_KINDS, _wrapped)
 
 
 @dataclass(frozen=True)
@@ -41,13 +83,17 @@ def _client(config: CrawlConfig) -> httpx.Client:
                         headers={"User-Agent": config.user_agent})
 
 
+def _failed(kind: FailureKind, url: str, config: CrawlConfig, *, origin: str = "", detail: str = "",
+            answer: HttpAnswer | None = None) -> FetchError:
+    return FetchError(describe_failure(kind, url, config, origin=origin, detail=detail, answer=answer), kind)
+
+
 def _read_capped(response: httpx.Response, url: str, config: CrawlConfig) -> bytes:
     chunks, size = [], 0
     for chunk in response.iter_bytes():   # decoded bytes: the cap holds after decompression
         size += len(chunk)
         if size > config.max_bytes:
-            raise FetchError(describe_exception(RuntimeError("max size exceeded"), url, timeout_s=config.timeout_s,
-                                                max_bytes=config.max_bytes, max_redirects=config.max_redirects))
+            raise _failed(FailureKind.TOO_LARGE, url, config)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -71,17 +117,15 @@ def fetch(client: httpx.Client, page: PageRequest, config: CrawlConfig, extra_he
             finally:
                 response.close()
             if response.status_code >= 300:
-                raise FetchError(describe_status(response.status_code, url, location=location or "", body=payload,
-                                                 retry_after=response.headers.get("Retry-After", "")))
+                answer = HttpAnswer(status=response.status_code, location=location or "", body=payload,
+                                    retry_after=response.headers.get("Retry-After", ""))
+                raise _failed(kind_of_status(response.status_code), url, config, answer=answer)
             return Download(url=str(response.url), status=response.status_code, headers=dict(response.headers),
                             body=payload)
-        except UnsafeURLError as exc:
-            raise FetchError(str(exc)) from None
-        except httpx.HTTPError as exc:
-            raise FetchError(describe_exception(exc, url, timeout_s=config.timeout_s, max_bytes=config.max_bytes,
-                                                max_redirects=config.max_redirects)) from None
-    raise FetchError(describe_exception(RuntimeError("max redirections reached"), page.url, timeout_s=config.timeout_s,
-                                        max_bytes=config.max_bytes, max_redirects=config.max_redirects))
+        except (UnsafeURLError, httpx.HTTPError, httpx.InvalidURL) as exc:
+            kind = failure_kind(exc)
+            raise _failed(kind, url, config, origin=page.url, detail=failure_detail(kind, exc)) from None
+    raise _failed(FailureKind.REDIRECT_LOOP, page.url, config)
 
 
 def _robots_allow(client: httpx.Client, url: str, config: CrawlConfig) -> bool:
@@ -95,8 +139,7 @@ def _robots_allow(client: httpx.Client, url: str, config: CrawlConfig) -> bool:
 
 def _guarded_fetch(client: httpx.Client, page: PageRequest, spec: SourceSpec, config: CrawlConfig) -> Download:
     if config.obey_robots and not _robots_allow(client, page.url, config):
-        raise FetchError(describe_exception(RuntimeError("Forbidden by robots.txt"), page.url, timeout_s=config.timeout_s,
-                                            max_bytes=config.max_bytes, max_redirects=config.max_redirects))
+        raise _failed(FailureKind.ROBOTS, page.url, config)
     return fetch(client, page, config, dict(spec.options.get("headers") or {}))
 
 
@@ -138,8 +181,7 @@ def discover_feeds(url: str, config: CrawlConfig) -> list[str]:
     when the page itself cannot be fetched."""
     with _client(config) as client:
         if config.obey_robots and not _robots_allow(client, url, config):
-            raise FetchError(describe_exception(RuntimeError("Forbidden by robots.txt"), url, timeout_s=config.timeout_s,
-                                                max_bytes=config.max_bytes, max_redirects=config.max_redirects))
+            raise _failed(FailureKind.ROBOTS, url, config)
         page = fetch(client, PageRequest(url=url), config)
         content_type = page.headers.get("content-type")
         if is_feed_body(page.body, content_type):

@@ -6,24 +6,77 @@ request (one page, one item), translated into words, and recorded on the job; th
 """
 from __future__ import annotations
 
+import gzip
 import logging
 import time
+import zlib
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import scrapy
+from OpenSSL import SSL
+from scrapy import exceptions as scrapy_errors
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as tx_errors
 from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
+from twisted.web.error import SchemeNotSupported
 
 from fursa.storage import Draft, FetchResult, ItemError, SourceSpec, Validators
 
 from fursa.crawlers.config import CrawlConfig
-from fursa.crawlers.errors import FormatError
-from fursa.crawlers.failures import describe_exception, describe_status
+from fursa.crawlers.errors import FormatError, UnresolvableHostError, UnsafeURLError
+from fursa.crawlers.failures import (FailureKind, HttpAnswer, KindTable, classify, describe_failure, first_of,
+                                    kind_of_status, quoted_detail)
 from fursa.crawlers.formats import Format, format_of
+from fursa.crawlers.middlewares import DecompressedTooLargeError, RedirectLoopError, RobotsDisallowedError
 from fursa.crawlers.pages import PageRequest, ParsedPage
 
 log = logging.getLogger(__name__)
+
+# What reaches the errback is Scrapy's exception (DownloadFailedError …), raised from Twisted's
+# (ResponseNeverReceived …), whose `reasons` hold the socket's or OpenSSL's; `classify` looks at
+# the whole chain, and the first row that matches anywhere in it decides, so specific rows first.
+SCRAPY_FAILURE_KINDS: KindTable = (
+    (UnresolvableHostError, FailureKind.DNS),                # the guard's lookup found nothing
+    (UnsafeURLError, FailureKind.GUARD_REFUSED),             # GuardMiddleware, and GuardedResolver's RefusedAddressError
+    (RobotsDisallowedError, FailureKind.ROBOTS),
+    (RedirectLoopError, FailureKind.REDIRECT_LOOP),
+    # Scrapy cancels a download of its own accord for one reason, DOWNLOAD_MAXSIZE (announced or
+    # counted); its timeout cancels too but is re-raised as DownloadTimeoutError, matched below.
+    ((DecompressedTooLargeError, scrapy_errors.DownloadCancelledError), FailureKind.TOO_LARGE),
+    ((gzip.BadGzipFile, zlib.error, EOFError), FailureKind.UNREADABLE),   # HttpCompressionMiddleware's decoders
+    ((SSL.Error, tx_errors.SSLError, tx_errors.CertificateError, tx_errors.VerifyError), FailureKind.TLS),
+    ((scrapy_errors.DownloadTimeoutError, tx_errors.TimeoutError, tx_errors.TCPTimedOutError), FailureKind.TIMEOUT),
+    ((scrapy_errors.DownloadConnectionRefusedError, tx_errors.ConnectionRefusedError), FailureKind.REFUSED),
+    ((scrapy_errors.CannotResolveHostError, tx_errors.DNSLookupError, tx_errors.UnknownHostError), FailureKind.DNS),
+    ((scrapy_errors.UnsupportedURLSchemeError, SchemeNotSupported), FailureKind.BAD_URL),
+    ((scrapy_errors.ResponseDataLossError, scrapy_errors.DownloadFailedError, ResponseFailed,
+      tx_errors.ConnectionClosed), FailureKind.DROPPED_CONNECTION),
+    (tx_errors.ConnectError, FailureKind.UNREACHABLE),     # no route to host, network down …
+)
+
+
+def _twisted_reasons(exc: BaseException) -> Iterable[BaseException]:
+    """The causes Twisted's ResponseFailed (and ResponseNeverReceived) keeps as a list of Failures."""
+    return [reason.value for reason in exc.reasons] if isinstance(exc, ResponseFailed) else []
+
+
+def failure_kind(exc: BaseException) -> FailureKind:
+    """The kind of a download failure that reached the spider's errback, by the types in its chain."""
+    return classify(exc, SCRAPY_FAILURE_KINDS, _twisted_reasons)
+
+
+def failure_detail(kind: FailureKind, exc: BaseException) -> str:
+    """The most specific thing the library said about `exc`, quoted in the words' parenthesis."""
+    if kind is FailureKind.TLS:
+        # pyOpenSSL has one Error type for every TLS failure; its argument is OpenSSL's error queue,
+        # (library, function, reason) tuples, and the last reason ("certificate verify failed") says most.
+        tls = first_of(exc, SSL.Error, _twisted_reasons)
+        queue = tls.args[0] if tls is not None and tls.args and isinstance(tls.args[0], list) else []
+        return str(queue[-1][-1]) if queue and isinstance(queue[-1], tuple) else ""
+    # DROPPED_CONNECTION gets no detail: Twisted's text there is a list of Failure reprs.
+    return quoted_detail(kind, exc, SCRAPY_FAILURE_KINDS, _twisted_reasons)
 
 
 @dataclass
@@ -102,9 +155,15 @@ class SourcesSpider(scrapy.Spider):
         meta = {"job": job.index, "page_request": page, "first_page": first_page, "handle_httpstatus_list": [304]}
         if first_page and fmt.conditional:
             meta["dont_cache"] = True  # our own validators decide; the HTTP cache serves detail pages
+        try:
+            request = scrapy.Request(page.url, method=page.method, body=page.body or None, headers=headers, meta=meta,
+                                     callback=self._on_response, errback=self._on_failure, dont_filter=True)
+        except ValueError as exc:   # w3lib refuses the address (no scheme, a port out of range …)
+            message = describe_failure(FailureKind.BAD_URL, page.url, self.config, detail=str(exc))
+            self._record_failure(job, page, message, first_page)
+            return None
         job.pending += 1
-        return scrapy.Request(page.url, method=page.method, body=page.body or None, headers=headers, meta=meta,
-                              callback=self._on_response, errback=self._on_failure, dont_filter=True)
+        return request
 
     def _on_response(self, response: Any) -> list[scrapy.Request]:
         job = self.jobs[response.meta["job"]]
@@ -157,15 +216,19 @@ class SourcesSpider(scrapy.Spider):
         self._done_one(job)
 
     def _describe(self, failure: Failure, request: Any) -> str:
+        attempts = request.meta.get("retry_times", 0) + 1
         if isinstance(failure.value, HttpError):
             response = failure.value.response
-            job_body = response.body if response.status < 500 else b""
-            return describe_status(response.status, request.url, location=_header(response, "Location") or "",
-                                   body=job_body, attempts=request.meta.get("retry_times", 0) + 1,
-                                   retry_after=_header(response, "Retry-After") or "")
-        return describe_exception(failure.value, request.url, timeout_s=self.config.timeout_s,
-                                  max_bytes=self.config.max_bytes, max_redirects=self.config.max_redirects,
-                                  origin=(request.meta.get("redirect_urls") or [request.url])[0])
+            answer = HttpAnswer(status=response.status, location=_header(response, "Location") or "",
+                                body=response.body if response.status < 500 else b"",
+                                retry_after=_header(response, "Retry-After") or "")
+            return describe_failure(kind_of_status(response.status), request.url, self.config, attempts=attempts,
+                                    answer=answer)
+        kind = failure_kind(failure.value)
+        if kind is FailureKind.UNEXPECTED:
+            log.warning("download of %s failed in a way Fursa does not know yet", request.url, exc_info=failure.value)
+        return describe_failure(kind, request.url, self.config, origin=(request.meta.get("redirect_urls") or [request.url])[0],
+                                detail=failure_detail(kind, failure.value), attempts=attempts)
 
     def _record_failure(self, job: Job, page: PageRequest, message: str, first_page: bool) -> None:
         """The first page failing fails the source; a later page or a detail page costs one item."""
