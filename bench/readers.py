@@ -45,6 +45,8 @@ from publishers import DEFAULT_CORPUS, read_corpus_items, read_labels  # noqa: E
 DATA = Path(__file__).resolve().parent / "data"
 READERS_DIR = DATA / "readers"
 ADJUDICATED = READERS_DIR / "adjudicated.jsonl"
+DECISIONS = READERS_DIR / "adjudicator" / "decisions.jsonl"   # a third reader's answer where A and B differ
+ATTRIBUTES = ("fields", "excluded", "levels", "kind", "palestinian", "deadline")
 OTHER_PUBLISHER_LABELS = (DATA / "other-publishers.labels.jsonl", DATA / "other-publishers-2.labels.jsonl")
 ARABIC_CALLS = "arabic-calls"
 BROAD_FIELDS = {f"{code:02d}" for code in range(11)}
@@ -302,6 +304,57 @@ def _published(item: ReaderItem):
     return None
 
 
+def _same(first: dict, second: dict, key: str) -> bool:
+    a, b = first[key], second[key]
+    return sorted(a) == sorted(b) if isinstance(a, list) and isinstance(b, list) else a == b
+
+
+def disagreements(first: dict[str, dict], second: dict[str, dict]) -> dict[str, tuple[str, ...]]:
+    """Per id, the attributes on which the two readers answered differently."""
+    return {item_id: differ for item_id in first if item_id in second
+            if (differ := tuple(k for k in ATTRIBUTES if not _same(first[item_id], second[item_id], k)))}
+
+
+def export_disagreements(items: list[ReaderItem], folder: Path) -> Path:
+    """The calls the adjudicator reads: text, both readers' labels and what differs (outside the repository)."""
+    first, second = labels_of("A"), labels_of("B")
+    differ = disagreements(first, second)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "disagreements.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for item in items:
+            if item.id in differ:
+                out.write(json.dumps({"id": item.id, "publisher": item.publisher, "published": item.published,
+                                      "title": item.title, "text": item.text, "differ": list(differ[item.id]),
+                                      "reader_1": first[item.id], "reader_2": second[item.id]},
+                                     ensure_ascii=False) + "\n")
+    return path
+
+
+def build_adjudicated(items: list[ReaderItem]) -> int:
+    """The yardstick: where A and B agree, their answer; where they differ, the adjudicator's, attribute by attribute."""
+    first, second = labels_of("A"), labels_of("B")
+    decisions = {label["id"]: label for label in read_reader_labels(DECISIONS)} if DECISIONS.exists() else {}
+    written = 0
+    with ADJUDICATED.open("w", encoding="utf-8") as out:
+        for item in items:
+            if item.id not in first or item.id not in second:
+                continue
+            merged = {"id": item.id}
+            for key in ATTRIBUTES:
+                if _same(first[item.id], second[item.id], key):
+                    merged[key] = first[item.id][key]
+                elif item.id in decisions:
+                    merged[key] = decisions[item.id][key]
+                else:
+                    raise ReaderSetError(f"{item.id}: readers differ on {key} and the adjudicator has not decided; "
+                                         f"add a line to {DECISIONS}")
+            check_reader_label(merged, f"adjudicated {item.id}")
+            out.write(json.dumps(merged, ensure_ascii=False) + "\n")
+            written += 1
+    return written
+
+
 def export_batches(items: list[ReaderItem], folder: Path, sizes: dict[str, int]) -> list[Path]:
     """The texts to label, in batches of one language, for readers; never written into the repository."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -325,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export", type=Path, help="write the texts to label to this folder (outside the repository)")
     parser.add_argument("--agreement", nargs=2, metavar=("READER", "READER"),
                         help="how far two readers agree (e.g. --agreement A B)")
+    parser.add_argument("--disagreements", type=Path, metavar="DIR",
+                        help="write the calls A and B label differently, with both labels, to DIR (outside the repository)")
+    parser.add_argument("--adjudicate", action="store_true", help="write adjudicated.jsonl from A, B and the decisions")
     parser.add_argument("--score", metavar="TRUTH", help="score the matcher against 'adjudicated' or a reader")
     parser.add_argument("--part", choices=("dev", "untouched", "all"), default="dev",
                         help="with --score: the part tuned on (dev), the one kept for the final figure, or all")
@@ -335,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.export:
         for path in export_batches(items, args.export, {"en": args.batch_en, "ar": args.batch_ar}):
             print(path)
+        return 0
+    if args.disagreements:
+        print(export_disagreements(items, args.disagreements))
+        return 0
+    if args.adjudicate:
+        print(f"{build_adjudicated(items)} adjudicated labels written to {ADJUDICATED}")
         return 0
     if args.score:
         print_scores(items, args.score, args.part)
