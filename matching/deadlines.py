@@ -103,6 +103,10 @@ _DATE_FORMS = [
     # Hijri first: "16 رمضان 1436هـ الموافق 3 يوليو 2015م" names one day twice.
     re.compile(_NOT_AFTER_WORD + rf"{_D}\s*(?:من\s+(?:شهر\s+)?|شهر\s+)?{_HM}(?:\s*(?:من\s+عام\s+|عام\s+)?{_HY})?"
                rf"{_NOT_BEFORE_LETTER}"),
+    re.compile(_NOT_AFTER_LETTER + rf"(?P<ordinal>{_alternation(_ORDINAL_DAY)})\s+من\s+(?:شهر\s+)?{_HM}(?:\s*{_HY})?"),
+    # Numeric Hijri dates, as Saudi notices write them: "14/10/1436هـ", "16 / 11 / 1436 هـ", "1436/10/14".
+    re.compile(r"(?<![\d/.])(?P<day>[0-3]?\d)\s*/\s*(?P<hmnum>[01]?\d)\s*/\s*(?P<hyear>14\d\d)(?!\d)"),
+    re.compile(r"(?<![\d/.])(?P<hyear>14\d\d)\s*/\s*(?P<hmnum>[01]?\d)\s*/\s*(?P<day>[0-3]?\d)(?![\d/])"),
     # "من" is required: "الثاني" and "الاول" also end the month names "كانون الثاني", "تشرين الاول"
     re.compile(_NOT_AFTER_LETTER + rf"(?P<ordinal>{_alternation(_ORDINAL_DAY)})\s+من\s+{_M}{_SEP}(?:{_Y})?"
                rf"{_NOT_BEFORE_LETTER}{_TIME}", re.IGNORECASE),
@@ -131,6 +135,14 @@ _ROLLING = tuple(fold_arabic_chars(w) for w in (
     "حتى ملء", "دون موعد نهائي"))
 _UNKNOWN = tuple(fold_arabic_chars(w) for w in (
     "غير محدد", "to be announced", "tba", "tbc", "see website", "see the website", "راجع الموقع"))
+# "من 1 إلى 30/11/1436هـ", "from 1 to 30 June": the end of a range that starts with a bare day.
+_RANGE = re.compile(r"(?:من|بدءا من|اعتبارا من|ابتداء من|from)\s+(?:تاريخ\s+)?[0-3]?\d[^.\n]{0,30}?\s(?:الي|حتي|to|until)\s+")
+# "يوم الأحد المقبل ولمدة أسبوع": a start day and how long applications stay open.
+_DURATION = re.compile(r"^(?:(?!\.\s)[^\n]){0,90}?(?:ولمده|لمده|ويستمر|ويستمر لمده|تستمر لمده|for)\s+(?P<span>اسبوع|اسبوعين|يومين|"
+                       r"ثلاثه ايام|اربعه ايام|خمسه ايام|سته ايام|سبعه ايام|عشره ايام|شهر|a week|one week|two weeks|ten days)")
+_SPAN_DAYS = {"اسبوع": 7, "اسبوعين": 14, "يومين": 2, "ثلاثه ايام": 3, "اربعه ايام": 4, "خمسه ايام": 5,
+              "سته ايام": 6, "سبعه ايام": 7, "عشره ايام": 10, "شهر": 30, "a week": 7, "one week": 7,
+              "two weeks": 14, "ten days": 10}
 _CUE_WINDOW = 120   # characters after a cue in which its date is expected
 
 
@@ -155,24 +167,30 @@ def _year_for(month: int, day: int, published: date | None) -> int:
 
 
 def _hijri_ymd(m: re.Match, published: date | None) -> tuple[int, int, int] | None:
-    month, day = _HIJRI_MONTH_OF[m.group("hmonth")], int(m.group("day"))
-    if m.group("hyear"):
+    groups = m.groupdict()
+    month = int(groups["hmnum"]) if groups.get("hmnum") else _HIJRI_MONTH_OF[groups["hmonth"]]
+    day = _ORDINAL_DAY[groups["ordinal"]] if groups.get("ordinal") else int(groups["day"])
+    if not 1 <= month <= 12 or not 1 <= day <= 30:
+        return None
+    if groups.get("hyear"):
         year = int(m.group("hyear"))
     else:
         if published is None:
             raise YearUnknown
         today = Gregorian(published.year, published.month, published.day).to_hijri()
         year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
-    try:
-        gregorian = Hijri(year, month, min(day, 30)).to_gregorian()
-    except (ValueError, OverflowError):   # a day the Umm al-Qura table does not hold, e.g. 30 of a short month
-        return None
-    return gregorian.year, gregorian.month, gregorian.day
+    for last in (day, day - 1):   # "30/11" of a 29-day month means its last day
+        try:
+            gregorian = Hijri(year, month, last).to_gregorian()
+        except (ValueError, OverflowError):
+            continue
+        return gregorian.year, gregorian.month, gregorian.day
+    return None
 
 
 def _ymd(m: re.Match, published: date | None) -> tuple[int, int, int] | None:
     groups = m.groupdict()
-    if groups.get("hmonth"):
+    if groups.get("hmonth") or groups.get("hmnum"):
         return _hijri_ymd(m, published)
     if groups.get("edge") is not None or groups.get("edge_month") is not None:
         month = _MONTH_OF[m.group("month").lower()]
@@ -246,6 +264,64 @@ def _relative(low: str, start: int, end: int, published: date | None) -> tuple[r
     return None
 
 
+_OPENING = tuple(fold_arabic_chars(w) for w in (
+    "يفتح باب التقديم", "سيفتح باب التقديم", "فتح باب التقديم", "يبدا التقديم", "سيبدا التقديم", "تبدا", "يبدا",
+    "applications open", "application opens", "applications will open"))
+
+
+def _opened_for_a_span(text: str, low: str, published: date | None, timezone: str) -> FoundDeadline | None:
+    """"سيفتح باب التقديم يوم الأحد المقبل ولمدة أسبوع": the day it opens plus how long it stays open."""
+    for start, end in _positions(low, _OPENING):
+        window = min(len(low), end + _CUE_WINDOW)
+        try:
+            dates = [(m, _ymd(m, published)) for m in _dates_in(low, end, window)]
+            relative = _relative(low, end, window, published)
+        except YearUnknown:
+            return None
+        found = [(m, date(*ymd)) for m, ymd in dates if ymd] + ([relative] if relative else [])
+        for m, day in sorted(found, key=lambda pair: pair[0].start()):
+            span = _DURATION.search(low[m.end():m.end() + 100])
+            if span:
+                last = day + timedelta(days=_SPAN_DAYS[span.group("span")] - 1)
+                at = datetime.combine(last, time(23, 59)).replace(tzinfo=_zone(timezone))
+                return FoundDeadline("date", at, timezone, text[start:m.end() + span.end()].strip())
+    return None
+
+
+# A date right after these words is when applications open, not when they close.
+_STARTS = re.compile(r"(?:من|اعتبارا من|ابتداء من|بدءا من|يفتح|from|starting|starts|opens|opening|open on)\s+(?:يوم\s+|تاريخ\s+|on\s+)?$")
+
+
+def _after_cue(text: str, low: str, start: int, end: int, published: date | None, timezone: str) -> FoundDeadline | None:
+    """The deadline in the words after one cue: the first closing date, or a relative day."""
+    window = min(len(low), end + _CUE_WINDOW)
+    try:
+        relative = _relative(low, end, window, published)
+        opening_until = -1
+        for m in _dates_in(low, end, window):
+            if relative and relative[0].start() < m.start():
+                break   # "حتى يوم الخميس القادم" comes before a dateline's date
+            if m.start() < opening_until:
+                continue   # a shorter reading of the opening date ("أكتوبر 2026" inside "8 أكتوبر 2026")
+            if _STARTS.search(low[max(end, m.start() - 16):m.start()]):
+                opening_until = m.end()
+                continue
+            found = _instant(m, published, timezone)
+            if found:
+                at, zone = found
+                return FoundDeadline("date", at, zone, text[start:m.end()].strip())
+    except YearUnknown:
+        return FoundDeadline("unknown", None, None, text[start:window].strip(), year_unknown=True)
+    if relative:
+        m, day = relative
+        span = _DURATION.search(low[m.end():m.end() + 100])
+        if span:   # opens that day and stays open for the span: the last day is the deadline
+            day += timedelta(days=_SPAN_DAYS[span.group("span")] - 1)
+        at = datetime.combine(day, time(23, 59)).replace(tzinfo=_zone(timezone))
+        return FoundDeadline("date", at, timezone, text[start:m.end()].strip())
+    return None
+
+
 def find_deadline(text: str, *, published: date | None, timezone: str = "Asia/Hebron") -> FoundDeadline | None:
     """The deadline a call states, or None when it states none.
 
@@ -255,22 +331,14 @@ def find_deadline(text: str, *, published: date | None, timezone: str = "Asia/He
     it; without it they come back as kind "unknown" with `year_unknown` set."""
     _zone(timezone)
     low = _lowered(text or "")
-    cues = _positions(low, _CUES)
+    cues = sorted(_positions(low, _CUES) + [(m.start(), m.end()) for m in _RANGE.finditer(low)])
     for start, end in cues:
-        window = min(len(low), end + _CUE_WINDOW)
-        try:
-            for m in _dates_in(low, end, window):
-                found = _instant(m, published, timezone)
-                if found:
-                    at, zone = found
-                    return FoundDeadline("date", at, zone, text[start:m.end()].strip())
-            relative = _relative(low, end, window, published)
-        except YearUnknown:
-            return FoundDeadline("unknown", None, None, text[start:window].strip(), year_unknown=True)
-        if relative:
-            m, day = relative
-            at = datetime.combine(day, time(23, 59)).replace(tzinfo=_zone(timezone))
-            return FoundDeadline("date", at, timezone, text[start:m.end()].strip())
+        found = _after_cue(text, low, start, end, published, timezone)
+        if found:
+            return found
+    opened = _opened_for_a_span(text, low, published, timezone)
+    if opened:
+        return opened
     rolling = _positions(low, _ROLLING)
     if rolling:
         start, end = rolling[0]

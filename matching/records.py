@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-KINDS = ("scholarship", "exchange", "research_funding", "fellowship", "training", "conference", "other")
+KINDS = ("scholarship", "exchange", "research_funding", "fellowship", "training", "conference", "job", "admission",
+         "other")
 LEVELS = ("bachelor", "master", "phd", "postdoc", "faculty", "staff")
 
 
@@ -62,6 +63,7 @@ class Tagging:
     language: str
     flags: tuple[str, ...]
     eligibility_evidence: tuple[str, ...] = ()   # the words that decided palestinian_eligible
+    excluded: tuple[str, ...] = ()   # broad fields an "all fields except …" call leaves out
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -71,6 +73,7 @@ class Tagging:
         """JSON-ready form, the `fursa tag` output line without its id."""
         return {
             "disciplines": [tag.code for tag in self.disciplines],
+            "excluded": list(self.excluded),
             "levels": list(self.levels),
             "kind": self.kind,
             "deadline": self.deadline.as_json() if self.deadline else None,

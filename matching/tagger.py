@@ -39,6 +39,7 @@ MAX_TEXT = 100_000        # characters; past this the rest of a page is navigati
 ANY = "any"
 LIST_WINDOW = 3           # words between a cue ("enrolled in a") and the field it introduces
 LIST_GAP = 3              # words between two fields of one list ("law, economics or commerce")
+LIST_RUN = 3              # fields named close together, with no cue before them, that make a list
 
 
 def _clean(title: str, text: str) -> tuple[str, str, list[str]]:
@@ -133,8 +134,13 @@ def _best_code(broad: str, scores: dict[str, float]) -> str:
 
 
 def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool,
-                 named: frozenset[str] | None = None, listed: frozenset[str] = frozenset()) -> list[str]:
-    """Broad fields to tag, best first, or ["any"] for a call open to all fields.
+                 named: frozenset[str] | None = None, listed: frozenset[str] = frozenset(),
+                 general: bool = True) -> list[str]:
+    """Broad fields to tag, best first; ["any"] for a call open to all fields; [] when it names none.
+
+    "any" is kept for calls that say they are open to every field, and for general awards (merit,
+    need, leadership: `general`) that name no subject; a call that names nothing else gets no
+    field, and the tagger flags it for staff.
 
     `named` holds the broad fields some phrase names outright; the others are only suggested by
     topic words and must clear a higher bar. `listed` holds the fields the call names as the ones
@@ -144,12 +150,13 @@ def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool,
     if named is not None:
         totals = {b: s for b, s in totals.items() if b in named or s >= TOPIC_ONLY_SCORE}
     if not totals or max(totals.values()) < MIN_FIELD_SCORE:
-        return [ANY]
+        return [ANY] if general else []
     ranked = sorted(totals, key=lambda b: (-totals[b], b))
     top = totals[ranked[0]]
+    # A field the call lists ("PhD positions in biology, mathematics and physics") is exempt from
+    # the cap and the relative cut-off: an explicit list names every field in it.
     return [b for i, b in enumerate(ranked)
-            if (b in listed and totals[b] >= LISTED_CUTOFF * top)
-            or (i < MAX_FIELDS and totals[b] >= RELATIVE_CUTOFF * top)]
+            if b in listed or (i < MAX_FIELDS and totals[b] >= RELATIVE_CUTOFF * top)]
 
 
 def _listed(hits: list[tuple[Hit, str]]) -> frozenset[str]:
@@ -171,7 +178,46 @@ def _listed(hits: list[tuple[Hit, str]]) -> frozenset[str]:
             if start <= reach:
                 listed.add(broad)
                 reach = max(reach, end + LIST_GAP)
+    return frozenset(listed) | _runs(hits)
+
+
+def _runs(hits: list[tuple[Hit, str]]) -> frozenset[str]:
+    """Fields named one after another, three or more fields close together ("biology, neuroscience,
+    mathematics and physics"): a list, even without a cue before it."""
+    listed: set[str] = set()
+    for part in ("title", "text"):
+        fields = sorted((h.start, h.start + len(h.key), h.entry.value[:2]) for h, where in hits
+                        if where == part and h.entry.category == "field" and h.entry.value != NOT_A_FIELD
+                        and h.entry.named)
+        run: list[tuple[int, int, str]] = []
+        for field in fields + [(10**9, 10**9, "")]:
+            if run and field[0] > run[-1][1] + LIST_GAP:
+                if len(run) >= LIST_RUN:
+                    listed.update(broad for _, _, broad in run)
+                run = []
+            run.append(field)
     return frozenset(listed)
+
+
+def _exceptions(hits: list[tuple[Hit, str]]) -> tuple[frozenset[tuple[str, int]], frozenset[str]]:
+    """Field phrases a call names after an exception ("except medicine", «باستثناء الطب والتمريض»),
+    as (part, word index) to leave out of the scores, and their broad fields."""
+    dropped: set[tuple[str, int]] = set()
+    excluded: set[str] = set()
+    for part in ("title", "text"):
+        cues = [h.start + len(h.key) for h, where in hits if where == part and h.entry.category == "field_exception"]
+        if not cues:
+            continue
+        fields = sorted((h.start, h.start + len(h.key), h.entry.value[:2]) for h, where in hits
+                        if where == part and h.entry.category == "field" and h.entry.value != NOT_A_FIELD)
+        for cue_end in cues:
+            reach = cue_end + LIST_WINDOW
+            for start, end, broad in fields:
+                if cue_end <= start <= reach:
+                    dropped.add((part, start))
+                    excluded.add(broad)
+                    reach = end + LIST_GAP
+    return frozenset(dropped), frozenset(excluded)
 
 
 def _disciplines(scores: dict, evidence: dict, chosen: list[str], confidence: dict[str, float]) -> tuple[Tag, ...]:
@@ -222,10 +268,15 @@ class RuleScores:
     title_named: bool                 # a field phrase appears in the title
     named: frozenset[str] = frozenset()   # broad fields a keyword names outright (not just topics)
     listed: frozenset[str] = frozenset()  # broad fields the call says it is for (after a field cue)
+    general: bool = True                  # reads as a merit/need award: with no field named, open to all
+    excluded: frozenset[str] = frozenset()  # broad fields the call leaves out ("all fields except medicine")
 
     def choice(self) -> list[str]:
-        """The broad fields the rules alone would tag, best first, or ["any"]."""
-        return choose_broad(self.totals, self.any_named, self.title_named, self.named, self.listed)
+        """The broad fields the rules alone would tag, best first; ["any"], or [] when none is named."""
+        chosen = choose_broad(self.totals, self.any_named, self.title_named, self.named, self.listed, self.general)
+        if self.excluded and (self.any_named or chosen in ([], [ANY])):
+            return [ANY]
+        return chosen
 
 
 def rules_decision(rules: RuleScores) -> tuple[list[str], dict[str, float]]:
@@ -244,9 +295,10 @@ def _analyse(title: str, text: str, categories: Sequence[str]
     """The phrases found, the score and evidence per code (words, funders' categories and
     programmes), and what the rules make of them."""
     hits = _find_hits(title, text)
-    scores, evidence = _score_fields(hits)
+    excepted, excluded = _exceptions(hits)
+    scores, evidence = _score_fields([pair for pair in hits if (pair[1], pair[0].start) not in excepted])
     implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)
-    return hits, scores, evidence, _rule_scores(hits, scores, implied)
+    return hits, scores, evidence, _rule_scores(hits, scores, implied, excluded)
 
 
 def _named(hits: list[tuple[Hit, str]]) -> frozenset[str]:
@@ -265,14 +317,17 @@ def _named(hits: list[tuple[Hit, str]]) -> frozenset[str]:
     return frozenset(named | {b for b, keys in topics.items() if len(keys) >= TOPIC_WORDS})
 
 
-def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied: frozenset[str]) -> RuleScores:
+def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied: frozenset[str],
+                 excluded: frozenset[str] = frozenset()) -> RuleScores:
     return RuleScores(
         totals=broad_scores(scores),
         any_named=any(h.entry.category == "any" for h, _ in hits),
         title_named=any(h.entry.category == "field" and h.entry.value != NOT_A_FIELD
                         for h, where in hits if where == "title"),
         named=_named(hits) | implied,
-        listed=_listed(hits))
+        listed=_listed(hits),
+        general=any(h.entry.category == "general_award" for h, _ in hits),
+        excluded=excluded)
 
 
 def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language: str | None = None,
@@ -288,15 +343,16 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     hits, scores, evidence, rules = _analyse(title, text, categories)
     chosen, confidence = model.decide(title, text, rules) if model is not None else rules_decision(rules)
     any_named = rules.any_named
-    if chosen == [ANY] and not any_named:
+    if not chosen:
         flags.append("no_field_found")
+    excluded = tuple(sorted(rules.excluded)) if chosen == [ANY] else ()
     eligibility = read_eligibility(title, text)
     deadline = (find_deadline(f"{title}\n{text}", published=_day(published))
                 if any(h.entry.category == "deadline_cue" for h, _ in hits) else None)
     if deadline is not None and deadline.year_unknown:
         flags.append("deadline_year_unknown")
     return Tagging(
-        disciplines=_disciplines(scores, evidence, chosen, confidence),
+        disciplines=_disciplines(scores, evidence, chosen, confidence), excluded=excluded,
         levels=_levels(hits), kind=_kind(hits, load_vocabulary().kind_order),
         regions=_regions(hits), palestinian_eligible=eligibility.palestinian,
         eligibility_evidence=eligibility.evidence,

@@ -68,6 +68,10 @@ def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
             yield phrase, Entry("deadline_cue", "cue")
         for phrase in data.get("field_cues", {}).get(lang, ()):
             yield phrase, Entry("field_cue", "listed")
+        for phrase in data.get("field_exceptions", {}).get(lang, ()):
+            yield phrase, Entry("field_exception", "except")
+        for phrase in data.get("general_award", {}).get(lang, ()):
+            yield phrase, Entry("general_award", "any")
     for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
         for value, by_lang in data[section].items():
             if not isinstance(by_lang, dict):

@@ -1,7 +1,7 @@
 """Deadlines in English and Arabic wording, with zones, rolling and unknown kinds."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -93,3 +93,54 @@ def test_no_deadline(text):
 def test_an_unknown_zone_is_an_actionable_error():
     with pytest.raises(ValueError, match="IANA"):
         find_deadline("Deadline: 15 March 2025", published=NOW.date(), timezone="Mars/Olympus")
+
+
+# ---- read against the publication date, never today (invented sentences) ----
+PUBLISHED = date(2015, 7, 21)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("آخر موعد للتقديم 30 يونيو", "2016-06-30"),             # the next 30 June after publication
+    ("Deadline: May 29", "2016-05-29"),
+    ("Deadline: 25 July", "2015-07-25"),
+    ("آخر موعد للتقديم 16 من رمضان 1436هـ", "2015-07-03"),   # Hijri with its year
+    ("ويستمر التقديم حتى الـ 16 / 11 / 1436 هـ", "2015-08-31"),  # numeric Hijri
+    ("حتى السابع والعشرين من شوال القادم", "2015-08-12"),    # ordinal Hijri day, year from publication
+    ("آخر موعد 2023/07/01م", "2023-07-01"),
+    ("آخر موعد للتقديم 22/12/2025", "2025-12-22"),
+    ("يستمر التقديم حتى السبت المقبل", "2015-07-25"),         # published on a Tuesday
+    ("Applications close next Friday.", "2015-07-24"),
+    ("التقديم بدءًا من تاريخ 1 إلى 30 /11 / 1436هـ", "2015-09-13"),   # "30" of a 29-day month: its last day
+    ("سيفتح باب التقديم يوم الأحد المقبل ولمدة أسبوع", "2015-08-01"),
+    ("آخر أجل للتقديم 15 جوان 2026", "2026-06-15"),            # Maghrebi month names
+    ("آخر موعد 10 أفريل 2026", "2026-04-10"),
+])
+def test_deadlines_are_read_against_the_publication_date(text: str, expected: str) -> None:
+    found = find_deadline(text, published=PUBLISHED)
+    assert found is not None and found.kind == "date", found
+    assert found.at.date().isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["Deadline: May 29", "آخر موعد للتقديم 16 من رمضان", "حتى السبت المقبل"])
+def test_without_a_publication_date_a_yearless_deadline_stays_words(text: str) -> None:
+    found = find_deadline(text, published=None)
+    assert found is not None and found.kind == "unknown" and found.year_unknown and found.at is None
+    assert found.text
+
+
+def test_the_date_applications_open_is_not_the_deadline() -> None:
+    found = find_deadline("الموعد النهائي: يفتح باب التقديم من 8 أكتوبر 2026 حتى 29 أكتوبر 2026", published=None)
+    assert found.at.date().isoformat() == "2026-10-29"
+
+
+def test_a_weekday_after_the_cue_wins_over_a_dateline() -> None:
+    found = find_deadline("التقديم حتى يوم الخميس القادم\nأملج 26 شوال 1436 هـ", published=date(2015, 8, 11))
+    assert found.at.date().isoformat() == "2015-08-13"
+
+
+def test_the_tagger_flags_a_deadline_whose_year_it_cannot_know() -> None:
+    from fursa.matching import tag_item
+    tagging = tag_item("Scholarship", "Deadline: May 29", published=None)
+    assert "deadline_year_unknown" in tagging.flags and tagging.deadline.at is None
+    dated = tag_item("Scholarship", "Deadline: May 29", published=date(2019, 6, 1))
+    assert dated.deadline.at.date().isoformat() == "2020-05-29" and "deadline_year_unknown" not in dated.flags

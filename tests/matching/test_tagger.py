@@ -23,7 +23,7 @@ FIELD_TABLE = [
     ("Research grants in agronomy and crop science", "Projects on irrigation, soil fertility and crop yield.", {"08"}),
     ("Chevening Scholarships", "Study any subject at any UK university. Open to all fields of study.", {"any"}),
     ("Erasmus+ exchange for students", "The exchange is open to students of all disciplines.", {"any"}),
-    ("Travel grant for young researchers", "Support to attend an international meeting.", {"any"}),
+    ("Travel grant for young researchers", "Support to attend an international meeting.", set()),
     ("Call for proposals: water treatment and desalination technologies", "", {"07"}),
     ("Fellowship in international relations and political science", "", {"03"}),
     ("LLM scholarship in international law", "", {"04"}),
@@ -239,7 +239,7 @@ def test_as_dict_is_json_ready():
 def test_empty_text_is_flagged():
     tagging = tag_item("", "", published=NOW)
     assert "empty_text" in tagging.flags
-    assert tagging.codes == ("any",)
+    assert tagging.codes == () and "no_field_found" in tagging.flags
     assert tag_item(None, None, published=NOW).flags[0] == "empty_text"   # type: ignore[arg-type]
 
 
@@ -271,9 +271,20 @@ def test_html_left_in_the_text_is_removed():
     assert all(e.phrase != "art" for t in tagging.disciplines for e in t.evidence)
 
 
-def test_no_field_named_is_any_and_flagged():
+def test_a_general_merit_award_with_no_subject_is_open_to_all_fields():
     tagging = tag_item("Excellence award", "For outstanding students with strong grades.", published=NOW)
     assert tagging.codes == ("any",)
+    assert "no_field_found" not in tagging.flags
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Climate change adaptation grants", "Support for projects in partner cities."),
+    ("Call for proposals", "The programme funds pilot projects with local partners."),
+    ("إعلان", "تعلن الجامعة عن فتح باب التقديم للبرنامج."),
+])
+def test_a_call_that_names_no_field_gets_none_and_is_flagged_for_staff(title, text):
+    tagging = tag_item(title, text, published=NOW)
+    assert tagging.codes == ()
     assert "no_field_found" in tagging.flags
 
 
@@ -341,7 +352,7 @@ def test_a_bachelor_of_arts_spans_humanities_and_social_sciences():
                      "all applicants must meet the English language entry requirements."),
 ])
 def test_generic_wording_names_no_field(title, text):
-    assert tag_item(title, text, published=NOW).codes == ("any",)
+    assert tag_item(title, text, published=NOW).codes == ()
 
 
 def test_a_doctor_of_philosophy_is_not_philosophy():
@@ -357,7 +368,7 @@ def test_course_fees_and_team_work_are_not_open_to_all_fields():
 
 
 def test_one_topic_word_is_too_little_two_will_do():
-    assert tag_item("Travel Incentive Scheme", "For students going abroad for a semester.", published=NOW).codes == ("any",)
+    assert tag_item("Travel Incentive Scheme", "For students going abroad for a semester.", published=NOW).codes == ()
     assert broad(tag_item("Incentive and market design grant", "For students going abroad.", published=NOW)) == {"03"}
 
 
@@ -365,5 +376,27 @@ def test_arabic_benefits_and_announcements_are_not_fields():
     """"تمويل" (funding), "تأمين" (insurance) and "إعلان" (announcement) are what a call offers or
     is, not finance or advertising."""
     tagging = tag_item("إعلان عن منح دراسية", "تمويل يصل إلى 70000 دولار سنويا، سكن، تأمين سفر، بدل معيشة شهري", published=NOW)
-    assert tagging.codes == ("any",)
+    assert tagging.codes == ()
     assert broad(tag_item("منحة ماجستير في العلوم المالية والمصرفية", "للطلبة الفلسطينيين", published=NOW)) == {"04"}
+
+
+@pytest.mark.parametrize("title, text, excluded", [
+    ("Scholarship", "Open to all fields except medicine.", ("09",)),
+    ("منحة", "المنحة متاحة في جميع التخصصات باستثناء الطب والتمريض والصيدلة.", ("09",)),
+    ("منحة", "تشمل المنحة جميع التخصصات ما عدا الهندسة وإدارة الأعمال.", ("04", "07")),
+    ("Scholarship", "Any field of study, excluding law and dentistry.", ("04", "09")),
+])
+def test_an_open_call_with_exceptions_is_any_with_its_exclusions(title, text, excluded):
+    tagging = tag_item(title, text, published=NOW)
+    assert tagging.codes == ("any",)
+    assert tagging.excluded == excluded
+    assert tagging.as_dict()["excluded"] == list(excluded)
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("PhD positions", "PhD positions in biology, neuroscience, mathematics, computer science and physics.",
+     {"05", "06"}),
+    ("منح دراسية", "في تخصصات الهندسة، وعلوم الحاسب، والعلوم الأساسية، وإدارة الأعمال.", {"04", "05", "06", "07"}),
+])
+def test_an_explicit_list_names_every_field_in_it(title, text, expected):
+    assert broad(tag_item(title, text, published=NOW)) == expected
