@@ -1,23 +1,33 @@
 """The `fursa` sub-commands that come in groups: sources, subscribers, digest, users."""
 from __future__ import annotations
 
-import csv
+import getpass
 import json
 import webbrowser
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from fursa import crawlers, digests, pipeline, storage, web
+from fursa import crawlers, digests, pipeline, storage
 from fursa.cli.context import fail, load_context, now_utc
 
 sources_app = typer.Typer(help="The sources Fursa crawls, and their health.", no_args_is_help=True)
 subscribers_app = typer.Typer(help="People who receive digests.", no_args_is_help=True)
 digest_app = typer.Typer(help="Preview and send digests.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts of the curation desk.", no_args_is_help=True)
+
+
+def _actor() -> str:
+    """Who the audit log names for a change made here: the account that ran the command."""
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):   # no user name for this process's uid (e.g. some containers)
+        return "command line"
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -55,7 +65,8 @@ def sources_list(fmt: str = typer.Option("table", "--format", help="table or jso
         table.add_column(column)
     for r in rows:
         h = r["health"]
-        table.add_row(r["name"], r["type"], r["language"], r["kind"], h["paused"] and "paused" or h["status"],
+        state = "paused" if h["paused"] or not r["enabled"] else h["status"]
+        table.add_row(r["name"], r["type"], r["language"], r["kind"], state,
                       str(h["items_seen"]), (h["last_error"] or "")[:80])
     Console().print(table)
 
@@ -84,6 +95,63 @@ def sources_check(
         typer.echo(f"! skipped {item_error.url}: {item_error.message}")
 
 
+T = TypeVar("T")
+
+
+def _source_change(name: str, change: Callable[[Any, storage.Source], T]) -> T:
+    """Run one staff change on the named source in a transaction; its result, or a clear failure."""
+    ctx = load_context(ensure=True)
+    try:
+        with ctx.sessions.begin() as session:
+            return change(session, storage.get_source(session, name))
+    except (storage.NotFoundError, storage.InvalidSourceError) as exc:
+        fail(str(exc))
+
+
+@sources_app.command("pause")
+def sources_pause(name: str = typer.Argument(..., help="The source's name, as `fursa sources list` shows it.")) -> None:
+    """Stop crawling a source until it is resumed (the desk's Pause button)."""
+    paused = _source_change(name, lambda session, row: storage.pause_source(session, row, actor=_actor(), now=now_utc()))
+    typer.echo(f"{name}: paused; it will not be crawled until `fursa sources resume`" if paused
+               else f"{name} was paused already")
+
+
+@sources_app.command("resume")
+def sources_resume(name: str = typer.Argument(..., help="The source's name, as `fursa sources list` shows it.")) -> None:
+    """Crawl a source again: undo a pause by staff or after failures, and forget its back-off."""
+    resumed = _source_change(name, lambda session, row: storage.resume_source(session, row, actor=_actor(),
+                                                                                 now=now_utc()))
+    typer.echo(f"{name}: resumed; it will be crawled at the next run" if resumed else f"{name} was not paused")
+
+
+@sources_app.command("edit")
+def sources_edit(
+    name: str = typer.Argument(..., help="The source's name, as `fursa sources list` shows it."),
+    url: Optional[str] = typer.Option(None, "--url", help="A new address (checked to be public, as on the desk)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help=", ".join(storage.KINDS)),
+    language: Optional[str] = typer.Option(None, "--language", help="The language its calls are written in."),
+    every_hours: Optional[float] = typer.Option(None, "--every-hours", help="Hours between crawls (1-720)."),
+    provider: Optional[str] = typer.Option(None, "--provider", help="Who offers its calls."),
+    description: Optional[str] = typer.Option(None, "--description", help="A note for staff."),
+) -> None:
+    """Change a source's settings, as the desk's source page does; the change is audited."""
+    ctx = load_context(ensure=True)
+    given = {"url": url, "kind": kind, "language": language, "every_hours": every_hours, "provider": provider,
+             "description": description}
+    if url is not None:
+        try:
+            crawlers.check_public_url(url, allow_private=ctx.crawl_config.allow_private_addresses)
+        except crawlers.CrawlerError as exc:
+            fail(f"Fursa only reads public web addresses: {exc}")
+
+    def change(session, row: storage.Source) -> tuple[str, ...]:
+        edit = replace(storage.edit_of(row), **{key: value for key, value in given.items() if value is not None})
+        return storage.edit_source(session, row, edit, actor=_actor(), now=now_utc())
+
+    changed = _source_change(name, change)
+    typer.echo(f"{name}: changed {', '.join(changed)}" if changed else f"{name}: nothing to change")
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -99,72 +167,41 @@ def subscribers_add(
     language: str = typer.Option("en", help="en or ar"),
     frequency: str = typer.Option("weekly", help="weekly or instant"),
 ) -> None:
-    """Add (or update) a subscriber, confirmed: staff add people who asked in person."""
+    """Add (or update) a subscriber, confirmed: staff add people who asked in person.
+
+    An address on the do-not-mail list is refused; the person can subscribe again on the public form.
+    """
     ctx = load_context(ensure=True)
     data = storage.SubscriberInput(email=email, name=name, role=role, disciplines=_split(fields),
                                    levels=_split(levels), kinds=_split(kinds), language=language,
                                    frequency=frequency, confirmed=True)
     try:
         with ctx.sessions.begin() as session:
-            blocked = _do_not_mail(session, email)
-            if blocked:
-                fail(blocked)
-            row, created = storage.add_subscriber(session, data, now_utc())
+            row, created = storage.enrol_subscriber(session, data, actor=_actor(), now=now_utc())
             address = row.email
     except storage.InvalidSubscriberError as exc:
         fail(str(exc))
     typer.echo(f"{'added' if created else 'updated'} {address}")
 
 
-def _do_not_mail(session, email: str) -> str:
-    """Why an address may not be added, or "": one that asked to be deleted stays off the list
-    until the person subscribes again themselves (the public form lifts it on confirmation)."""
-    found = storage.suppression_of(session, email) if email.strip() else None
-    if found is None:
-        return ""
-    return (f"{email.strip()} is on the do-not-mail list (reason: {found.reason}); the person can subscribe "
-            "again on the public form, which asks them to confirm")
-
-
 @subscribers_app.command("import")
 def subscribers_import(path: Path) -> None:
-    """Import subscribers from CSV (email,name,role,fields,levels,kinds,language,frequency); bad rows are listed."""
-    if not path.exists():
+    """Import subscribers from CSV (email,name,role,fields,levels,kinds,language,frequency) as confirmed.
+
+    The rules are the desk's import's: bad rows, repeated addresses and addresses on the do-not-mail
+    list are listed by line and left out; the others are added or updated.
+    """
+    if not path.is_file():
         fail(f"{path} does not exist")
     ctx = load_context(ensure=True)
-    added = updated = 0
-    problems: list[str] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "email" not in reader.fieldnames:
-            fail(f"{path}: the first row must be a header with at least an 'email' column")
-        for number, record in enumerate(reader, 2):
-            try:
-                with ctx.sessions.begin() as session:
-                    blocked = _do_not_mail(session, record.get("email") or "")
-                    if blocked:
-                        problems.append(f"{path}:{number}: {blocked}; skipped")
-                        continue
-                    _, created = storage.add_subscriber(session, _row_input(record), now_utc())
-            except storage.InvalidSubscriberError as exc:
-                problems.append(f"{path}:{number}: {exc}")
-                continue
-            added += created
-            updated += not created
-    typer.echo(f"{added} added, {updated} updated, {len(problems)} rejected")
-    for problem in problems:
-        typer.echo(f"  {problem}", err=True)
-
-
-def _row_input(record: dict[str, str]) -> storage.SubscriberInput:
-    def get(key: str, default: str = "") -> str:
-        return (record.get(key) or default).strip()
-
-    return storage.SubscriberInput(
-        email=get("email"), name=get("name"), role=get("role", "student"), disciplines=_split(get("fields").replace(";", ",")),
-        levels=_split(get("levels").replace(";", ",")), kinds=_split(get("kinds").replace(";", ",")),
-        language=get("language", "en"), frequency=get("frequency", "weekly"), confirmed=True,
-    )
+    try:
+        with ctx.sessions.begin() as session:
+            outcome = storage.import_roster(session, path.read_bytes(), consented=True, actor=_actor(), now=now_utc())
+    except storage.RosterFileError as exc:
+        fail(f"{path}: {exc}")
+    typer.echo(outcome.summary())
+    for problem in outcome.problems:
+        typer.echo(f"  {path}:{problem.line}: {problem.message}", err=True)
 
 
 @subscribers_app.command("list")
@@ -233,9 +270,9 @@ def users_add(
     ctx = load_context(ensure=True)
     try:
         with ctx.sessions.begin() as session:
-            user = web.add_user(session, email, password, role, now_utc(), name=name, language=language)
+            user = storage.add_user(session, email, password, role, now_utc(), name=name, language=language)
             address = user.email
-    except (web.WeakPasswordError, web.InvalidUserError) as exc:
+    except storage.InvalidUserError as exc:   # WeakPasswordError included
         fail(str(exc))
     typer.echo(f"staff account {address} ({role}) created")
 
@@ -250,7 +287,7 @@ def users_password(
     ctx = load_context(ensure=True)
     try:
         with ctx.sessions.begin() as session:
-            web.set_password(session, email, password)
-    except (web.WeakPasswordError, storage.NotFoundError) as exc:
+            storage.set_password(session, email, password)
+    except (storage.WeakPasswordError, storage.NotFoundError) as exc:
         fail(str(exc))
     typer.echo(f"password of {email} changed")

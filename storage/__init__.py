@@ -1,50 +1,168 @@
 """Storage: the schema, migrations, sessions, the queries the rest needs, and record types.
 
 Imports nothing else of Fursa's. Other packages use only what this module exposes.
+
+Two weights: the record types and the error classes load with the package, as crawlers need
+nothing else and run in child processes and the Scrapyd egg, where each import is paid again. The
+ORM, the queries and the migrations (SQLAlchemy, Alembic) load on first use of one of their names
+(PEP 562 `__getattr__` below), so `import fursa.crawlers` never loads them.
 """
-from fursa.storage.audit import record_audit, recent_audit
-from fursa.storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
-from fursa.storage.locks import LockHeldError, SchedulerLock
-from fursa.storage.backup import BackupError, backup_database, restore_database
-from fursa.storage.deliveries import (
-    DEFERRED, DELIVERY_STATES, FAILED, PENDING, SENDING, SENT, Claim, ClaimRequest, add_pending_deliveries,
-    claim_deliveries, claim_delivery, clear_bounces, delivery_counts, delivery_states, list_deliveries,
-    mark_deliveries_sent, mark_failed, mark_sent, record_bounce, sent_item_ids,
-)
-from fursa.storage.curation import (
-    OPEN_TO_ALL, TAG_FIELDS, CallQuery, OpportunityEdit, WeekCount, apply_edit, change_status, corrections_of,
-    delivery_totals, duplicate_candidates, history_of, merge_opportunities, opportunities_by_ids, public_call,
-    recent_deliveries, review_queue, runs_of, search_calls, set_featured, sources_of, status_counts,
-    upcoming_deadlines, weekly_new_by_kind,
-)
-from fursa.storage.paging import Page, contains_pattern
-from fursa.storage.roster import erase_subscriber, search_subscribers, set_subscriber_status
-from fursa.storage.suppressions import email_hash, lift_suppression, suppress, suppression_of
-from fursa.storage.tokens import find_token, issue_token, redeem_token
-from fursa.storage.users import (
-    STAFF_LANGUAGES, STAFF_ROLES, InvalidUserError, create_user, find_user, get_user, list_users, record_login,
-    set_language, set_password_hash,
-)
-from fursa.storage.db import is_migrated, make_engine, make_sessionmaker, migrate
-from fursa.storage.errors import DatabaseError, InvalidSubscriberError, NotFoundError, StorageError
-from fursa.storage.models import (
-    AuditEntry, Base, Delivery, JobRun, Opportunity, Sighting, Source, SourceRun, Subscriber, Suppression,
-    TagCorrection, Token, User,
-)
-from fursa.storage.opportunities import (
-    IngestResult, SameAs, approved_open, content_hash, dedup_candidates, set_canonical_url, expire_passed, get_opportunity, ingest_drafts,
-    set_status, training_opportunities, untagged, with_status,
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from fursa.storage.errors import (
+    BackupError, DatabaseError, InvalidSourceError, InvalidSubscriberError, InvalidUserError, LockHeldError,
+    NotFoundError, RosterFileError, StorageError, SuppressedAddressError, WeakPasswordError,
 )
 from fursa.storage.records import (
-    AUDIENCES, KINDS, LEVELS, SOURCE_TYPES, Deadline, Draft, FetchResult, ItemError, SourceSpec, Validators,
-)
-from fursa.storage.sources import (
-    CatalogueSync, due_sources, get_source, list_sources, record_fetch, resume_source, source_from_spec,
-    spec_of, sync_catalogue, validators_of,
-)
-from fursa.storage.subscribers import (
-    FREQUENCIES, LANGUAGES, ROLES, SubscriberInput, active_subscribers, add_subscriber, get_subscriber, list_subscribers, normalize_email,
-    validate_subscriber,
+    AUDIENCES, FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES, SOURCE_TYPES, Deadline, Draft, FetchResult, ItemError,
+    SourceSpec, Validators,
 )
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+# Each lazily loaded name and the submodule that defines it.
+_LAZY: dict[str, str] = {
+    # the schema
+    **dict.fromkeys(("AuditEntry", "Base", "Delivery", "JobRun", "Opportunity", "Sighting", "Source", "SourceRun",
+                     "Subscriber", "Suppression", "TagCorrection", "Token", "User"), "models"),
+    # engines, sessions, migrations, backups, the scheduler's lock
+    **dict.fromkeys(("is_migrated", "make_engine", "make_sessionmaker", "migrate"), "db"),
+    **dict.fromkeys(("backup_database", "restore_database"), "backup"),
+    "SchedulerLock": "locks",
+    # the audit log and the job log
+    **dict.fromkeys(("record_audit", "recent_audit"), "audit"),
+    **dict.fromkeys(("finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run"),
+                    "jobs"),
+    # calls: ingest, tagging state, curation, the public pages' queries
+    **dict.fromkeys(("SameAs", "approved_open", "content_hash", "dedup_candidates", "expire_passed", "ingest_drafts",
+                     "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status"),
+                    "opportunities"),
+    **dict.fromkeys(("CallQuery", "OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
+                     "duplicate_candidates", "history_of", "merge_opportunities", "opportunities_by_ids",
+                     "public_call", "recent_deliveries", "review_queue", "runs_of", "search_calls", "set_featured",
+                     "sources_of", "status_counts", "upcoming_deadlines", "weekly_new_by_kind"), "curation"),
+    # sources: the catalogue, what is due, health; what staff change
+    **dict.fromkeys(("CatalogueSync", "due_sources", "get_source", "list_sources", "record_fetch", "source_from_spec",
+                     "spec_of", "sync_catalogue", "validators_of"), "sources"),
+    **dict.fromkeys(("SOURCE_LANGUAGES", "SourceEdit", "add_source", "edit_of", "edit_source", "pause_source",
+                     "resume_source", "source_name_taken", "source_problems", "valid_source_name"), "source_changes"),
+    # subscribers, the do-not-mail list, opt-in, rosters, tokens
+    **dict.fromkeys(("SubscriberInput", "active_subscribers", "add_subscriber", "get_subscriber", "list_subscribers",
+                     "normalize_email", "validate_subscriber"), "subscribers"),
+    **dict.fromkeys(("email_hash", "lift_suppression", "refuse_suppressed", "suppress", "suppression_of"),
+                    "suppressions"),
+    **dict.fromkeys(("CONFIRM_HOURS", "CONFIRM_PURPOSE", "OptIn", "confirm_subscription", "request_subscription",
+                     "update_preferences", "start_opt_in"), "subscriptions"),
+    **dict.fromkeys(("enrol_subscriber", "erase_subscriber", "search_subscribers", "set_subscriber_status"), "roster"),
+    **dict.fromkeys(("MAX_ROWS", "RosterImport", "RowProblem", "export_roster", "import_roster"), "roster_files"),
+    **dict.fromkeys(("find_token", "issue_token", "redeem_token"), "tokens"),
+    # the delivery ledger
+    **dict.fromkeys(("DEFERRED", "FAILED", "SENDING", "SENT", "ClaimRequest", "add_pending_deliveries",
+                     "claim_deliveries", "clear_bounces", "delivery_states", "mark_deliveries_sent", "mark_failed",
+                     "record_bounce", "sent_item_ids"), "deliveries"),
+    # staff accounts and their passwords
+    **dict.fromkeys(("STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language",
+                     "set_password"), "users"),
+    **dict.fromkeys(("MIN_PASSWORD_LENGTH", "hash_password"), "passwords"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fursa.storage' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"fursa.storage.{module}"), name)
+    globals()[name] = value   # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
+    from fursa.storage.audit import record_audit, recent_audit
+    from fursa.storage.backup import backup_database, restore_database
+    from fursa.storage.curation import (
+        CallQuery, OpportunityEdit, apply_edit, change_status, corrections_of, delivery_totals, duplicate_candidates,
+        history_of, merge_opportunities, opportunities_by_ids, public_call, recent_deliveries, review_queue, runs_of,
+        search_calls, set_featured, sources_of, status_counts, upcoming_deadlines, weekly_new_by_kind,
+    )
+    from fursa.storage.db import is_migrated, make_engine, make_sessionmaker, migrate
+    from fursa.storage.deliveries import (
+        DEFERRED, FAILED, SENDING, SENT, ClaimRequest, add_pending_deliveries, claim_deliveries, clear_bounces,
+        delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
+    )
+    from fursa.storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
+    from fursa.storage.locks import SchedulerLock
+    from fursa.storage.models import (
+        AuditEntry, Base, Delivery, JobRun, Opportunity, Sighting, Source, SourceRun, Subscriber, Suppression,
+        TagCorrection, Token, User,
+    )
+    from fursa.storage.opportunities import (
+        SameAs, approved_open, content_hash, dedup_candidates, expire_passed, ingest_drafts, set_canonical_url,
+        set_status, training_opportunities, untagged, with_status,
+    )
+    from fursa.storage.passwords import MIN_PASSWORD_LENGTH, hash_password
+    from fursa.storage.roster import enrol_subscriber, erase_subscriber, search_subscribers, set_subscriber_status
+    from fursa.storage.roster_files import MAX_ROWS, RosterImport, RowProblem, export_roster, import_roster
+    from fursa.storage.source_changes import (
+        SOURCE_LANGUAGES, SourceEdit, add_source, edit_of, edit_source, pause_source, resume_source, source_name_taken,
+        source_problems, valid_source_name,
+    )
+    from fursa.storage.sources import (
+        CatalogueSync, due_sources, get_source, list_sources, record_fetch, source_from_spec, spec_of, sync_catalogue,
+        validators_of,
+    )
+    from fursa.storage.subscribers import (
+        SubscriberInput, active_subscribers, add_subscriber, get_subscriber, list_subscribers, normalize_email,
+        validate_subscriber,
+    )
+    from fursa.storage.subscriptions import (
+        CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription, update_preferences,
+        start_opt_in,
+    )
+    from fursa.storage.suppressions import email_hash, lift_suppression, refuse_suppressed, suppress, suppression_of
+    from fursa.storage.tokens import find_token, issue_token, redeem_token
+    from fursa.storage.users import (
+        STAFF_ROLES, add_user, authenticate, create_user, find_user, get_user, set_language, set_password,
+    )
+
+__all__ = [
+    # loaded with the package: record types, their constants, errors
+    "AUDIENCES", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
+    "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
+    "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
+    "LockHeldError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",
+    "WeakPasswordError",
+    # loaded on first use
+    "AuditEntry", "Base", "Delivery", "JobRun", "Opportunity", "Sighting", "Source", "SourceRun", "Subscriber",
+    "Suppression", "TagCorrection", "Token", "User",
+    "is_migrated", "make_engine", "make_sessionmaker", "migrate", "backup_database", "restore_database",
+    "SchedulerLock",
+    "record_audit", "recent_audit",
+    "finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run",
+    "SameAs", "approved_open", "content_hash", "dedup_candidates", "expire_passed", "ingest_drafts",
+    "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status",
+    "CallQuery", "OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
+    "duplicate_candidates", "history_of", "merge_opportunities", "opportunities_by_ids", "public_call",
+    "recent_deliveries", "review_queue", "runs_of", "search_calls", "set_featured", "sources_of", "status_counts",
+    "upcoming_deadlines", "weekly_new_by_kind",
+    "CatalogueSync", "due_sources", "get_source", "list_sources", "record_fetch", "source_from_spec", "spec_of",
+    "sync_catalogue", "validators_of",
+    "SOURCE_LANGUAGES", "SourceEdit", "add_source", "edit_of", "edit_source", "pause_source", "resume_source",
+    "source_name_taken", "source_problems", "valid_source_name",
+    "SubscriberInput", "active_subscribers", "add_subscriber", "get_subscriber", "list_subscribers",
+    "normalize_email", "validate_subscriber",
+    "email_hash", "lift_suppression", "refuse_suppressed", "suppress", "suppression_of",
+    "CONFIRM_HOURS", "CONFIRM_PURPOSE", "OptIn", "confirm_subscription", "request_subscription", "update_preferences",
+    "start_opt_in",
+    "enrol_subscriber", "erase_subscriber", "search_subscribers", "set_subscriber_status",
+    "MAX_ROWS", "RosterImport", "RowProblem", "export_roster", "import_roster",
+    "find_token", "issue_token", "redeem_token",
+    "DEFERRED", "FAILED", "SENDING", "SENT", "ClaimRequest", "add_pending_deliveries", "claim_deliveries",
+    "clear_bounces", "delivery_states", "mark_deliveries_sent", "mark_failed", "record_bounce", "sent_item_ids",
+    "STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language", "set_password",
+    "MIN_PASSWORD_LENGTH", "hash_password",
+]

@@ -9,11 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from fursa.storage.errors import StorageError
-
-
-class BackupError(StorageError):
-    """Raised by backup_database and restore_database when a copy cannot be made or read back."""
+from fursa.storage.errors import BackupError
 
 
 def backup_database(engine: Engine, target: Path) -> Path:

@@ -264,18 +264,6 @@ def sent_item_ids(
     return sent
 
 
-def list_deliveries(
-    session: Session, *, period: str | None = None, state: str | None = None, limit: int = 500,
-) -> Sequence[Delivery]:
-    """Ledger rows, newest first, for the staff desk and `fursa digest` commands."""
-    query = select(Delivery)
-    if period is not None:
-        query = query.where(Delivery.period == period)
-    if state is not None:
-        query = query.where(Delivery.state == state)
-    return session.scalars(query.order_by(Delivery.updated_at.desc(), Delivery.id.desc()).limit(limit)).all()
-
-
 def delivery_counts(session: Session, period: str) -> dict[str, int]:
     """state → number of rows in one period, e.g. {'sent': 812, 'failed': 3}."""
     rows = session.execute(

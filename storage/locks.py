@@ -7,14 +7,10 @@ from typing import IO
 
 from sqlalchemy import Connection, Engine, text
 
-from fursa.storage.errors import StorageError
+from fursa.storage.errors import LockHeldError
 
 # An arbitrary constant naming Fursa's scheduler lock among PostgreSQL advisory locks.
 _ADVISORY_KEY = 0x46757273  # "Furs"
-
-
-class LockHeldError(StorageError):
-    """Raised by SchedulerLock.acquire when another process already holds the lock."""
 
 
 class SchedulerLock:

@@ -9,7 +9,6 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fursa.storage.errors import NotFoundError
 from fursa.storage.models import Opportunity, Sighting, Source
 from fursa.storage.records import Draft
 
@@ -161,13 +160,6 @@ def untagged(session: Session) -> Sequence[Opportunity]:
     return session.scalars(select(Opportunity).where(Opportunity.tagged_at.is_(None)).order_by(Opportunity.id)).all()
 
 
-def get_opportunity(session: Session, opportunity_id: int) -> Opportunity:
-    row = session.get(Opportunity, opportunity_id)
-    if row is None:
-        raise NotFoundError(f"no opportunity with id {opportunity_id}")
-    return row
-
-
 def approved_open(session: Session, now: datetime) -> Sequence[Opportunity]:
     """Approved calls whose deadline has not passed (rolling and unknown deadlines stay open)."""
     query = (
@@ -199,11 +191,6 @@ def expire_passed(session: Session, now: datetime) -> int:
     for row in rows:
         row.status = "expired"
     return len(rows)
-
-
-def by_source_sightings(session: Session, source: Source) -> Sequence[Opportunity]:
-    query = select(Opportunity).join(Sighting).where(Sighting.source_id == source.id).order_by(Opportunity.id)
-    return session.scalars(query).all()
 
 
 def with_status(session: Session, status: str) -> Sequence[Opportunity]:

@@ -14,6 +14,10 @@ SOURCE_TYPES = ("feed", "api", "html")
 KINDS = ("scholarship", "exchange", "research_funding", "fellowship", "training", "conference", "other")
 LEVELS = ("bachelor", "master", "phd", "postdoc", "faculty", "staff")
 AUDIENCES = ("student", "faculty")
+# What a subscriber may choose: who they are, the language of their digest, how often it comes.
+ROLES = ("student", "faculty", "staff")
+LANGUAGES = ("en", "ar")
+FREQUENCIES = ("weekly", "instant")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The staff desk's view of subscribers: search, status changes and erasure."""
+"""What staff do to subscribers, at the desk or on the command line: add, search, change status, erase."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,7 +9,21 @@ from sqlalchemy.orm import Session
 from fursa.storage.audit import record_audit
 from fursa.storage.models import Subscriber, Token
 from fursa.storage.paging import Page, contains_pattern
-from fursa.storage.suppressions import suppress
+from fursa.storage.subscribers import SubscriberInput, add_subscriber
+from fursa.storage.suppressions import refuse_suppressed, suppress
+
+
+def enrol_subscriber(session: Session, data: SubscriberInput, *, actor: str, now: datetime) -> tuple[Subscriber, bool]:
+    """Staff add (or update) one subscriber; returns (row, created), audited.
+
+    Raises InvalidSubscriberError for a bad address or preference, and its SuppressedAddressError
+    for an address on the do-not-mail list (see storage.suppressions for who may lift it).
+    """
+    refuse_suppressed(session, data.email)
+    row, created = add_subscriber(session, data, now)
+    record_audit(session, actor=actor, action="subscriber:add" if created else "subscriber:update",
+                 target_type="subscriber", target_id=row.id, now=now)
+    return row, created
 
 
 def search_subscribers(session: Session, *, text: str = "", status: str = "", offset: int = 0, limit: int = 50) -> Page:

@@ -140,11 +140,7 @@ def record_fetch(session: Session, row: Source, result: FetchResult, items_new: 
     if row.consecutive_failures >= PAUSE_AFTER_FAILURES:
         row.paused_reason = (
             f"paused after {row.consecutive_failures} failed runs in a row; last error: {result.error}. "
-            "Fix the source's URL or settings, then resume it."
+            "Fix the source's URL or settings, then resume it (Resume on its desk page, or "
+            f"`fursa sources resume '{row.name}'`)."
         )
 
-
-def resume_source(row: Source) -> None:
-    row.paused_reason = None
-    row.consecutive_failures = 0
-    row.next_run_at = None

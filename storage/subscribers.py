@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
@@ -11,11 +11,8 @@ from sqlalchemy.orm import Session
 
 from fursa.storage.errors import InvalidSubscriberError, NotFoundError
 from fursa.storage.models import Subscriber
-from fursa.storage.records import KINDS, LEVELS
+from fursa.storage.records import FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES
 
-ROLES = ("student", "faculty", "staff")
-LANGUAGES = ("en", "ar")
-FREQUENCIES = ("weekly", "instant")
 _LOCAL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+$")
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
@@ -33,7 +30,6 @@ class SubscriberInput:
     language: str = "en"
     frequency: str = "weekly"
     confirmed: bool = False
-    problems: tuple[str, ...] = field(default=(), compare=False)
 
 
 def normalize_email(raw: str) -> str:

@@ -1,30 +1,42 @@
-"""Staff accounts of the curation desk: creating, finding and listing them.
+"""Staff accounts of the curation desk: creating them, setting passwords, signing in, finding them.
 
-Passwords arrive here already hashed; storage never sees a clear-text password.
+Clear-text passwords stop here: they are hashed (storage.passwords) before a row sees them, and
+never logged or stored as typed.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fursa.storage.errors import InvalidSubscriberError, NotFoundError, StorageError
+from fursa.storage.errors import InvalidSubscriberError, InvalidUserError, NotFoundError, StorageError
 from fursa.storage.models import User
+from fursa.storage.passwords import hash_password, needs_rehash, rehash, verify_password
 from fursa.storage.subscribers import normalize_email
+
+log = logging.getLogger("fursa.storage.users")
 
 STAFF_ROLES = ("admin", "curator")
 STAFF_LANGUAGES = ("en", "ar")
 
 
-class InvalidUserError(StorageError):
-    """Raised by storage.users when a staff account's address, role or language is not acceptable."""
+def add_user(session: Session, email: str, password: str, role: str, now: datetime, name: str = "",
+             language: str = "en") -> User:
+    """A new staff account from a typed password (`fursa users add`).
+
+    Raises InvalidUserError, or its WeakPasswordError when the password is too short.
+    """
+    user = create_user(session, email=email, password_hash=hash_password(password), role=role, now=now,
+                       name=name, language=language)
+    log.info("staff account created", extra={"user_id": user.id, "role": role})
+    return user
 
 
 def create_user(
-    session: Session, *, email: str, password_hash: str, role: str, now: datetime,
-    name: str = "", language: str = "en",
+    session: Session, *, email: str, password_hash: str, role: str, now: datetime, name: str = "",
+    language: str = "en",
 ) -> User:
     """A new active staff account; an address already in use is refused rather than overwritten."""
     if role not in STAFF_ROLES:
@@ -44,6 +56,29 @@ def create_user(
     return user
 
 
+def set_password(session: Session, email: str, password: str) -> User:
+    """Give an existing account a new password (`fursa users password`); the desk signs its other sessions out."""
+    user = find_user(session, email)
+    if user is None:
+        raise NotFoundError(f"no staff account for {email!r}; create one with `fursa users add`")
+    user.password_hash = hash_password(password)
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
+    """The active account these credentials open, or None; the answer takes as long either way."""
+    user = find_user(session, email)
+    if user is None or not user.active:
+        verify_password(None, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = rehash(password)
+    user.last_login_at = now
+    return user
+
+
 def find_user(session: Session, email: str) -> User | None:
     """The account for an address, or None; a malformed address simply finds nobody."""
     try:
@@ -58,18 +93,6 @@ def get_user(session: Session, user_id: int) -> User:
     if row is None:
         raise NotFoundError(f"no staff account with id {user_id}")
     return row
-
-
-def list_users(session: Session) -> Sequence[User]:
-    return session.scalars(select(User).order_by(User.email)).all()
-
-
-def set_password_hash(user: User, password_hash: str) -> None:
-    user.password_hash = password_hash
-
-
-def record_login(user: User, now: datetime) -> None:
-    user.last_login_at = now
 
 
 def set_language(user: User, language: str) -> None:

@@ -130,6 +130,16 @@ def test_subscriber_import_reports_rejected_rows(workdir):
     assert "people.csv:3" in result.output and "people.csv:4" in result.output
 
 
+def test_subscriber_import_follows_the_desks_rules_for_files_and_repeats(workdir):
+    (workdir / "latin1.csv").write_bytes("email,name\nj@ppu.edu,Jos\xe9\n".encode("latin-1"))
+    unreadable = runner.invoke(app, ["subscribers", "import", "latin1.csv"])
+    assert unreadable.exit_code == 1 and "latin1.csv: the file is not UTF-8 text" in unreadable.output
+    (workdir / "people.csv").write_text("\ufeffEMAIL,Name\na@ppu.edu,A\n\nA@PPU.edu,again\n", encoding="utf-8")
+    result = runner.invoke(app, ["subscribers", "import", "people.csv"])
+    assert result.exit_code == 0 and "1 added, 0 updated, 1 rejected" in result.stdout
+    assert "people.csv:4: a@ppu.edu is on line 2 already" in result.stderr
+
+
 def test_an_address_deleted_on_request_is_not_added_back_by_staff(workdir):
     from datetime import datetime, timezone
 
@@ -184,7 +194,8 @@ def test_users_add_creates_an_admin_and_refuses_a_weak_password(workdir):
 
 def test_every_command_has_help(workdir):
     for command in (["init"], ["crawl"], ["tag"], ["train"], ["run"], ["demo"], ["serve"], ["scheduler"], ["status"], ["job"],
-                    ["backup"], ["restore"], ["sources", "list"], ["sources", "check"], ["subscribers", "add"],
+                    ["backup"], ["restore"], ["sources", "list"], ["sources", "check"], ["sources", "pause"],
+                    ["sources", "resume"], ["sources", "edit"], ["subscribers", "add"],
                     ["subscribers", "import"], ["subscribers", "list"], ["digest", "preview"], ["digest", "send"],
                     ["users", "add"], ["users", "password"]):
         result = runner.invoke(app, [*command, "--help"])
@@ -200,3 +211,36 @@ def test_status_reports_the_latest_run_of_each_job(workdir):
     assert [(job["job"], job["status"]) for job in report["jobs"]] == [("expire", "ok")]
     assert report["sources"] >= 30 and report["failing_sources"] == [] and report["problems_last_7_days"] == 0
     assert len(report["due_sources"]) >= 30   # a catalogue never crawled is all due
+
+
+def test_sources_pause_resume_and_edit_by_name(workdir):
+    name = json.loads(runner.invoke(app, ["sources", "list", "--format", "json"]).stdout)[0]["name"]
+    paused = runner.invoke(app, ["sources", "pause", name])
+    assert paused.exit_code == 0 and f"{name}: paused" in paused.stdout
+    listed = {s["name"]: s for s in json.loads(runner.invoke(app, ["sources", "list", "--format", "json"]).stdout)}
+    assert listed[name]["enabled"] is False
+    status = json.loads(runner.invoke(app, ["status", "--format", "json"]).stdout)
+    assert name not in status["due_sources"]
+    assert runner.invoke(app, ["sources", "resume", name]).exit_code == 0
+    edited = runner.invoke(app, ["sources", "edit", name, "--every-hours", "48", "--kind", "fellowship"])
+    assert edited.exit_code == 0 and "changed kind, every_hours" in edited.stdout
+    listed = {s["name"]: s for s in json.loads(runner.invoke(app, ["sources", "list", "--format", "json"]).stdout)}
+    assert (listed[name]["enabled"], listed[name]["kind"], listed[name]["every_hours"]) == (True, "fellowship", 48.0)
+    wrong = runner.invoke(app, ["sources", "edit", name, "--kind", "party"])
+    assert wrong.exit_code == 1 and "kind 'party' is not one of" in wrong.output
+    missing = runner.invoke(app, ["sources", "resume", "No such source"])
+    assert missing.exit_code == 1 and "known sources:" in missing.output
+
+
+def test_an_account_made_on_the_command_line_signs_in_at_the_desk(workdir):
+    """Both doors share storage's argon2 hashing: the CLI hashes, the desk verifies."""
+    from fursa import pipeline, web
+    from fursa.settings import load_settings
+    from tests.web.conftest import TestClient, log_in   # the TestClient imported without its warning
+
+    account = ("admin@ppu.edu", "a long enough passphrase")
+    made = runner.invoke(app, ["users", "add", account[0], "--role", "admin", "--password", account[1]])
+    assert made.exit_code == 0, made.output
+    with TestClient(web.create_app(pipeline.make_context(load_settings())), base_url="http://testserver") as client:
+        log_in(client, account)
+        assert client.get("/desk/sources", follow_redirects=False).status_code == 200

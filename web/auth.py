@@ -1,38 +1,25 @@
-"""Staff accounts: argon2 passwords, the signed-in session, roles, and safe redirects after sign-in."""
+"""The signed-in staff session: who it is, roles, and safe redirects after sign-in.
+
+Accounts and their argon2 passwords are storage's (storage.users, storage.passwords), where the
+command line reaches them too; this module only turns a checked account into a browser session.
+"""
 from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from fursa.storage import User
-from fursa.storage import create_user, find_user, get_user, record_login, set_language, set_password_hash
-from fursa.storage import NotFoundError
+from fursa.storage import NotFoundError, User, get_user, set_language
 from fursa.web.errors import ForbiddenError, LoginRequiredError
 from fursa.web.state import now_of, transaction, web_state
 
-log = logging.getLogger("fursa.web.auth")
-
-MIN_PASSWORD_LENGTH = 10
 # A staff session lasts a working day; after that the desk asks for the password again.
 SESSION_LIFETIME = timedelta(hours=12)
 DESK_HOME = "/desk"
-
-_hasher = PasswordHasher()
-# Verifying against this when the address is unknown makes both answers take as long.
-_DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
-
-
-class WeakPasswordError(ValueError):
-    """Raised by add_user when a new password is too short to protect staff data."""
 
 
 @dataclass(frozen=True)
@@ -52,51 +39,6 @@ class StaffUser:
     @property
     def label(self) -> str:
         return self.name or self.email
-
-
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    return _hasher.hash(password)
-
-
-def add_user(session: Session, email: str, password: str, role: str, now: datetime, name: str = "",
-             language: str = "en") -> User:
-    """Create a staff account (`fursa users add`); raises WeakPasswordError or storage's InvalidUserError."""
-    user = create_user(session, email=email, password_hash=hash_password(password), role=role, now=now,
-                       name=name, language=language)
-    log.info("staff account created", extra={"user_id": user.id, "role": role})
-    return user
-
-
-def set_password(session: Session, email: str, password: str) -> User:
-    """Give an existing account a new password (`fursa users password`); other sessions end with it."""
-    user = find_user(session, email)
-    if user is None:
-        raise NotFoundError(f"no staff account for {email!r}; create one with `fursa users add`")
-    set_password_hash(user, hash_password(password))
-    return user
-
-
-def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
-    """The active account these credentials open, or None; the answer takes as long either way."""
-    user = find_user(session, email)
-    if user is None or not user.active:
-        _verify(_DUMMY_HASH, password)
-        return None
-    if not _verify(user.password_hash, password):
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        set_password_hash(user, _hasher.hash(password))
-    record_login(user, now)
-    return user
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def _session_proof(user: User, secret_key: str) -> str:

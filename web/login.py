@@ -9,7 +9,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fursa.web.auth import authenticate, current_user, end_session, safe_next, start_session
+from fursa.storage import authenticate
+from fursa.web.auth import current_user, end_session, safe_next, start_session
 from fursa.web.csrf import rotate_csrf, verify_csrf
 from fursa.web.forms import form_data, text
 from fursa.web.render import gettext_of, render

@@ -11,14 +11,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from fursa import crawlers
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from fursa.storage import KINDS, FetchResult, SourceSpec
+from fursa.storage import FetchResult, SourceEdit, SourceSpec, source_name_taken, source_problems, valid_source_name
 from fursa.web.forms import text
 
 log = logging.getLogger("fursa.web.sources")
-SOURCE_LANGUAGES = ("en", "ar", "fr", "de", "es", "it", "tr")
-_NAME = re.compile(r"^[\w .()&'-]{2,120}$", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -53,26 +52,33 @@ def read_source_form(form: FormData) -> SourceForm:
     )
 
 
-def check_source_form(data: SourceForm, taken: Callable[[str], bool], _: Callable[[str], str],
-                      *, new: bool = True) -> dict[str, str]:
-    """Errors by field; `taken(name)` says whether another source already has the name."""
-    errors: dict[str, str] = {}
-    if not data.url.lower().startswith(("http://", "https://")):
-        errors["url"] = _("Give the full address, starting with https://")
-    if new and data.name and not _NAME.match(data.name):
-        errors["name"] = _("Use 2 to 120 letters, digits, spaces and simple punctuation.")
-    elif new and data.name and taken(data.name):
-        errors["name"] = _("Another source already has this name.")
-    if data.kind not in KINDS:
-        errors["kind"] = _("Choose one of the kinds in the list.")
-    if data.language not in SOURCE_LANGUAGES:
-        errors["language"] = _("Choose one of the languages in the list.")
+def hours_of(data: SourceForm) -> float:
+    """The schedule typed in the form; what is not a number reads as NaN, which storage's rules refuse."""
     try:
-        hours = float(data.every_hours)
-        if not 1 <= hours <= 24 * 30:
-            raise ValueError
+        return float(data.every_hours)
     except ValueError:
-        errors["every_hours"] = _("Give a number of hours between 1 and 720.")
+        return float("nan")
+
+
+def edit_of_form(data: SourceForm, url: str | None = None) -> SourceEdit:
+    return SourceEdit(url=url or data.url, kind=data.kind, language=data.language, every_hours=hours_of(data),
+                      provider=data.provider, description=data.description)
+
+
+def check_source_form(data: SourceForm, session: Session, _: Callable[[str], str], *,
+                      new: bool = True) -> dict[str, str]:
+    """Errors by field, in the desk's language: storage's rules (storage.source_changes) decide, this only words them."""
+    words = {
+        "url": _("Give the full address, starting with https://"),
+        "kind": _("Choose one of the kinds in the list."),
+        "language": _("Choose one of the languages in the list."),
+        "every_hours": _("Give a number of hours between 1 and 720."),
+    }
+    errors = {field: words[field] for field in source_problems(edit_of_form(data))}
+    if new and data.name and not valid_source_name(data.name):
+        errors["name"] = _("Use 2 to 120 letters, digits, spaces and simple punctuation.")
+    elif new and data.name and source_name_taken(session, data.name):
+        errors["name"] = _("Another source already has this name.")
     return errors
 
 
@@ -89,7 +95,7 @@ def guard_url(url: str, config: Any, _: Callable[[str], str]) -> str | None:
 def spec_of_form(data: SourceForm, url: str) -> SourceSpec:
     name = data.name or _name_from_url(url)
     return SourceSpec(name=name, type="feed", url=url, language=data.language, kind=data.kind,
-                      provider=data.provider, every_hours=float(data.every_hours), description=data.description)
+                      provider=data.provider, every_hours=hours_of(data), description=data.description)
 
 
 def _name_from_url(url: str) -> str:

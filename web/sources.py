@@ -7,20 +7,21 @@ from dataclasses import replace
 from fursa import crawlers, pipeline
 from fastapi import APIRouter, Depends
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fursa.storage import KINDS, Source, list_sources, record_audit, resume_source, source_from_spec
-from fursa.storage import runs_of
+from fursa.storage import (
+    KINDS, SOURCE_LANGUAGES, Source, add_source, edit_source, list_sources, pause_source, record_audit, resume_source,
+    runs_of,
+)
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.dashboard import health_state
 from fursa.web.errors import PageNotFoundError
 from fursa.web.forms import form_data
 from fursa.web.probe import (
-    SOURCE_LANGUAGES, SourceForm, check_source_form, guard_url, preview_source, read_source_form, spec_of_form,
+    SourceForm, check_source_form, edit_of_form, guard_url, preview_source, read_source_form, spec_of_form,
 )
 from fursa.web.render import flash, gettext_of, render
 from fursa.web.state import now_of, transaction, web_state
@@ -35,13 +36,6 @@ def _source(session, source_id: int) -> Source:
     if row is None:
         raise PageNotFoundError(f"no source {source_id}")
     return row
-
-
-def _taken(session, exclude: int | None = None):
-    def taken(name: str) -> bool:
-        found = session.scalar(select(Source).where(Source.name == name))
-        return found is not None and found.id != exclude
-    return taken
 
 
 def _form_page(request: Request, template: str, data: SourceForm, errors: dict[str, str], status: int = 200,
@@ -71,7 +65,7 @@ def preview_new_source(request: Request, form: FormData = Depends(form_data),
     data = read_source_form(form)
     config = web_state(request).ctx.crawl_config
     with transaction(request) as session:
-        errors = check_source_form(data, _taken(session), _)
+        errors = check_source_form(data, session, _)
     if not errors.get("url"):
         problem = guard_url(data.url, config, _)
         if problem:
@@ -100,17 +94,12 @@ def save_source(request: Request, form: FormData = Depends(form_data),
     url = data.feed_url or data.url
     with transaction(request) as session:
         spec = spec_of_form(data, url)
-        errors = check_source_form(replace(data, name=spec.name), _taken(session), _)
+        errors = check_source_form(replace(data, name=spec.name), session, _)
         problem = None if errors else guard_url(url, config, _)
         if errors or problem:
             errors.setdefault("url", problem or "")
             return _form_page(request, "desk/source_new.html", data, errors, status=400)
-        row = source_from_spec(spec, origin="desk")
-        session.add(row)
-        session.flush()
-        record_audit(session, actor=user.email, action="source:add", target_type="source", target_id=row.id,
-                     now=now_of(request), details={"name": row.name, "url": row.url})
-        source_id = row.id
+        source_id = add_source(session, spec, actor=user.email, now=now_of(request)).id
     flash(request, _("Source saved. It will be crawled at its next turn; use Run now to crawl it at once."))
     return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
 
@@ -126,13 +115,13 @@ def source_page(request: Request, source_id: int) -> Response:
 
 
 @router.post("/{source_id}")
-def edit_source(request: Request, source_id: int, form: FormData = Depends(form_data),
-                user: StaffUser = Depends(admin_user)) -> Response:
+def edit(request: Request, source_id: int, form: FormData = Depends(form_data),
+         user: StaffUser = Depends(admin_user)) -> Response:
     _ = gettext_of(request)
     data = read_source_form(form)
     with transaction(request) as session:
         row = _source(session, source_id)
-        errors = check_source_form(data, _taken(session, row.id), _, new=False)
+        errors = check_source_form(data, session, _, new=False)
         if not errors.get("url") and data.url != row.url:
             problem = guard_url(data.url, web_state(request).ctx.crawl_config, _)
             if problem:
@@ -140,26 +129,15 @@ def edit_source(request: Request, source_id: int, form: FormData = Depends(form_
         if errors:
             return _form_page(request, "desk/source.html", data, errors, status=400, source=row,
                               state=health_state(row), runs=runs_of(session, row))
-        before = {"url": row.url, "kind": row.kind, "language": row.language, "every_hours": row.every_hours,
-                  "provider": row.provider, "description": row.description}
-        row.url, row.kind, row.language = data.url, data.kind, data.language
-        row.every_hours, row.provider, row.description = float(data.every_hours), data.provider, data.description
-        changed = {k: {"before": v, "after": getattr(row, k)} for k, v in before.items() if getattr(row, k) != v}
-        if changed:
-            record_audit(session, actor=user.email, action="source:edit", target_type="source", target_id=row.id,
-                         now=now_of(request), details=changed)
+        changed = edit_source(session, row, edit_of_form(data), actor=user.email, now=now_of(request))
     flash(request, _("Source saved.") if changed else _("Nothing to change."))
     return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
 
 
 @router.post("/{source_id}/pause")
-def pause_source(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
+def pause(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
     with transaction(request) as session:
-        row = _source(session, source_id)
-        if row.enabled:
-            row.enabled = False
-            record_audit(session, actor=user.email, action="source:pause", target_type="source",
-                         target_id=row.id, now=now_of(request))
+        pause_source(session, _source(session, source_id), actor=user.email, now=now_of(request))
     flash(request, gettext_of(request)("Source paused: it will not be crawled until resumed."))
     return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
 
@@ -167,12 +145,7 @@ def pause_source(request: Request, source_id: int, user: StaffUser = Depends(sta
 @router.post("/{source_id}/resume")
 def resume(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
     with transaction(request) as session:
-        row = _source(session, source_id)
-        if not row.enabled or row.paused_reason:
-            row.enabled = True
-            resume_source(row)
-            record_audit(session, actor=user.email, action="source:resume", target_type="source",
-                         target_id=row.id, now=now_of(request))
+        resume_source(session, _source(session, source_id), actor=user.email, now=now_of(request))
     flash(request, gettext_of(request)("Source resumed: it will be crawled at its next turn."))
     return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
 

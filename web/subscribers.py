@@ -9,16 +9,16 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fursa.storage import Subscriber, add_subscriber, list_subscribers, record_audit
-from fursa.storage import erase_subscriber, search_subscribers, set_subscriber_status, suppression_of
+from fursa.storage import (
+    CONFIRM_HOURS, MAX_ROWS, RosterFileError, RosterImport, Subscriber, erase_subscriber, export_roster,
+    import_roster, search_subscribers, set_subscriber_status,
+)
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import PageNotFoundError
 from fursa.web.forms import form_data, text, upload
 from fursa.web.mail import Letter, deliver
-from fursa.web.optin import CONFIRM_HOURS, start_imported_opt_in
 from fursa.web.render import flash, gettext_of, render
-from fursa.web.roster import MAX_ROWS, describe, read_roster, write_roster
 from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.subscribers")
@@ -50,52 +50,58 @@ def subscriber_list(request: Request, q: str = "", status: str = "", page: int =
 @router.get("/export.csv")
 def export_csv(request: Request, user: StaffUser = Depends(admin_user)) -> Response:
     with transaction(request) as session:
-        rows = list(list_subscribers(session))
-        record_audit(session, actor=user.email, action="subscribers:export", target_type="subscriber",
-                     target_id=None, now=now_of(request), details={"rows": len(rows)})
-        body = write_roster(rows)
+        body = export_roster(session, actor=user.email, now=now_of(request))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="fursa-subscribers.csv"'})
 
 
+def _import_page(request: Request, errors: dict[str, str], problems: list[str], status: int = 200,
+                 **extra) -> Response:
+    return render(request, "desk/subscriber_import.html",
+                  {"errors": errors, "problems": problems, "max_rows": MAX_ROWS, **extra}, status=status)
+
+
 @router.get("/import")
 def import_form(request: Request, user: StaffUser = Depends(admin_user)) -> Response:
-    return render(request, "desk/subscriber_import.html", {"errors": {}, "problems": [], "max_rows": MAX_ROWS})
+    return _import_page(request, {}, [])
 
 
 @router.post("/import")
 def import_csv(request: Request, background: BackgroundTasks, form: FormData = Depends(form_data),
                user: StaffUser = Depends(admin_user)) -> Response:
-    """Add or update everyone in the file; people without recorded consent get a confirmation e-mail."""
+    """Add or update everyone in the file (storage.roster_files has the rules); people without
+    recorded consent get a confirmation e-mail."""
     _ = gettext_of(request)
     file = upload(form, "file")
     data = file.file.read(MAX_UPLOAD + 1) if file is not None else b""
     if not data or len(data) > MAX_UPLOAD:
-        errors = {"file": _("Choose a CSV file of at most 5 MB.")}
-        return render(request, "desk/subscriber_import.html", {"errors": errors, "problems": [], "max_rows": MAX_ROWS},
-                      status=400)
+        return _import_page(request, {"file": _("Choose a CSV file of at most 5 MB.")}, [], status=400)
     consented = text(form, "consent", 5) == "yes"
-    roster = read_roster(data, confirmed=consented)
-    problems = describe(roster.problems)
-    now, added, opt_ins = now_of(request), 0, []
-    with transaction(request) as session:
-        for entry in roster.rows:
-            if suppression_of(session, entry.email) is not None:
-                problems.append(_("%(email)s is on the do-not-mail list and was skipped.") % {"email": entry.email})
-                continue
-            row, _created = add_subscriber(session, entry, now)
-            added += 1
-            if not row.confirmed:
-                opt_ins.append(start_imported_opt_in(session, row, now))
-        record_audit(session, actor=user.email, action="subscribers:import", target_type="subscriber", target_id=None,
-                     now=now, details={"rows": added, "problems": len(problems), "consent": consented})
-    for opt_in in opt_ins:
+    now = now_of(request)
+    try:
+        with transaction(request) as session:
+            outcome = import_roster(session, data, consented=consented, actor=user.email, now=now)
+    except RosterFileError as exc:
+        return _import_page(request, {"file": str(exc)}, [], status=400)
+    for opt_in in outcome.opt_ins:
         letter = Letter(opt_in.email, opt_in.name, opt_in.language, "confirm",
                         {"link": f"{web_state(request).base_url}/confirm/{opt_in.token}", "hours": CONFIRM_HOURS})
         background.add_task(deliver, request.app.state.templates, letter, web_state(request).ctx.delivery_config, now)
-    flash(request, _("Imported: %(n)s. Confirmation e-mails sent: %(m)s.") % {"n": added, "m": len(opt_ins)})
-    return render(request, "desk/subscriber_import.html", {"errors": {}, "problems": problems, "max_rows": MAX_ROWS,
-                                                           "imported": added})
+    imported = len(outcome.added) + len(outcome.updated)
+    flash(request, _("Imported: %(n)s. Confirmation e-mails sent: %(m)s.") % {"n": imported, "m": len(outcome.opt_ins)})
+    return _import_page(request, {}, _problems(outcome, _), imported=imported)
+
+
+def _problems(outcome: RosterImport, _) -> list[str]:
+    """The lines left out, in the desk's language where the reason has words of its own."""
+    lines = []
+    for problem in outcome.problems:
+        if problem.reason == "suppressed":
+            message = _("%(email)s is on the do-not-mail list and was skipped.") % {"email": problem.email}
+        else:
+            message = problem.message
+        lines.append(_("line %(line)s: %(problem)s") % {"line": problem.line, "problem": message})
+    return lines
 
 
 @router.post("/{subscriber_id}/status")

@@ -15,13 +15,14 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fursa.storage import Subscriber, add_subscriber, record_audit
-from fursa.storage import find_token, set_subscriber_status
+from fursa.storage import (
+    CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, Subscriber, confirm_subscription, find_token, request_subscription,
+    set_subscriber_status, update_preferences,
+)
 from fursa.web.csrf import verify_csrf
 from fursa.web.fields import field_groups, programme_groups
 from fursa.web.forms import form_data
 from fursa.web.mail import Letter, deliver
-from fursa.web.optin import CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription
 from fursa.web.profile import ProfileValues, choices, read_profile, values_of
 from fursa.web.render import gettext_of, page_language, render
 from fursa.web.state import WebState, now_of, transaction, web_state
@@ -140,9 +141,7 @@ def save_preferences(request: Request, token: str, form: FormData = Depends(form
         if data is None:
             return _profile_page(request, "public/preferences.html", values, errors, status=400, lang=row.language,
                                  subscriber=row, token=token, welcome=False, unsubscribe=_unsubscribe_token(request, row))
-        add_subscriber(session, data, now_of(request))
-        record_audit(session, actor="subscriber", action="subscriber:preferences", target_type="subscriber",
-                     target_id=row.id, now=now_of(request))
+        update_preferences(session, row, data, now_of(request))
         request.session["lang"] = row.language
     return render(request, "public/preferences_saved.html", {"token": token}, lang=data.language, headers=NO_REFERRER)
 

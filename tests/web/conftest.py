@@ -18,8 +18,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from click.testing import Result
+from typer.testing import CliRunner
+
 from fursa import pipeline, storage, web
-import fursa.web.auth as web_auth
+import fursa.storage.passwords as passwords
+from fursa.cli import app as cli_app
 from fursa.settings import Settings
 from tests.databases import test_database_url
 
@@ -46,8 +50,8 @@ def make_context(settings: Settings) -> pipeline.Context:
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch):
     """argon2 at production cost takes ~0.25 s per hash here; tests use the same algorithm, cheaper."""
-    monkeypatch.setattr(web_auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    monkeypatch.setattr(web_auth, "_DUMMY_HASH", web_auth._hasher.hash("dummy"))
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", passwords._hasher.hash("dummy"))
 
 
 @pytest.fixture
@@ -71,11 +75,31 @@ def client(app) -> TestClient:
         yield test_client
 
 
+@dataclass(frozen=True)
+class CommandLine:
+    """The desk's other door: `fursa …` as typed at a shell, on the database and outbox of a context."""
+
+    ctx: pipeline.Context
+
+    def __call__(self, *args: str, ctx: pipeline.Context | None = None) -> Result:
+        settings = (ctx or self.ctx).settings
+        env = {"FURSA_DATABASE_URL": settings.database_url, "FURSA_OUTBOX_DIR": str(settings.outbox_dir),
+               "FURSA_SECRET_KEY": settings.secret_key, "FURSA_PUBLIC_BASE_URL": settings.public_base_url,
+               "FURSA_ALLOW_PRIVATE_ADDRESSES": "true", "FURSA_SMTP_URL": None, "FURSA_CATALOGUE": None}
+        return CliRunner().invoke(cli_app, list(args), env=env)
+
+
+@pytest.fixture
+def command_line(ctx: pipeline.Context, tmp_path: Path, monkeypatch) -> CommandLine:
+    monkeypatch.chdir(tmp_path)   # no fursa.toml of the developer's is read
+    return CommandLine(ctx)
+
+
 @pytest.fixture
 def users(ctx: pipeline.Context, now: datetime) -> None:
     with ctx.sessions.begin() as session:
-        web.add_user(session, ADMIN[0], ADMIN[1], "admin", now, name="Amal Admin")
-        web.add_user(session, CURATOR[0], CURATOR[1], "curator", now)
+        storage.add_user(session, ADMIN[0], ADMIN[1], "admin", now, name="Amal Admin")
+        storage.add_user(session, CURATOR[0], CURATOR[1], "curator", now)
 
 
 def csrf_of(html: str) -> str:

@@ -80,7 +80,7 @@ def switch_language(page, lang: str) -> None:
 def test_staff_approves_a_crawled_call_and_it_appears_on_the_public_page_and_in_the_feed(site, page):
     base, ctx, _ = site
     with ctx.sessions.begin() as session:
-        web.add_user(session, ADMIN[0], ADMIN[1], "admin", NOW, name="Amal")
+        storage.add_user(session, ADMIN[0], ADMIN[1], "admin", NOW, name="Amal")
     call_id = CallMaker(ctx, NOW)("Erasmus Mundus master in mechatronics", kind="scholarship", levels=["master"],
                                   disciplines=["071"], palestinian_eligible=True,
                                   evidence={"071": ["mechatronics", "engineering"]})

@@ -137,7 +137,7 @@ def test_changing_the_password_signs_other_sessions_out(client, users, ctx, now)
     log_in(client, ADMIN)
     with ctx.sessions.begin() as session:
         user = session.scalar(select(storage.User).where(storage.User.email == ADMIN[0]))
-        user.password_hash = web.hash_password("a brand new password")
+        user.password_hash = storage.hash_password("a brand new password")
     assert client.get("/desk", follow_redirects=False).status_code == 303
 
 
@@ -164,8 +164,8 @@ def test_passwords_are_stored_as_argon2_hashes(ctx, users):
 
 
 def test_short_passwords_are_refused(ctx, now):
-    with ctx.sessions.begin() as session, pytest.raises(web.WeakPasswordError):
-        web.add_user(session, "short@ppu.edu", "short", "admin", now)
+    with ctx.sessions.begin() as session, pytest.raises(storage.WeakPasswordError):
+        storage.add_user(session, "short@ppu.edu", "short", "admin", now)
 
 
 def test_security_headers_on_every_page(client):
@@ -240,13 +240,13 @@ def test_add_user_refuses_bad_roles_addresses_and_duplicates_with_clear_errors(c
     with ctx.sessions.begin() as session:
         for email, role, words in (("x@ppu.edu", "king", "role 'king'"), ("not-an-address", "admin", "exactly one '@'"),
                                    (ADMIN[0], "admin", "already exists")):
-            with pytest.raises(web.InvalidUserError, match=words):
-                web.add_user(session, email, "a long enough password", role, now)
+            with pytest.raises(storage.InvalidUserError, match=words):
+                storage.add_user(session, email, "a long enough password", role, now)
 
 
 def test_set_password_replaces_the_old_one(client, ctx, users):
     with ctx.sessions.begin() as session:
-        web.set_password(session, ADMIN[0], "a completely new password")
+        storage.set_password(session, ADMIN[0], "a completely new password")
     page = client.get("/desk/login")
     old = client.post("/desk/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": csrf_of(page.text)})
     assert old.status_code == 400

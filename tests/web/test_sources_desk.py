@@ -148,3 +148,60 @@ def test_run_now_crawls_the_source_and_its_calls_reach_the_queue(admin_client, c
     assert source.last_status == "ok" and source.consecutive_failures == 0
     queue = admin_client.get("/desk/queue").text
     assert "Marie Curie postdoctoral fellowship in chemistry" in queue
+
+
+def _source_audit(ctx) -> list[tuple[str, str, dict | None]]:
+    with ctx.sessions() as session:
+        entries = session.scalars(select(storage.AuditEntry).where(storage.AuditEntry.target_type == "source")
+                                  .order_by(storage.AuditEntry.id))
+        return [(e.action, "shell" if e.actor.endswith("(command line)") else e.actor, e.details) for e in entries]
+
+
+def test_pause_and_resume_are_one_change_through_both_doors(admin_client, ctx, source_id, command_line):
+    token = csrf_of(admin_client.get(f"/desk/sources/{source_id}").text)
+    paused = command_line("sources", "pause", "Partner feed")
+    assert paused.exit_code == 0 and "paused" in paused.stdout
+    assert not _sources(ctx)[0].enabled
+    admin_client.post(f"/desk/sources/{source_id}/resume", data={"csrf_token": token})
+    assert _sources(ctx)[0].enabled and _sources(ctx)[0].consecutive_failures == 0
+    admin_client.post(f"/desk/sources/{source_id}/pause", data={"csrf_token": token})
+    with ctx.sessions() as session:
+        assert storage.due_sources(session, NOW + timedelta(days=30)) == []
+    assert "was paused already" in command_line("sources", "pause", "Partner feed").stdout
+    resumed = command_line("sources", "resume", "Partner feed")
+    assert resumed.exit_code == 0 and _sources(ctx)[0].enabled
+    assert [(action, actor) for action, actor, _ in _source_audit(ctx)] == [
+        ("source:pause", "shell"), ("source:resume", "admin@ppu.edu"), ("source:pause", "admin@ppu.edu"),
+        ("source:resume", "shell")]
+    unknown = command_line("sources", "pause", "No such source")
+    assert unknown.exit_code == 1 and "known sources: Partner feed" in unknown.output
+
+
+def test_an_edit_is_one_change_through_both_doors(admin_client, ctx, site, command_line, now):
+    with ctx.sessions.begin() as session:
+        for name in ("Desk door", "Shell door"):
+            session.add(storage.source_from_spec(storage.SourceSpec(name=name, type="feed", url=f"{site}/feed.xml",
+                                                                    kind="scholarship")))
+    desk_id, _shell_id = [s.id for s in _sources(ctx)]
+    page = admin_client.get(f"/desk/sources/{desk_id}").text
+    admin_client.post(f"/desk/sources/{desk_id}", data={
+        "url": f"{site}/other.xml", "kind": "exchange", "language": "ar", "every_hours": "6",
+        "csrf_token": csrf_of(page)})
+    typed = command_line("sources", "edit", "Shell door", "--url", f"{site}/other.xml", "--kind", "exchange",
+                         "--language", "ar", "--every-hours", "6")
+    assert typed.exit_code == 0 and "changed url, kind, language, every_hours" in typed.stdout
+    desk, shell = _sources(ctx)
+    fields = ("url", "kind", "language", "every_hours", "provider", "description", "enabled")
+    assert [getattr(desk, f) for f in fields] == [getattr(shell, f) for f in fields]
+    [(_, desk_actor, desk_details), (_, shell_actor, shell_details)] = _source_audit(ctx)
+    assert (desk_actor, shell_actor) == ("admin@ppu.edu", "shell") and desk_details == shell_details
+    # the same rules refuse the same values at both doors
+    refused = command_line("sources", "edit", "Shell door", "--url", "http://10.1.2.3/feed")
+    assert refused.exit_code == 1 and "public web addresses" in refused.output
+    bad_hours = command_line("sources", "edit", "Shell door", "--every-hours", "0")
+    assert bad_hours.exit_code == 1 and "between 1 and 720" in bad_hours.output
+    response = admin_client.post(f"/desk/sources/{desk_id}", data={
+        "url": f"{site}/other.xml", "kind": "exchange", "language": "ar", "every_hours": "0",
+        "csrf_token": csrf_of(page)})
+    assert response.status_code == 400 and 'id="every_hours-error"' in response.text
+    assert len(_source_audit(ctx)) == 2

@@ -4,13 +4,25 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from fursa import storage
 from fursa.storage import issue_token, suppress
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, make_context, make_settings
+
+# One file for both doors, with a case of each rule of storage.roster_files; line 5 is blank.
+ROSTER = ("email,Name,role,fields,levels,kinds,language\n"
+          "rana@ppu.edu,Rana,student,0714;061,master;phd,scholarship,ar\n"   # 2: added
+          "not-an-address,Bad,student,,,,en\n"                                # 3: not an address
+          "ali@ppu.edu,Ali,emperor,,,,en\n"                                   # 4: no such role
+          "\n"
+          "RANA@ppu.edu,Rana again,student,,,,en\n"                           # 6: on line 2 already
+          "gone@ppu.edu,Gone,student,,,,en\n"                                 # 7: on the do-not-mail list
+          "huda@ppu.edu,Huda Q,faculty,,faculty,,en\n")                       # 8: subscribed: updated
+REJECTED = [3, 4, 6, 7]
 
 
 def _add(ctx, now, email: str, **fields) -> int:
@@ -79,11 +91,57 @@ def test_import_refuses_a_file_that_is_not_csv_text(admin_client, ctx):
     assert response.status_code == 400 and 'id="file-error"' in response.text
 
 
-def test_import_skips_suppressed_addresses(admin_client, ctx, now):
+def _known_and_suppressed(ctx, now) -> None:
+    with ctx.sessions.begin() as session:
+        storage.add_subscriber(session, storage.SubscriberInput(email="huda@ppu.edu", name="Huda", confirmed=True), now)
+        suppress(session, "gone@ppu.edu", "deleted", now)
+
+
+def _roster_state(ctx) -> tuple[dict, list]:
+    """Who is subscribed with what, and what the import's audit entry says (but who did it)."""
+    with ctx.sessions() as session:
+        rows = {s.email: (s.name, s.role, s.disciplines, s.levels, s.kinds, s.language, s.confirmed, s.status)
+                for s in storage.list_subscribers(session)}
+        audit = [(e.action, e.details) for e in session.scalars(select(storage.AuditEntry))
+                 if e.action == "subscribers:import"]
+    return rows, audit
+
+
+def test_one_roster_gives_one_outcome_through_both_doors(admin_client, ctx, now, command_line, tmp_path):
+    (tmp_path / "shell").mkdir()
+    shell = make_context(make_settings(tmp_path / "shell"))
+    for context in (ctx, shell):
+        _known_and_suppressed(context, now)
+    (tmp_path / "people.csv").write_text(ROSTER, encoding="utf-8")
+
+    typed = command_line("subscribers", "import", str(tmp_path / "people.csv"), ctx=shell)
+    page = _upload(admin_client, ROSTER.encode(), consent=True)
+
+    assert typed.exit_code == 0, typed.output
+    assert typed.stdout.strip() == "1 added, 1 updated, 4 rejected"
+    assert [int(n) for n in re.findall(r"people\.csv:(\d+):", typed.stderr)] == REJECTED
+    assert page.status_code == 200
+    assert [int(n) for n in re.findall(r"line (\d+):", page.text)] == REJECTED
+    assert "Imported: 2." in page.text
+    rows, audit = _roster_state(ctx)
+    assert (rows, audit) == _roster_state(shell)
+    assert set(rows) == {"rana@ppu.edu", "huda@ppu.edu"} and "gone@ppu.edu" not in rows
+    assert rows["rana@ppu.edu"] == ("Rana", "student", ["0714", "061"], ["master", "phd"], ["scholarship"], "ar",
+                                    True, "active")
+    assert rows["huda@ppu.edu"][:4] == ("Huda Q", "faculty", [], ["faculty"])
+    assert audit == [("subscribers:import", {"added": 1, "updated": 1, "rejected": 4, "consent": True})]
+
+
+def test_a_suppressed_address_is_refused_by_both_doors(admin_client, ctx, now, command_line, tmp_path):
     with ctx.sessions.begin() as session:
         suppress(session, "gone@ppu.edu", "deleted", now)
+    added = command_line("subscribers", "add", "Gone@PPU.edu")
+    assert added.exit_code == 1 and "do-not-mail list (reason: deleted)" in added.output
+    (tmp_path / "gone.csv").write_text("email\ngone@ppu.edu\n", encoding="utf-8")
+    imported = command_line("subscribers", "import", str(tmp_path / "gone.csv"))
+    assert "0 added, 0 updated, 1 rejected" in imported.stdout and "gone.csv:2:" in imported.stderr
     response = _upload(admin_client, b"email\ngone@ppu.edu\n", consent=True)
-    assert "do-not-mail list" in response.text
+    assert "line 2: gone@ppu.edu is on the do-not-mail list and was skipped." in response.text
     with ctx.sessions() as session:
         assert session.scalars(select(storage.Subscriber)).all() == []
 

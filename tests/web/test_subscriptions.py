@@ -236,3 +236,39 @@ def test_the_confirmation_is_multipart_and_in_the_chosen_language(client, ctx):
     html = message.get_body(("html",)).get_content()
     assert '<html lang="ar" dir="rtl">' in html and "تأكيد اشتراكي" in html
     assert "مرحبًا Layla،" in message.get_body(("plain",)).get_content()
+
+
+def _confirm_by_mail(client, ctx, address: str) -> None:
+    [message] = [m for m in _outbox(ctx) if m["To"].addresses[0].addr_spec == address]
+    link = _link(message, "confirm")
+    response = client.post(link, data={"csrf_token": csrf_of(client.get(link).text)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def test_an_opt_in_ends_the_same_way_from_the_public_form_and_from_a_desk_import(admin_client, ctx, now):
+    _subscribe(admin_client)
+    token = csrf_of(admin_client.get("/desk/subscribers/import").text)
+    admin_client.post("/desk/subscribers/import", data={"csrf_token": token},
+                      files={"file": ("people.csv", b"email,name\nomar@ppu.edu,Omar\n", "text/csv")})
+    assert not _subscriber(ctx).confirmed and not _subscriber(ctx, "omar@ppu.edu").confirmed
+    for address in ("layla@ppu.edu", "omar@ppu.edu"):
+        _confirm_by_mail(admin_client, ctx, address)
+        row = _subscriber(ctx, address)
+        assert (row.confirmed, row.confirmed_at, row.status) == (True, now, "active")
+    with ctx.sessions() as session:
+        confirmations = [(e.actor, e.target_id) for e in session.scalars(select(storage.AuditEntry))
+                         if e.action == "subscriber:confirm"]
+        assert sorted(confirmations) == sorted(("subscriber", row.id) for row in storage.active_subscribers(session))
+
+
+def test_only_the_person_lifts_the_do_not_mail_rule_staff_follow_at_either_door(client, ctx, now, command_line):
+    row = _confirmed(ctx, now)
+    with ctx.sessions.begin() as session:
+        erase_subscriber(session, session.get(storage.Subscriber, row.id), actor="admin@ppu.edu", now=now)
+    refused = command_line("subscribers", "add", "omar@ppu.edu")
+    assert refused.exit_code == 1 and "do-not-mail list" in refused.output
+    _subscribe(client, email="omar@ppu.edu")
+    _confirm_by_mail(client, ctx, "omar@ppu.edu")
+    updated = command_line("subscribers", "add", "omar@ppu.edu", "--levels", "phd")
+    assert updated.exit_code == 0 and "updated omar@ppu.edu" in updated.stdout
+    assert _subscriber(ctx, "omar@ppu.edu").levels == ["phd"]
