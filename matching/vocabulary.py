@@ -95,17 +95,27 @@ def _read_funders() -> dict[str, dict[str, tuple[str, ...]]]:
     return funders
 
 
-@lru_cache(maxsize=1)
-def load_vocabulary() -> Vocabulary:
-    """Compile the phrase index from the taxonomy and vocabulary files (once per process)."""
+def _read_vocabulary_data() -> dict:
     data = read_data("vocabulary.toml")
     for section in ("any", "levels", "kinds", "regions", "exclusions"):
         if section not in data:
             raise TaxonomyError(f"matching/data/vocabulary.toml has no [{section}] table")
-    phrases = list(_field_phrases(load_taxonomy())) + list(_facet_phrases(data))
+    return data
+
+
+def read_phrases(data: dict | None = None) -> list[tuple[str, Entry]]:
+    """Every phrase of the taxonomy and vocabulary files with what it means: what the index is
+    compiled from (`data` is vocabulary.toml, when the caller has read it already)."""
+    return list(_field_phrases(load_taxonomy())) + list(_facet_phrases(data or _read_vocabulary_data()))
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """Compile the phrase index from the taxonomy and vocabulary files (once per process)."""
+    data = _read_vocabulary_data()
     regions = data["regions"]
     return Vocabulary(
-        index=PhraseIndex(phrases),
+        index=PhraseIndex(read_phrases(data)),
         kind_order=tuple(data["kinds"].get("kind_order", ())),
         admitting=frozenset(regions.get("admitting", ())),
         restricting=frozenset(regions.get("restricting", ())),
