@@ -335,15 +335,18 @@ class JobOutcome:
 
 def run_job(
     ctx: Context, name: str, now: datetime, *, attempts: int = 4, backoff_s: float = 5.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = time.sleep, actor: str | None = None,
 ) -> JobOutcome:
     """Run one job by name, record it in the job log, and never let it take the caller down.
 
     A database that is locked or briefly unreachable is retried with backoff (every job is safe
     to repeat: ingest is idempotent and the ledger guards sends); any other failure is logged with
-    the job's name and recorded, and the other jobs go on.
+    the job's name and recorded, and the other jobs go on. `actor` names the person who asked
+    (`fursa job`, the desk's buttons) for the audit log; the scheduler's own runs have none.
     """
     job = JOBS[name]
+    if actor is not None:
+        _audit(ctx, actor, f"job:{name}", "job", None, now)
     for attempt in range(1, attempts + 1):
         try:
             result = job(ctx, now)
@@ -363,6 +366,26 @@ def run_job(
             log.error("could not record job run", extra={"job": name, "error": str(exc.orig)})
             return outcome
     raise AssertionError("unreachable: the last attempt returns")
+
+
+def crawl_source_now(ctx: Context, name: str, now: datetime, *, actor: str) -> SourceOutcome | None:
+    """Staff's "run now" for one source, due or not: crawl it, then tag what it found; audited.
+
+    Raises storage.NotFoundError for an unknown name; None when the crawl returned nothing to report.
+    """
+    with ctx.sessions.begin() as session:
+        row = storage.get_source(session, name)
+        storage.record_audit(session, actor=actor, action="source:run", target_type="source", target_id=row.id,
+                             now=now)
+    summary = crawl_due(ctx, now, source_name=name)
+    tag_new(ctx, now)
+    return summary.outcomes[0] if summary.outcomes else None
+
+
+def _audit(ctx: Context, actor: str, action: str, target_type: str, target_id: int | None, now: datetime) -> None:
+    with ctx.sessions.begin() as session:
+        storage.record_audit(session, actor=actor, action=action, target_type=target_type, target_id=target_id,
+                             now=now)
 
 
 def _record(ctx: Context, outcome: JobOutcome, now: datetime) -> JobOutcome:

@@ -22,7 +22,7 @@ digest_app = typer.Typer(help="Preview and send digests.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff accounts of the curation desk.", no_args_is_help=True)
 
 
-def _actor() -> str:
+def cli_actor() -> str:
     """Who the audit log names for a change made here: the account that ran the command."""
     try:
         return f"{getpass.getuser()} (command line)"
@@ -111,15 +111,17 @@ def _source_change(name: str, change: Callable[[Any, storage.Source], T]) -> T:
 @sources_app.command("pause")
 def sources_pause(name: str = typer.Argument(..., help="The source's name, as `fursa sources list` shows it.")) -> None:
     """Stop crawling a source until it is resumed (the desk's Pause button)."""
-    paused = _source_change(name, lambda session, row: storage.pause_source(session, row, actor=_actor(), now=now_utc()))
+    paused = _source_change(name, lambda session, row: storage.pause_source(session, row, actor=cli_actor(),
+                                                                               now=now_utc()))
     typer.echo(f"{name}: paused; it will not be crawled until `fursa sources resume`" if paused
                else f"{name} was paused already")
 
 
 @sources_app.command("resume")
-def sources_resume(name: str = typer.Argument(..., help="The source's name, as `fursa sources list` shows it.")) -> None:
+def sources_resume(name: str = typer.Argument(..., help="The source's name, as `fursa sources list` shows it.")
+                   ) -> None:
     """Crawl a source again: undo a pause by staff or after failures, and forget its back-off."""
-    resumed = _source_change(name, lambda session, row: storage.resume_source(session, row, actor=_actor(),
+    resumed = _source_change(name, lambda session, row: storage.resume_source(session, row, actor=cli_actor(),
                                                                                  now=now_utc()))
     typer.echo(f"{name}: resumed; it will be crawled at the next run" if resumed else f"{name} was not paused")
 
@@ -146,7 +148,7 @@ def sources_edit(
 
     def change(session, row: storage.Source) -> tuple[str, ...]:
         edit = replace(storage.edit_of(row), **{key: value for key, value in given.items() if value is not None})
-        return storage.edit_source(session, row, edit, actor=_actor(), now=now_utc())
+        return storage.edit_source(session, row, edit, actor=cli_actor(), now=now_utc())
 
     changed = _source_change(name, change)
     typer.echo(f"{name}: changed {', '.join(changed)}" if changed else f"{name}: nothing to change")
@@ -177,7 +179,7 @@ def subscribers_add(
                                    frequency=frequency, confirmed=True)
     try:
         with ctx.sessions.begin() as session:
-            row, created = storage.enrol_subscriber(session, data, actor=_actor(), now=now_utc())
+            row, created = storage.enrol_subscriber(session, data, actor=cli_actor(), now=now_utc())
             address = row.email
     except storage.InvalidSubscriberError as exc:
         fail(str(exc))
@@ -196,7 +198,8 @@ def subscribers_import(path: Path) -> None:
     ctx = load_context(ensure=True)
     try:
         with ctx.sessions.begin() as session:
-            outcome = storage.import_roster(session, path.read_bytes(), consented=True, actor=_actor(), now=now_utc())
+            outcome = storage.import_roster(session, path.read_bytes(), consented=True, actor=cli_actor(),
+                                            now=now_utc())
     except storage.RosterFileError as exc:
         fail(f"{path}: {exc}")
     typer.echo(outcome.summary())

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fursa import pipeline, storage
+from fursa.cli.admin import cli_actor
 from fursa.cli.context import fail, load_context, now_utc
 
 
@@ -45,7 +46,7 @@ def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.J
     if name not in pipeline.JOBS:
         fail(f"no job named {name!r}; jobs: {', '.join(pipeline.JOBS)}")
     ctx = load_context(ensure=True)
-    outcome = pipeline.run_job(ctx, name, now_utc())
+    outcome = pipeline.run_job(ctx, name, now_utc(), actor=cli_actor())
     typer.echo(f"{name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
     if outcome.status != "ok":
         raise typer.Exit(code=1)

@@ -55,7 +55,8 @@ def source_problems(edit: SourceEdit) -> dict[str, str]:
     if edit.language not in SOURCE_LANGUAGES:
         problems["language"] = f"language {edit.language!r} is not one of: {', '.join(SOURCE_LANGUAGES)}"
     if not (math.isfinite(edit.every_hours) and MIN_EVERY_HOURS <= edit.every_hours <= MAX_EVERY_HOURS):
-        problems["every_hours"] = f"every_hours must be a number of hours between {MIN_EVERY_HOURS} and {MAX_EVERY_HOURS}"
+        problems["every_hours"] = (f"every_hours must be a number of hours between {MIN_EVERY_HOURS} and "
+                                   f"{MAX_EVERY_HOURS}")
     return problems
 
 
@@ -82,7 +83,7 @@ def _refuse(problems: dict[str, str]) -> None:
 
 
 def add_source(session: Session, spec: SourceSpec, *, actor: str, now: datetime, origin: str = "desk") -> Source:
-    """Store a new source staff added (not from the catalogue file), audited; InvalidSourceError when it is not acceptable."""
+    """Store a source staff added (not from the catalogue), audited; InvalidSourceError when it is not acceptable."""
     problems = source_problems(SourceEdit(spec.url, spec.kind, spec.language, spec.every_hours))
     taken = _name_problem(session, spec.name)
     if taken:

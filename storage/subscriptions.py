@@ -42,7 +42,7 @@ class OptIn:
 
 
 def request_subscription(session: Session, data: SubscriberInput, now: datetime) -> OptIn:
-    """Record a request from the public form; `data` is validated already. Confirmed preferences are never changed here."""
+    """Record a request from the public form; `data` is validated already. Confirmed preferences stay as they are."""
     email = normalize_email(data.email)
     found = suppression_of(session, email)
     if blocks_request(found):

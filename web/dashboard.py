@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fursa.storage import Source, latest_job_runs, list_sources, record_audit
+from fursa.storage import Source, latest_job_runs, list_sources
 from fursa.storage import delivery_totals, status_counts, upcoming_deadlines, weekly_new_by_kind
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
@@ -75,10 +75,7 @@ def run_job(request: Request, name: str, user: StaffUser = Depends(admin_user)) 
     _ = gettext_of(request)
     if name not in pipeline.JOBS:
         raise PageNotFoundError(f"no job {name}")
-    now = now_of(request)
-    with transaction(request) as session:
-        record_audit(session, actor=user.email, action=f"job:{name}", target_type="job", target_id=None, now=now)
-    outcome = pipeline.run_job(web_state(request).ctx, name, now, attempts=1)
+    outcome = pipeline.run_job(web_state(request).ctx, name, now_of(request), attempts=1, actor=user.email)
     if outcome.status == "ok":
         flash(request, _("%(job)s: done.") % {"job": labeller(_)("job", name)})
     else:

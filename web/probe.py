@@ -67,7 +67,7 @@ def edit_of_form(data: SourceForm, url: str | None = None) -> SourceEdit:
 
 def check_source_form(data: SourceForm, session: Session, _: Callable[[str], str], *,
                       new: bool = True) -> dict[str, str]:
-    """Errors by field, in the desk's language: storage's rules (storage.source_changes) decide, this only words them."""
+    """Errors by field, in the desk's language: storage's rules (storage.source_changes) decide, this words them."""
     words = {
         "url": _("Give the full address, starting with https://"),
         "kind": _("Choose one of the kinds in the list."),

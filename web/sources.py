@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.storage import (
-    KINDS, SOURCE_LANGUAGES, Source, add_source, edit_source, list_sources, pause_source, record_audit, resume_source,
+    KINDS, SOURCE_LANGUAGES, Source, add_source, edit_source, list_sources, pause_source, resume_source,
     runs_of,
 )
 from fursa.web.auth import StaffUser, admin_user, staff_user
@@ -154,14 +154,9 @@ def resume(request: Request, source_id: int, user: StaffUser = Depends(staff_use
 def run_now(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
     """Crawl this one source now, then tag what it found: the same jobs the scheduler runs."""
     _ = gettext_of(request)
-    ctx, now = web_state(request).ctx, now_of(request)
     with transaction(request) as session:
-        row = _source(session, source_id)
-        name = row.name
-        record_audit(session, actor=user.email, action="source:run", target_type="source", target_id=row.id, now=now)
-    summary = pipeline.crawl_due(ctx, now, source_name=name)
-    pipeline.tag_new(ctx, now)
-    outcome = summary.outcomes[0] if summary.outcomes else None
+        name = _source(session, source_id).name
+    outcome = pipeline.crawl_source_now(web_state(request).ctx, name, now_of(request), actor=user.email)
     if outcome is None or outcome.error:
         flash(request, _("The crawl failed: %(error)s") % {"error": outcome.error if outcome else "?"}, "error")
     else:

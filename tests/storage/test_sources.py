@@ -76,6 +76,7 @@ def test_staff_changes_are_checked_by_one_set_of_rules_and_audited(sessions, now
         assert not storage.pause_source(session, row, actor="amal", now=now)
         assert storage.resume_source(session, row, actor="amal", now=now)
         assert not storage.resume_source(session, row, actor="amal", now=now)
-        audit = [(e.action, e.details) for e in session.scalars(select(storage.AuditEntry).order_by(storage.AuditEntry.id))]
+        entries = session.scalars(select(storage.AuditEntry).order_by(storage.AuditEntry.id))
+        audit = [(e.action, e.details) for e in entries]
     assert [action for action, _ in audit] == ["source:add", "source:edit", "source:pause", "source:resume"]
     assert audit[1][1]["kind"] == {"before": "scholarship", "after": "exchange"}

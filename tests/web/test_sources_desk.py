@@ -148,6 +148,20 @@ def test_run_now_crawls_the_source_and_its_calls_reach_the_queue(admin_client, c
     assert source.last_status == "ok" and source.consecutive_failures == 0
     queue = admin_client.get("/desk/queue").text
     assert "Marie Curie postdoctoral fellowship in chemistry" in queue
+    assert [(action, actor) for action, actor, _ in _source_audit(ctx)] == [("source:run", "admin@ppu.edu")]
+
+
+def test_running_a_job_by_hand_is_audited_at_both_doors(admin_client, ctx, command_line):
+    token = csrf_of(admin_client.get("/desk").text)
+    admin_client.post("/desk/jobs/expire", data={"csrf_token": token})
+    typed = command_line("job", "expire")
+    assert typed.exit_code == 0 and "expire: ok" in typed.stdout
+    with ctx.sessions() as session:
+        entries = session.scalars(select(storage.AuditEntry).order_by(storage.AuditEntry.id)).all()
+        runs = session.scalars(select(storage.JobRun)).all()
+    assert [(e.action, e.actor.endswith("(command line)")) for e in entries] == [("job:expire", False),
+                                                                                   ("job:expire", True)]
+    assert [run.job for run in runs] == ["expire", "expire"]
 
 
 def _source_audit(ctx) -> list[tuple[str, str, dict | None]]:
