@@ -9,6 +9,7 @@ must come close to the best one.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -233,9 +234,46 @@ def _disciplines(scores: dict, evidence: dict, chosen: list[str], confidence: di
     return tuple(tags)
 
 
-def _levels(hits: list[tuple[Hit, str]]) -> tuple[str, ...]:
-    found = {h.entry.value for h, _ in hits if h.entry.category == "level"} - {NO_LEVEL}
-    return tuple(level for level in ("bachelor", "master", "phd", "postdoc", "faculty", "staff") if level in found)
+LEVEL_ORDER = ("bachelor", "master", "phd", "postdoc", "faculty", "staff")
+# The level a call is for when it names only the degree applicants must already hold.
+_NEXT_LEVEL = {"school": "bachelor", "bachelor": "master", "master": "phd", "phd": "postdoc"}
+REQUIREMENT_WINDOW = 3    # words between "holders of a" and the degree it requires
+NOT_ELIGIBLE_WINDOW = 1   # words between a level and "are not eligible" ("undergraduate students are not …")
+
+
+def _levels(hits: list[tuple[Hit, str]], kind: str | None = None) -> tuple[str, ...]:
+    """The levels a call is for: the target, not the degree an applicant must hold, nor a level it
+    says is not eligible ("undergraduates are not eligible", «غير مؤهلين»). A title that names a
+    level names the target ("PhD Scholarship in …": the master's degree in the text is a
+    requirement); a grant that names none is for researchers, i.e. faculty."""
+    title_levels = _targets(hits, ("title",))
+    targets, required = title_levels if title_levels[0] else _targets(hits, ("title", "text"))
+    if not targets and kind == "research_funding":
+        targets = {"faculty"}
+    return tuple(level for level in LEVEL_ORDER if level in targets)
+
+
+def _targets(hits: list[tuple[Hit, str]], parts: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """Target levels and required degrees named in these parts of a call."""
+    targets: set[str] = set()
+    required: set[str] = set()
+    for part in parts:
+        held = [h.start + len(h.key) for h, where in hits if where == part and h.entry.category == "level_requirement"]
+        refused = [h.start for h, where in hits if where == part and h.entry.category == "level_exclusion"]
+        for hit, where in hits:
+            if where != part or hit.entry.category != "level" or hit.entry.value == NO_LEVEL:
+                continue
+            end = hit.start + len(hit.key)
+            if any(cue <= hit.start <= cue + REQUIREMENT_WINDOW for cue in held):
+                required.add(hit.entry.value)
+            elif not any(end <= at <= end + NOT_ELIGIBLE_WINDOW for at in refused):
+                targets.add(hit.entry.value)
+    if "school" in targets:
+        targets.add("bachelor")
+    targets.discard("school")
+    if not targets:
+        targets = {_NEXT_LEVEL[level] for level in required if level in _NEXT_LEVEL}
+    return targets, required
 
 
 def _kind(hits: list[tuple[Hit, str]], order: tuple[str, ...]) -> str | None:
@@ -290,11 +328,33 @@ def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleSc
     return _analyse(title, text, categories)[3]
 
 
+# Names of organisations whose words are not the call's field: "Ministry of Education, Culture,
+# Sports, Science and Technology", "Institute for Nanomaterials", "Banafshe Law Firm, PC",
+# "Nanyang Technological University", «وزارة التربية والتعليم العالي», «جامعة الملك عبدالله للعلوم والتقنية».
+_ORGANISATIONS = re.compile(
+    r"\b(?:Ministry|Minister|Secretary|Bureau|Agency|Council|Institute|Foundation|Society|Association|Academy|"
+    r"Museum|Trust|Commission|Authority|Federation)\s+(?:of|for)\s+(?:the\s+)?"
+    r"(?:(?!(?:Scholarships?|Programm?e?s?|Fellowships?|Grants?|Awards?|Prizes?)\b)[A-Z][\w'’&-]*"
+    r"(?:,\s*(?:and\s+)?|\s+(?:and|&|of|for|the|in)\s+|\s+)?){1,8}"
+    r"|(?:[A-Z][\w'’&.-]*\s+){1,4}(?:Law\s+(?:Firm|Group|Offices?)|&\s+Associates|Associates|LLC|LLP|P\.C\.|PC|Inc\.?|"
+    r"Ltd\.?|Corporation|Clinic)\b"
+    r"|(?:[A-Z][\w'’&.-]*\s+){0,3}(?:University|Institute)\s+of\s+(?:Science\s+and\s+)?Technology\b"
+    r"|(?:[A-Z][\w'’&.-]*\s+){0,3}(?:Technological|Technical|Polytechnic)\s+University\b"
+    r"|\bwith (?:potential |possible |direct )?applications? (?:in|to) (?:the )?[\w -]{1,60}?(?=[.;:]|$)"
+    r"|وزار[ةه](?:\s+(?:و?ال|لل)\S+){1,5}"
+    r"|(?:جامع[ةه]|معهد|[أا]كاديمي[ةه])(?:\s+\S+){0,4}?\s+(?:لل|ال)(?:علوم|تكنولوجيا|تقني[ةه]|تكنولوجي[ةه]|بترول)\S*"
+    r"(?:\s+و(?:ال)?\S+)?")
+
+
+def _mask_organisations(text: str) -> str:
+    return _ORGANISATIONS.sub(" ", text) if text else text
+
+
 def _analyse(title: str, text: str, categories: Sequence[str]
              ) -> tuple[list[tuple[Hit, str]], dict[str, float], dict[str, list[tuple[str, str]]], RuleScores]:
     """The phrases found, the score and evidence per code (words, funders' categories and
     programmes), and what the rules make of them."""
-    hits = _find_hits(title, text)
+    hits = _find_hits(_mask_organisations(title), _mask_organisations(text))
     excepted, excluded = _exceptions(hits)
     scores, evidence = _score_fields([pair for pair in hits if (pair[1], pair[0].start) not in excepted])
     implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)
@@ -317,6 +377,17 @@ def _named(hits: list[tuple[Hit, str]]) -> frozenset[str]:
     return frozenset(named | {b for b, keys in topics.items() if len(keys) >= TOPIC_WORDS})
 
 
+# Kinds of call that, naming no subject, put no subject condition on applicants (a government
+# scheme, a university-wide award); a job, an admission or a grant that names none has one unsaid.
+_OPEN_BY_DEFAULT = frozenset({"scholarship", "fellowship", "exchange"})
+
+
+def _reads_as_general_award(hits: list[tuple[Hit, str]]) -> bool:
+    if any(h.entry.category == "general_award" for h, _ in hits):
+        return True
+    return _kind(hits, load_vocabulary().kind_order) in _OPEN_BY_DEFAULT
+
+
 def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied: frozenset[str],
                  excluded: frozenset[str] = frozenset()) -> RuleScores:
     return RuleScores(
@@ -326,7 +397,7 @@ def _rule_scores(hits: list[tuple[Hit, str]], scores: dict[str, float], implied:
                         for h, where in hits if where == "title"),
         named=_named(hits) | implied,
         listed=_listed(hits),
-        general=any(h.entry.category == "general_award" for h, _ in hits),
+        general=_reads_as_general_award(hits),
         excluded=excluded)
 
 
@@ -347,13 +418,14 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
         flags.append("no_field_found")
     excluded = tuple(sorted(rules.excluded)) if chosen == [ANY] else ()
     eligibility = read_eligibility(title, text)
+    kind = _kind(hits, load_vocabulary().kind_order)
     deadline = (find_deadline(f"{title}\n{text}", published=_day(published))
                 if any(h.entry.category == "deadline_cue" for h, _ in hits) else None)
     if deadline is not None and deadline.year_unknown:
         flags.append("deadline_year_unknown")
     return Tagging(
         disciplines=_disciplines(scores, evidence, chosen, confidence), excluded=excluded,
-        levels=_levels(hits), kind=_kind(hits, load_vocabulary().kind_order),
+        levels=_levels(hits, kind), kind=kind,
         regions=_regions(hits), palestinian_eligible=eligibility.palestinian,
         eligibility_evidence=eligibility.evidence,
         deadline=deadline,

@@ -72,6 +72,10 @@ def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
             yield phrase, Entry("field_exception", "except")
         for phrase in data.get("general_award", {}).get(lang, ()):
             yield phrase, Entry("general_award", "any")
+        for phrase in data.get("level_requirements", {}).get(lang, ()):
+            yield phrase, Entry("level_requirement", "held")
+    for phrase in data.get("level_requirements", {}).get("not_eligible", ()):
+        yield phrase, Entry("level_exclusion", "not_eligible")
     for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
         for value, by_lang in data[section].items():
             if not isinstance(by_lang, dict):

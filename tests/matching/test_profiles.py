@@ -79,7 +79,7 @@ def test_rolling_and_tomorrow_reasons():
 
 def test_a_tagged_call_flows_into_matching():
     tagging = tag_item("منحة ماجستير في هندسة الميكاترونكس للطلبة الفلسطينيين",
-                       "آخر موعد للتقديم 22 كانون الثاني 2025", now=NOW)
+                       "آخر موعد للتقديم 22 كانون الثاني 2025", published=NOW)
     item = MatchItem(title="", disciplines=tagging.codes, levels=tagging.levels, kind=tagging.kind,
                      palestinian_eligible=tagging.palestinian_eligible, regions=tagging.regions,
                      deadline_at=tagging.deadline.at, deadline_kind=tagging.deadline.kind)
