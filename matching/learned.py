@@ -68,6 +68,18 @@ def _document(title: str, text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
+def _weigh(counts: Counter[str], vocabulary: dict[str, int], idf: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """A call's TF-IDF as TfidfVectorizer(sublinear_tf=True) makes it: the columns of the terms
+    the vocabulary knows, and their (1 + log count) x idf weights, scaled to unit length."""
+    known = [(vocabulary[term], n) for term, n in counts.items() if term in vocabulary]
+    index = np.fromiter((i for i, _ in known), dtype=np.int64, count=len(known))
+    values = np.array([1.0 + math.log(n) for _, n in known]) * idf[index]
+    if len(values):
+        values /= np.linalg.norm(values) or 1.0
+    return index, values
+
+
 def _labels_of(codes: Iterable[str]) -> set[str]:
     return {c if c == ANY else c[:2] for c in codes if c}
 
@@ -86,12 +98,16 @@ class LearnedModel:
     def predict(self, title: str, text: str, rules: RuleScores | None = None) -> dict[str, float]:
         """Probability of each broad field (and `any`) for one call."""
         rules = rules if rules is not None else score_rules(title, text)
-        counts = Counter(i for i in map(self.vocabulary.get, _document(title, text)) if i is not None)
-        logits = self.intercept + self.coef[:, len(self.vocabulary):] @ (self.rule_weight * rule_features(rules))
-        if counts:
-            index = np.fromiter(counts.keys(), dtype=np.int64)
-            values = np.array([1.0 + math.log(n) for n in counts.values()]) * self.idf[index]
-            values /= np.linalg.norm(values) or 1.0
+        words = _weigh(Counter(_document(title, text)), self.vocabulary, self.idf)
+        return self._predict(words, rule_features(rules))
+
+    def _predict(self, words: tuple[np.ndarray, np.ndarray], signals: np.ndarray) -> dict[str, float]:
+        """predict() from a call's TF-IDF (_weigh) and rule signals: training predicts its held-out
+        calls with it, so calibration measures exactly what predict() will do, without tokenizing
+        or scoring a call again for each setting it tries."""
+        logits = self.intercept + self.coef[:, len(self.vocabulary):] @ (self.rule_weight * signals)
+        index, values = words
+        if len(index):
             logits = logits + self.coef[:, index] @ values
         return {label: float(p) for label, p in zip(self.labels, _sigmoid(logits))}
 
@@ -146,36 +162,53 @@ def decide(probs: dict[str, float], rules: RuleScores, threshold: float, relativ
     return chosen, probs
 
 
-def _fit(documents: list[list[str]], rules: list[RuleScores], truth: list[set[str]],
-         setting: tuple[float, str | None, float] = _SETTINGS[0]) -> LearnedModel:
-    """TF-IDF and rule signals, one logistic regression per label, over already tokenized calls."""
-    from scipy.sparse import csr_matrix, hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+class _Words:
+    """TF-IDF of one set of training calls: fitted once per calibration fold (and once on all the
+    calls), then shared by every setting tried on that fold, which only changes the regressions."""
 
-    C, class_weight, rule_weight = setting
-    vectorizer = TfidfVectorizer(analyzer=lambda words: words, min_df=2, sublinear_tf=True,
-                                 max_features=60_000)
-    words = vectorizer.fit_transform(documents)
-    signals = csr_matrix(rule_weight * np.array([rule_features(r) for r in rules]))
-    matrix = hstack([words, signals]).tocsr()
+    def __init__(self, documents: list[list[str]]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        self.vectorizer = TfidfVectorizer(analyzer=lambda words: words, min_df=2, sublinear_tf=True,
+                                          max_features=60_000)
+        self.matrix = self.vectorizer.fit_transform(documents)
+        self.vocabulary = {t: int(i) for t, i in self.vectorizer.vocabulary_.items()}
+        self.idf = self.vectorizer.idf_.copy()
+
+    def fit(self, signals: np.ndarray, truth: list[set[str]], setting: tuple[float, str | None, float]
+            ) -> LearnedModel:
+        """One logistic regression per label over these words and the calls' rule signals."""
+        from scipy.sparse import csr_matrix, hstack
+        from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
+
+        C, class_weight, rule_weight = setting
+        matrix = hstack([self.matrix, csr_matrix(rule_weight * signals)]).tocsr()
+        labels = _learnable(truth)
+        coef = np.zeros((len(labels), matrix.shape[1]))
+        intercept = np.zeros(len(labels))
+        # liblinear: the same regularized objective, an order of magnitude faster than lbfgs on a
+        # few hundred sparse documents, which matters as calibration fits once per fold and setting.
+        # Its solver calls BLAS on vectors as long as the vocabulary thousands of times a fit; let
+        # OpenBLAS split each call over threads and a fit costs 5-10x more on a busy machine (and
+        # its sums, so its weights, depend on the core count): one thread, the same model anywhere
+        with threadpool_limits(limits=1, user_api="blas"):
+            for row, label in enumerate(labels):
+                target = np.array([label in t for t in truth])
+                classifier = LogisticRegression(C=C, class_weight=class_weight, solver="liblinear",
+                                                max_iter=2000, random_state=0)   # liblinear shuffles: seeded
+                classifier.fit(matrix, target)
+                coef[row], intercept[row] = classifier.coef_[0], classifier.intercept_[0]
+        return LearnedModel(self.vocabulary, self.idf, labels, coef, intercept, rule_weight)
+
+
+def _learnable(truth: list[set[str]]) -> tuple[str, ...]:
+    """Labels seen often enough to learn, and not on every call."""
     counts = Counter(l for labels in truth for l in labels)
-    labels = tuple(sorted(l for l, n in counts.items() if _MIN_POSITIVE <= n < len(documents)))
+    labels = tuple(sorted(l for l, n in counts.items() if _MIN_POSITIVE <= n < len(truth)))
     if not labels:
         raise ModelError("training data needs at least two examples of at least one field "
                          "(and some examples without it); add more corrected items")
-    coef = np.zeros((len(labels), matrix.shape[1]))
-    intercept = np.zeros(len(labels))
-    for row, label in enumerate(labels):
-        target = np.array([label in t for t in truth])
-        # liblinear: the same regularized objective, an order of magnitude faster than lbfgs on a
-        # few hundred sparse documents, which matters as calibration fits once per fold
-        classifier = LogisticRegression(C=C, class_weight=class_weight, solver="liblinear", max_iter=2000,
-                                        random_state=0)   # liblinear shuffles: the same data, the same model
-        classifier.fit(matrix, target)
-        coef[row], intercept[row] = classifier.coef_[0], classifier.intercept_[0]
-    return LearnedModel({t: int(i) for t, i in vectorizer.vocabulary_.items()},
-                        vectorizer.idf_.copy(), labels, coef, intercept, rule_weight)
+    return labels
 
 
 def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
@@ -214,29 +247,40 @@ def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
     data = [e for e in examples if _labels_of(e.disciplines) and (e.title or e.text)]
     if len(data) < 10:
         raise ModelError(f"training needs at least 10 labeled calls with text, got {len(data)}")
+    # each call is tokenized and scored by the rules once; every fit and prediction reuses them
     documents = [_document(e.title, e.text) for e in data]
+    counts = [Counter(d) for d in documents]
     truth = [_labels_of(e.disciplines) for e in data]
     rules = [score_rules(e.title, e.text, e.categories) for e in data]
-    folds = [_fold(e) for e in data]
+    signals = np.array([rule_features(r) for r in rules])
     rules_alone = _micro_f1([(set(rules_decision(r)[0]), t) for r, t in zip(rules, truth)])
+    cases: dict[tuple, list] = {setting: [] for setting in _SETTINGS}   # out-of-fold predictions
+    for inside, outside in _splits([_fold(e) for e in data]):
+        known = [truth[i] for i in inside]
+        try:
+            _learnable(known)
+        except ModelError:
+            continue   # too few examples of any label without this fold
+        words = _Words([documents[i] for i in inside])   # once per fold: the settings share it
+        unseen = {i: _weigh(counts[i], words.vocabulary, words.idf) for i in outside}
+        for setting in _SETTINGS:
+            part = words.fit(signals[inside], known, setting)
+            cases[setting] += [(part._predict(unseen[i], signals[i]), rules[i], truth[i]) for i in outside]
     best = (-1.0, _SETTINGS[0], _THRESHOLDS[0], _RELATIVE[0])
     for setting in _SETTINGS:
-        cases = []
-        for fold in range(_FOLDS):
-            inside = [i for i, f in enumerate(folds) if f != fold]
-            outside = [i for i, f in enumerate(folds) if f == fold]
-            if not outside or len(inside) < 10:
-                continue
-            try:
-                part = _fit([documents[i] for i in inside], [rules[i] for i in inside],
-                            [truth[i] for i in inside], setting)
-            except ModelError:
-                continue   # too few examples of any label without this fold
-            cases += [(part.predict(data[i].title, data[i].text, rules[i]), rules[i], truth[i]) for i in outside]
-        if len(cases) >= 5:
-            threshold, relative, score = _calibrate(cases)
+        if len(cases[setting]) >= 5:
+            threshold, relative, score = _calibrate(cases[setting])
             best = max(best, (score, setting, threshold, relative), key=lambda b: b[0])
-    model = _fit(documents, rules, truth, best[1])
+    model = _Words(documents).fit(signals, truth, best[1])
     model.threshold, model.relative = best[2], best[3]
     model.use_model = best[0] > rules_alone
     return model
+
+
+def _splits(folds: list[int]) -> Iterable[tuple[list[int], list[int]]]:
+    """Indices inside and outside each calibration fold, for folds that leave enough to train on."""
+    for fold in range(_FOLDS):
+        inside = [i for i, f in enumerate(folds) if f != fold]
+        outside = [i for i, f in enumerate(folds) if f == fold]
+        if outside and len(inside) >= 10:
+            yield inside, outside
