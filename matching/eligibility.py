@@ -45,14 +45,6 @@ class _Place:
     ar_demonyms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Patterns:
-    strong: tuple[re.Pattern, ...]     # each has a group "x": a place's name as written
-    decisive: tuple[re.Pattern, ...]   # restrictions an open word elsewhere does not undo
-    place_of: dict[str, str]           # a name or demonym form as written → place key
-    includes_palestine: frozenset[str]
-
-
 # Words that say who applies: a restriction names one of them next to a place.
 _NOT_PEOPLE = (r"(?! (?:science|research|institutes?|foundation|universit\w+|library|museum|cent(?:re|er)|bank|council|"
                r"agency|laborator\w+|academy|park|health|cancer|fund|program\w*|grid|lab|gallery|trust|archives?))")
@@ -68,7 +60,9 @@ _AMBIGUOUS_EN = frozenset({"us", "u.s", "oda", "ssa", "gulf", "european", "europ
 
 
 def _alternation(words: set[str]) -> str:
-    return "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
+    """A regex alternation of the words, longest first; one that never matches when there are none."""
+    alternatives = sorted((re.escape(w) for w in words if w), key=len, reverse=True)
+    return "|".join(alternatives) if alternatives else "(?!)"
 
 
 def _english_forms(name: str) -> list[str]:
@@ -90,62 +84,112 @@ def _places() -> tuple[_Place, ...]:
                  for key, entry in data.items())
 
 
+@dataclass(frozen=True)
+class _Form:
+    place: str
+    script: str        # "en", "ar_name" or "ar_demonym"
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> _Patterns:
-    place_of: dict[str, str] = {}
-    en_all: set[str] = set()
-    ar_names: set[str] = set()
-    ar_demonyms: set[str] = set()
+def _forms() -> dict[str, _Form]:
+    """Every written form of every place: English names and demonyms (with plurals), Arabic names,
+    Arabic demonyms in their gender, number and article forms."""
+    forms: dict[str, _Form] = {}
     for place in _places():
         for name in place.en:
             for form in _english_forms(name):
-                place_of.setdefault(form, place.key)
-                en_all.add(form)
+                forms.setdefault(form, _Form(place.key, "en"))
         for name in place.ar_names:
-            place_of.setdefault(name, place.key)
-            ar_names.add(name)
+            forms.setdefault(name, _Form(place.key, "ar_name"))
         for stem in place.ar_demonyms:
             for form in _arabic_demonym_forms(stem):
-                place_of.setdefault(form, place.key)
-                place_of.setdefault("ال" + form, place.key)
-                ar_demonyms.update({form, "ال" + form})
-    en_plain = {w for w in en_all if w not in _AMBIGUOUS_EN}
-    x_all, x_plain = _alternation(en_all), _alternation(en_plain)
-    x_ar_name, x_ar_dem = _alternation(ar_names), _alternation(ar_demonyms)
-    lb, rb = r"(?<![\w.])", r"(?![\w])"
-    strong = (
-        re.compile(rf"{lb}(?:{_HOLDERS_EN}) of (?:the |an? )?(?P<x>{x_all}){rb}"),
-        re.compile(rf"{lb}(?P<x>{x_all})[- ](?:{_PEOPLE_EN}){rb}"),
-        re.compile(rf"{lb}only (?:open |available )?(?:to|for) (?:\w+ ){{0,3}}?(?:from |of |in )?(?:the )?(?P<x>{x_plain}){rb}"),
-        re.compile(rf"{lb}(?:based|located|registered|resident|residing|domiciled|headquartered|working) (?:in|at) "
-                   rf"(?:a |an |the )?(?P<x>{x_all}){rb}"),
-        re.compile(rf"{lb}(?P<x>{x_all})[- ](?:based|registered){rb}"),
-        re.compile(rf"{lb}(?:students|applicants|researchers|scientists|candidates|scholars|women|youth|engineers?|"
-                   rf"young people|leaders|nationals|citizens|professionals|journalists) from (?:the )?(?P<x>{x_plain}){rb}"),
-        re.compile(rf"{lb}must (?:be|hold|have) (?:an? )?(?P<x>{x_all}) (?:citizenship|nationality|passport|citizen|"
-                   rf"national|resident){rb}"),
-        # Arabic: «سعودي الجنسية», «الجنسية الأردنية», «للطلبة السعوديين», «للكويتيين», «لطلاب جمهورية مصر العربية»
-        re.compile(rf"{lb}(?P<x>{x_ar_dem})\s+الجنسيه{rb}"),
-        re.compile(rf"{lb}(?:ال)?جنسيه\s+(?P<x>{x_ar_dem}){rb}"),
-        re.compile(rf"{lb}(?:{_PEOPLE_AR})\s+(?P<x>{x_ar_dem}){rb}"),
-        re.compile(rf"{lb}لل(?P<x>{_alternation({d[2:] for d in ar_demonyms if d.startswith('ال') and d.endswith('ين')})}){rb}"),
-        re.compile(rf"{lb}(?:{_PEOPLE_AR})\s+(?:من\s+)?(?:دول\s+|دوله\s+)?(?P<x>{x_ar_name}){rb}"),
-        re.compile(rf"{lb}(?:من\s+)?مواطني\s+(?:دول\s+|دوله\s+)?(?P<x>{x_ar_name}){rb}"),
-        re.compile(rf"{lb}ان\s+يكون\s+(?:المتقدم\s+|المتقدمه\s+|المرشح\s+|المرشحه\s+|الطالب\s+|المتقدم/ه\s+)?"
-                   rf"(?P<x>{x_ar_dem}){rb}"),
-        re.compile(rf"{lb}(?:ال)?مقيم(?:ا|ه|ين|ون)?\s+(?:في|ب)\s*(?:دوله\s+)?(?P<x>{x_ar_name}){rb}"),
-    )
-    # Restrictions that outweigh an open word elsewhere: "international students from Africa".
-    decisive = (
-        re.compile(rf"{lb}international (?:students?|applicants?|candidates?) from (?:the )?(?P<x>{x_plain}){rb}"),
-        re.compile(rf"{lb}(?:لل|ال)?(?:دولي(?:ين|ون)|وافدين|اجانب)\s+(?:القادمين\s+)?من\s+(?:دول\s+)?(?P<x>{x_ar_name}){rb}"),
-        re.compile(rf"{lb}(?:لل|ال)?(?:طلاب|طلبه)\s+(?:القادمين\s+)?من\s+(?:دول\s+)?(?P<x>{x_ar_name}){rb}"),
-        # An in-house call: a university's awards for its own students.
-        re.compile(rf"{lb}(?:ل|ل?دعم\s+)?(?P<x>طلابها|طلبتها)|{lb}(?P<y>its own students|its (?:currently )?enrolled students|"
-                   rf"currently enrolled students of the university){rb}"),
-    )
-    palestine = frozenset(p.key for p in _places() if p.includes_palestine)
-    return _Patterns(strong, decisive, place_of, palestine)
+                forms.setdefault(form, _Form(place.key, "ar_demonym"))
+                forms.setdefault("ال" + form, _Form(place.key, "ar_demonym"))
+    return forms
+
+
+_SEPARATORS = str.maketrans({c: " " for c in ",;:!?()[]{}\"«»/…*|<>=+#@&%$^~`\u060c\u061b\u061f"})
+
+
+def _tokens(low: str) -> frozenset[str]:
+    """The words of a text, and Arabic words without a glued ل/لل/و/ب, for cheap presence tests."""
+    words = set(low.translate(_SEPARATORS).split())
+    tokens = words | {word.strip(".'’-") for word in words if not (word[0].isalnum() and word[-1].isalnum())}
+    if not low.isascii():
+        tokens |= {t[2:] for t in tokens if t.startswith("لل")} | {t[1:] for t in tokens if t[:1] in ("ل", "و", "ب")}
+    return frozenset(tokens)
+
+
+def _present(low: str, tokens: frozenset[str]) -> frozenset[str]:
+    """The place forms a text contains, found with set lookups: the patterns are run only around them."""
+    return frozenset(form for word in tokens & _first_words().keys() for form in _first_words()[word]
+                     if " " not in form or form in low)
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> dict[str, tuple[str, ...]]:
+    by_word: dict[str, list[str]] = {}
+    for form in _forms():
+        by_word.setdefault(form.split()[0], []).append(form)
+    return {word: tuple(forms) for word, forms in by_word.items()}
+
+
+_LB, _RB = r"(?<![\w.])", r"(?![\w])"
+
+
+@lru_cache(maxsize=None)
+def _patterns_for(form: str) -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
+    """The restriction patterns around one place form, and those that outweigh an open word
+    elsewhere ("international students from Africa"). Compiled once per form on first use: a
+    pattern over one literal is far cheaper to run than one over every place in the world."""
+    script = _forms()[form].script
+    x = re.escape(form)
+    lb, rb = _LB, _RB
+    if script == "en":
+        strong = [
+            rf"{lb}(?:{_HOLDERS_EN}) of (?:the |an? )?(?P<x>{x}){rb}",
+            rf"{lb}(?P<x>{x})[- ](?:{_PEOPLE_EN}){rb}",
+            rf"{lb}(?:based|located|registered|resident|residing|domiciled|headquartered|working) (?:in|at) "
+            rf"(?:a |an |the )?(?P<x>{x}){rb}",
+            rf"{lb}(?P<x>{x})[- ](?:based|registered){rb}",
+            rf"{lb}must (?:be|hold|have) (?:an? )?(?P<x>{x}) (?:citizenship|nationality|passport|citizen|national|resident){rb}",
+        ]
+        decisive = []
+        if form not in _AMBIGUOUS_EN:
+            strong += [
+                rf"{lb}only (?:open |available )?(?:to|for) (?:\w+ ){{0,3}}?(?:from |of |in )?(?:the )?(?P<x>{x}){rb}",
+                rf"{lb}(?:students|applicants|researchers|scientists|candidates|scholars|women|youth|engineers?|"
+                rf"young people|leaders|nationals|citizens|professionals|journalists) from (?:the )?(?P<x>{x}){rb}",
+            ]
+            decisive.append(rf"{lb}international (?:students?|applicants?|candidates?) from (?:the )?(?P<x>{x}){rb}")
+    elif script == "ar_demonym":
+        # «سعودي الجنسية», «الجنسية الأردنية», «للطلبة السعوديين», «للكويتيين», «أن يكون سعوديا»
+        strong = [
+            rf"{lb}(?P<x>{x})\s+الجنسيه{rb}",
+            rf"{lb}(?:ال)?جنسيه\s+(?P<x>{x}){rb}",
+            rf"{lb}(?:{_PEOPLE_AR})\s+(?P<x>{x}){rb}",
+            rf"{lb}ان\s+يكون\s+(?:المتقدم\s+|المتقدمه\s+|المرشح\s+|المرشحه\s+|الطالب\s+|المتقدم/ه\s+)?(?P<x>{x}){rb}",
+        ]
+        if form.endswith("ين"):
+            strong.append(rf"{lb}لل(?P<x>{re.escape(form.removeprefix('ال'))}){rb}")
+        decisive = []
+    else:
+        # «لطلاب جمهورية مصر العربية», «من مواطني دول مجلس التعاون», «المقيمين في الولايات المتحدة»
+        strong = [
+            rf"{lb}(?:{_PEOPLE_AR})\s+(?:من\s+)?(?:دول\s+|دوله\s+)?(?P<x>{x}){rb}",
+            rf"{lb}(?:من\s+)?مواطني\s+(?:دول\s+|دوله\s+)?(?P<x>{x}){rb}",
+            rf"{lb}(?:ال)?مقيم(?:ا|ه|ين|ون)?\s+(?:في|ب)\s*(?:دوله\s+)?(?P<x>{x}){rb}",
+        ]
+        decisive = [
+            rf"{lb}(?:لل|ال)?(?:دولي(?:ين|ون)|وافدين|اجانب)\s+(?:القادمين\s+)?من\s+(?:دول\s+)?(?P<x>{x}){rb}",
+            rf"{lb}(?:لل|ال)?(?:طلاب|طلبه)\s+(?:القادمين\s+)?من\s+(?:دول\s+)?(?P<x>{x}){rb}",
+        ]
+    return tuple(map(re.compile, strong)), tuple(map(re.compile, decisive))
+
+
+@lru_cache(maxsize=1)
+def _includes_palestine() -> frozenset[str]:
+    return frozenset(p.key for p in _places() if p.includes_palestine)
 
 
 _PALESTINE_NAMED = re.compile(
@@ -166,6 +210,79 @@ _OPEN = re.compile(
     r"(?:ال|لل|ل)?(?:طلاب|طلبه|متقدمين|باحثين|مرشحين)\s+(?:ال)?(?:دولي(?:ين|ون)|اجانب|وافدين)|(?:لل|ال)?دولي(?:ين|ون)|"
     r"(?:لل|ال)?اجانب|(?:ل|و|ب)?(?:جميع|كافه|مختلف|شتي) (?:ال)?جنسيات|جميع الدول|غير السعوديين|(?:جميع|مختلف) انحاء العالم|"
     r"(?:من|ل)?مختلف دول العالم|من اي دوله|من خارج|الدول الناميه|البلدان الناميه|اي دوله عربيه)(?![\w])")
+# An in-house call: a university's awards for its own students; decisive like a title's restriction.
+_IN_HOUSE = re.compile(r"(?<![\w])(?:(?:ل|ل?دعم\s+)?(?:طلابها|طلبتها)|its own students|its (?:currently )?enrolled students|"
+                       r"currently enrolled students of the university)(?![\w])")
+_WINDOW = 90   # characters around a place name that its restriction is read from
+
+
+def _place_of(written: str) -> str:
+    forms = _forms()
+    found = forms.get(written) or forms.get("ال" + written)
+    return found.place if found else written
+
+
+def _windows(low: str, form: str) -> list[str]:
+    """The text around each whole-word occurrence of a place form (or one with a glued Arabic
+    prefix: «للكويتيين»), merged where they overlap."""
+    spans: list[list[int]] = []
+    at = low.find(form)
+    while at != -1:
+        end = at + len(form)
+        if (at == 0 or not (low[at - 1].isalpha() and low[at - 1].isascii())) and \
+                (end == len(low) or not (low[end].isalpha() and low[end].isascii())):
+            start, stop = max(0, at - _WINDOW), min(len(low), end + _WINDOW)
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = stop
+            else:
+                spans.append([start, stop])
+        at = low.find(form, end)
+    return [low[start:stop] for start, stop in spans]
+
+
+def _restrictions(low: str, present: frozenset[str]) -> tuple[list[re.Match], list[re.Match]]:
+    """Restriction matches around the places a text names, and the decisive ones."""
+    strong: list[re.Match] = []
+    decisive: list[re.Match] = []
+    for form in present:
+        form_strong, form_decisive = _patterns_for(form)
+        for window in _windows(low, form):
+            strong += [m for pattern in form_strong for m in pattern.finditer(window)]
+            decisive += [m for pattern in form_decisive for m in pattern.finditer(window)]
+    return strong, decisive
+
+
+def _search_near(pattern: re.Pattern, low: str, words: frozenset[str]) -> re.Match | None:
+    """`pattern` searched only around the words it needs (already known to be in the text)."""
+    region = _around(low, words)
+    return pattern.search(region) if region else None
+
+
+def _around(low: str, words: frozenset[str]) -> str:
+    """The parts of the text around these words, joined: a pattern that needs one of them is read
+    only there, as scanning a long abstract with every pattern costs more than the rest of the tagger."""
+    spans: list[tuple[int, int]] = []
+    for form in words:
+        at = low.find(form)
+        while at != -1:
+            end = at + len(form)
+            # a whole word, or one with a glued Arabic prefix ("للكويتيين"): not "us" inside "thus"
+            if (at == 0 or not low[at - 1].isalpha() or not low[at - 1].isascii()) and (end == len(low) or not low[end].isalpha()
+                                                                                      or not low[end].isascii()):
+                spans.append((max(0, at - _WINDOW), min(len(low), end + _WINDOW)))
+            at = low.find(form, end)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return "\n".join(low[start:end] for start, end in merged)
+
+
+
+
+
 # Softer signs that a call is domestic, read only when nothing above decides.
 _DOMESTIC = re.compile(
     r"(?<![\w])(?:domestic students?|home students?|home fee|in-state|agency: (?:u\.s\.|national institutes? of|"
@@ -214,33 +331,53 @@ def _folded(title: str, text: str) -> str:
     return " ".join(joined.lower().split())
 
 
+# Words without which a pattern cannot match: testing a set first spares scanning a long text.
+_PALESTINE_WORDS = ("palestin", "فلسطين", "gaza", "غزه", "west bank", "الضفه")
+_OPEN_WORDS = frozenset({
+    "nationalities", "nationality", "nationals", "countries", "country", "world", "worldwide", "anywhere", "international",
+    "overseas", "foreign", "non-eu", "non-eea", "non-uk", "non-us", "non-u.s", "outside", "developing", "income", "lmic",
+    "lmics", "dac", "oda", "global", "arab", "scholarships", "scholarship", "دوليين", "الدوليين", "الدولين", "دولين",
+    "اجانب", "الاجانب", "وافدين", "الوافدين", "الجنسيات", "جنسيات", "الدول", "السعوديين", "انحاء", "دول", "دوله",
+    "خارج", "الناميه", "عربيه"})
+_DOMESTIC_WORDS = frozenset({
+    "domestic", "home", "in-state", "agency", "u.s", "enrolled", "college", "المسجلين", "المواطنين", "مواطنين",
+    "سعوده", "منسوبي", "موظف", "california", "pennsylvania", "calrecycle", "calfire", "caltrans", "cal"})
+_IN_HOUSE_WORDS = frozenset({"طلابها", "طلبتها", "its", "currently"})
+
+
 def read_eligibility(title: str, text: str) -> Eligibility:
     """Whether a Palestinian may apply, and from which words; pure, never raises."""
     low = _folded(title or "", text or "")
-    shut = _SHUT_OUT.search(low)
-    if shut:
-        return Eligibility(False, ("palestine",), (shut.group(0),))
-    named = _PALESTINE_NAMED.search(low)
-    patterns = _patterns()
-    if named:
-        return Eligibility(True, (), (named.group(0),))
-    found = [m for pattern in patterns.strong for m in pattern.finditer(low)]
+    if any(word in low for word in _PALESTINE_WORDS):
+        shut = _SHUT_OUT.search(low)
+        if shut:
+            return Eligibility(False, ("palestine",), (shut.group(0),))
+        named = _PALESTINE_NAMED.search(low)
+        if named:
+            return Eligibility(True, (), (named.group(0),))
+    tokens = _tokens(low)
+    present = _present(low, tokens)
     title_low = _folded(title or "", "")
+    found, from_text = _restrictions(low, present) if present else ([], [])
+    from_title, _ = _restrictions(title_low, _present(title_low, _tokens(title_low))) if present else ([], [])
     found += list(_TITLE_REGION.finditer(title_low))
     # What the title restricts to, or "international students from X", decides whatever else is said.
-    decisive = [(m.group(0), patterns.place_of.get(m.group("x") or "", "in_house"))
-                for m in [*(m for p in patterns.strong for m in p.finditer(title_low)), *_TITLE_REGION.finditer(title_low),
-                          *(m for p in patterns.decisive for m in p.finditer(low))]
+    decisive = [(m.group(0), _place_of(m.group("x")))
+                for m in [*from_title, *_TITLE_REGION.finditer(title_low), *from_text]
                 if not _negated(m.string, m) and not _also_open(m.string, m)]
-    if decisive and not any(key in patterns.includes_palestine for _, key in decisive):
+    in_house = _search_near(_IN_HOUSE, low, tokens & _IN_HOUSE_WORDS)
+    if in_house:
+        decisive.append((in_house.group(0), "in_house"))
+    includes_palestine = _includes_palestine()
+    if decisive and not any(key in includes_palestine for _, key in decisive):
         return Eligibility(False, tuple(dict.fromkeys(key for _, key in decisive)),
                            tuple(dict.fromkeys(words for words, _ in decisive))[:3])
-    restrictions = [(m.group(0), "arab" if _also_open(m.string, m) else patterns.place_of.get(m.group("x"), m.group("x")))
+    restrictions = [(m.group(0), "arab" if _also_open(m.string, m) else _place_of(m.group("x")))
                     for m in found if not _negated(m.string, m)]
-    negated = [m.group(0) for m in found if m.re is not _TITLE_REGION and _negated(low, m)]
-    opening = [words for words, key in restrictions if key in patterns.includes_palestine]
-    closing = [(words, key) for words, key in restrictions if key not in patterns.includes_palestine]
-    open_call = _OPEN.search(low)
+    negated = [m.group(0) for m in found if m.re is not _TITLE_REGION and _negated(m.string, m)]
+    opening = [words for words, key in restrictions if key in includes_palestine]
+    closing = [(words, key) for words, key in restrictions if key not in includes_palestine]
+    open_call = _search_near(_OPEN, low, tokens & _OPEN_WORDS)
     if opening or open_call or negated:
         # Said open to others as well as restricted ("Qatari and international students"): open.
         words = opening[:2] + ([open_call.group(0)] if open_call else []) + negated[:1]
@@ -248,7 +385,9 @@ def read_eligibility(title: str, text: str) -> Eligibility:
     if closing:
         keys = tuple(dict.fromkeys(key for _, key in closing))
         return Eligibility(False, keys, tuple(dict.fromkeys(words for words, _ in closing))[:3])
-    domestic = _DOMESTIC.search(low) or _US_STATE_PROGRAMME.search(low)
+    domestic_words = tokens & _DOMESTIC_WORDS
+    domestic = (_search_near(_DOMESTIC, low, domestic_words) or _search_near(_US_STATE_PROGRAMME, low, domestic_words)
+                if domestic_words else None)
     if domestic:
         return Eligibility(False, (), (domestic.group(0),))
     return Eligibility(None, (), ())

@@ -9,7 +9,6 @@ must come close to the best one.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .deadlines import find_deadline
 from .eligibility import read_eligibility
+from .names import mask_names
 from .language import detect_language
 from .normalize import strip_html
 from .phrases import Hit
@@ -40,7 +40,6 @@ MAX_TEXT = 100_000        # characters; past this the rest of a page is navigati
 ANY = "any"
 LIST_WINDOW = 3           # words between a cue ("enrolled in a") and the field it introduces
 LIST_GAP = 3              # words between two fields of one list ("law, economics or commerce")
-LIST_RUN = 3              # fields named close together, with no cue before them, that make a list
 
 
 def _clean(title: str, text: str) -> tuple[str, str, list[str]]:
@@ -157,7 +156,7 @@ def choose_broad(totals: dict[str, float], any_named: bool, title_named: bool,
     # A field the call lists ("PhD positions in biology, mathematics and physics") is exempt from
     # the cap and the relative cut-off: an explicit list names every field in it.
     return [b for i, b in enumerate(ranked)
-            if b in listed or (i < MAX_FIELDS and totals[b] >= RELATIVE_CUTOFF * top)]
+            if (b in listed and totals[b] >= LISTED_CUTOFF * top) or (i < MAX_FIELDS and totals[b] >= RELATIVE_CUTOFF * top)]
 
 
 def _listed(hits: list[tuple[Hit, str]]) -> frozenset[str]:
@@ -179,24 +178,6 @@ def _listed(hits: list[tuple[Hit, str]]) -> frozenset[str]:
             if start <= reach:
                 listed.add(broad)
                 reach = max(reach, end + LIST_GAP)
-    return frozenset(listed) | _runs(hits)
-
-
-def _runs(hits: list[tuple[Hit, str]]) -> frozenset[str]:
-    """Fields named one after another, three or more fields close together ("biology, neuroscience,
-    mathematics and physics"): a list, even without a cue before it."""
-    listed: set[str] = set()
-    for part in ("title", "text"):
-        fields = sorted((h.start, h.start + len(h.key), h.entry.value[:2]) for h, where in hits
-                        if where == part and h.entry.category == "field" and h.entry.value != NOT_A_FIELD
-                        and h.entry.named)
-        run: list[tuple[int, int, str]] = []
-        for field in fields + [(10**9, 10**9, "")]:
-            if run and field[0] > run[-1][1] + LIST_GAP:
-                if len(run) >= LIST_RUN:
-                    listed.update(broad for _, _, broad in run)
-                run = []
-            run.append(field)
     return frozenset(listed)
 
 
@@ -328,33 +309,11 @@ def score_rules(title: str, text: str, categories: Sequence[str] = ()) -> RuleSc
     return _analyse(title, text, categories)[3]
 
 
-# Names of organisations whose words are not the call's field: "Ministry of Education, Culture,
-# Sports, Science and Technology", "Institute for Nanomaterials", "Banafshe Law Firm, PC",
-# "Nanyang Technological University", «وزارة التربية والتعليم العالي», «جامعة الملك عبدالله للعلوم والتقنية».
-_ORGANISATIONS = re.compile(
-    r"\b(?:Ministry|Minister|Secretary|Bureau|Agency|Council|Institute|Foundation|Society|Association|Academy|"
-    r"Museum|Trust|Commission|Authority|Federation)\s+(?:of|for)\s+(?:the\s+)?"
-    r"(?:(?!(?:Scholarships?|Programm?e?s?|Fellowships?|Grants?|Awards?|Prizes?)\b)[A-Z][\w'’&-]*"
-    r"(?:,\s*(?:and\s+)?|\s+(?:and|&|of|for|the|in)\s+|\s+)?){1,8}"
-    r"|(?:[A-Z][\w'’&.-]*\s+){1,4}(?:Law\s+(?:Firm|Group|Offices?)|&\s+Associates|Associates|LLC|LLP|P\.C\.|PC|Inc\.?|"
-    r"Ltd\.?|Corporation|Clinic)\b"
-    r"|(?:[A-Z][\w'’&.-]*\s+){0,3}(?:University|Institute)\s+of\s+(?:Science\s+and\s+)?Technology\b"
-    r"|(?:[A-Z][\w'’&.-]*\s+){0,3}(?:Technological|Technical|Polytechnic)\s+University\b"
-    r"|\bwith (?:potential |possible |direct )?applications? (?:in|to) (?:the )?[\w -]{1,60}?(?=[.;:]|$)"
-    r"|وزار[ةه](?:\s+(?:و?ال|لل)\S+){1,5}"
-    r"|(?:جامع[ةه]|معهد|[أا]كاديمي[ةه])(?:\s+\S+){0,4}?\s+(?:لل|ال)(?:علوم|تكنولوجيا|تقني[ةه]|تكنولوجي[ةه]|بترول)\S*"
-    r"(?:\s+و(?:ال)?\S+)?")
-
-
-def _mask_organisations(text: str) -> str:
-    return _ORGANISATIONS.sub(" ", text) if text else text
-
-
 def _analyse(title: str, text: str, categories: Sequence[str]
              ) -> tuple[list[tuple[Hit, str]], dict[str, float], dict[str, list[tuple[str, str]]], RuleScores]:
     """The phrases found, the score and evidence per code (words, funders' categories and
     programmes), and what the rules make of them."""
-    hits = _find_hits(_mask_organisations(title), _mask_organisations(text))
+    hits = _find_hits(mask_names(title), mask_names(text))
     excepted, excluded = _exceptions(hits)
     scores, evidence = _score_fields([pair for pair in hits if (pair[1], pair[0].start) not in excepted])
     implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)
