@@ -108,13 +108,13 @@ def _forms() -> dict[str, _Form]:
     return forms
 
 
-_SEPARATORS = str.maketrans({c: " " for c in ",;:!?()[]{}\"«»/…*|<>=+#@&%$^~`\u060c\u061b\u061f"})
+_SEPARATORS = str.maketrans({c: " " for c in ",;:!?()[]{}\"«»/…*|<>=+#@&%$^~`'’\u060c\u061b\u061f"})
 
 
 def _tokens(low: str) -> frozenset[str]:
     """The words of a text, and Arabic words without a glued ل/لل/و/ب, for cheap presence tests."""
-    words = set(low.translate(_SEPARATORS).split())
-    tokens = words | {word.strip(".'’-") for word in words if not (word[0].isalnum() and word[-1].isalnum())}
+    tokens = set(low.translate(_SEPARATORS).split())
+    tokens |= {word.rstrip(".") for word in tokens if word.endswith(".")}   # "gaza." at a sentence's end
     if not low.isascii():
         tokens |= {t[2:] for t in tokens if t.startswith("لل")} | {t[1:] for t in tokens if t[:1] in ("ل", "و", "ب")}
     return frozenset(tokens)
