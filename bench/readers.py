@@ -265,15 +265,28 @@ def truth_labels(name: str) -> dict[str, dict]:
     return labels_of(name)
 
 
-def print_scores(items: list[ReaderItem], truth_name: str, part: str) -> None:
+def train_on_dev(items: list[ReaderItem], truth: dict[str, dict]):
+    """The learned matcher trained on the careful readers' dev part (calls with a field or "any")."""
+    from fursa.matching import LabeledExample, train_model
+    examples = [LabeledExample(i.title, i.text, tuple(truth[i.id]["fields"])) for i in items
+                if i.id in truth and not is_untouched(i.id) and truth[i.id]["fields"]]
+    return train_model(examples)
+
+
+def print_scores(items: list[ReaderItem], truth_name: str, part: str, with_model: bool = False) -> None:
     # Imported here: counting and exporting the set must not need the package installed.
     from fursa.matching import tag_item
 
     truth = truth_labels(truth_name)
     chosen = [i for i in items if i.id in truth and (part == "all" or is_untouched(i.id) == (part == "untouched"))]
-    predicted = {item.id: predicted_label(item, tag_item(item.title, item.text, published=_published(item)))
+    model = train_on_dev(items, truth) if with_model else None
+    if model is not None:
+        print(f"learned model trained on the dev part; it {'decides' if model.use_model else 'leaves the decision to the rules'}"
+              " (it decides only where it beat the rules on calls it had not seen)")
+    predicted = {item.id: predicted_label(item, tag_item(item.title, item.text, published=_published(item), model=model))
                  for item in chosen}
-    print(f"matcher vs {truth_name}, {part} part (fields: micro-F1 / precision / recall over broad fields)")
+    print(f"matcher{' (rules + model)' if model else ''} vs {truth_name}, {part} part "
+          "(fields: micro-F1 / precision / recall over broad fields)")
     print(f"{'part':<9}{'items':>6}{'fields':>8}{'prec.':>7}{'recall':>7}{'excl.':>7}{'levels':>8}{'kind':>7}"
           f"{'F→T':>5}{'elig.':>7}{'bad dl':>7}{'dl found':>9}")
     for name, group in (("all", chosen), ("English", [i for i in chosen if i.language == "en"]),
@@ -382,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the calls A and B label differently, with both labels, to DIR (outside the repository)")
     parser.add_argument("--adjudicate", action="store_true", help="write adjudicated.jsonl from A, B and the decisions")
     parser.add_argument("--score", metavar="TRUTH", help="score the matcher against 'adjudicated' or a reader")
+    parser.add_argument("--model", action="store_true", help="with --score: also train the learned matcher on the dev part")
     parser.add_argument("--part", choices=("dev", "untouched", "all"), default="dev",
                         help="with --score: the part tuned on (dev), the one kept for the final figure, or all")
     parser.add_argument("--batch-en", type=int, default=116, help="English items per exported batch")
@@ -399,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{build_adjudicated(items)} adjudicated labels written to {ADJUDICATED}")
         return 0
     if args.score:
-        print_scores(items, args.score, args.part)
+        print_scores(items, args.score, args.part, with_model=args.model)
         return 0
     if args.agreement:
         print_agreement(items, *args.agreement)
