@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from fursa.storage.audit import record_audit
@@ -21,7 +21,7 @@ from fursa.storage.opportunities import set_status
 from fursa.storage.paging import Page, contains_pattern
 
 # Fields the tagger fills in: a person changing one of them is a correction to learn from.
-TAG_FIELDS = ("kind", "levels", "disciplines", "regions", "palestinian_eligible", "deadline")
+TAG_FIELDS = ("kind", "levels", "disciplines", "excluded", "regions", "palestinian_eligible", "deadline")
 # Disciplines meaning "open to every field" (the tagger writes `any`, the design says `all`).
 OPEN_TO_ALL = frozenset({"any", "all"})
 
@@ -39,6 +39,7 @@ class OpportunityEdit:
     deadline_kind: str
     deadline_at: datetime | None
     deadline_tz: str | None
+    excluded: tuple[str, ...] = ()   # broad fields an "all fields except …" call leaves out
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ def _deadline_of(row: Opportunity) -> dict[str, Any]:
 
 def _tag_values(row: Opportunity) -> dict[str, Any]:
     return {"kind": row.kind, "levels": list(row.levels or []), "disciplines": list(row.disciplines or []),
-            "regions": list(row.regions or []), "palestinian_eligible": row.palestinian_eligible,
-            "deadline": _deadline_of(row)}
+            "excluded": list(row.excluded or []), "regions": list(row.regions or []),
+            "palestinian_eligible": row.palestinian_eligible, "deadline": _deadline_of(row)}
 
 
 def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, actor: str, now: datetime) -> tuple[str, ...]:
@@ -72,7 +73,12 @@ def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, act
     row.kind = edit.kind
     row.levels = list(edit.levels)
     row.disciplines = list(edit.disciplines)
+    row.excluded = list(edit.excluded)
     row.regions = list(edit.regions)
+    if row.palestinian_eligible != edit.palestinian_eligible:
+        # The tagger's words explained its own answer, not the person's: showing them under the new
+        # answer would give staff a wrong "because".
+        row.eligibility_evidence = []
     row.palestinian_eligible = edit.palestinian_eligible
     row.deadline_kind = edit.deadline_kind
     row.deadline_at = edit.deadline_at.astimezone(timezone.utc) if edit.deadline_at and edit.deadline_kind == "date" else None
@@ -210,8 +216,12 @@ def _call_filters(query: CallQuery, now: datetime) -> list:
     if query.discipline.isdigit():
         # The field and everything under it, its broader fields, and calls open to every field.
         wider = {f'"{query.discipline[:n]}"' for n in (2, 3) if n < len(query.discipline)}
-        patterns = [f'"{query.discipline}', *sorted(wider), *(f'"{code}"' for code in sorted(OPEN_TO_ALL))]
-        filters.append(or_(*(_json_has(Opportunity.disciplines, p) for p in patterns)))
+        patterns = [f'"{query.discipline}', *sorted(wider)]
+        # "All fields except medicine" is not shown under medicine, nor under anything inside it.
+        left_out = [f'"{query.discipline[:n]}"' for n in range(2, len(query.discipline) + 1)]
+        open_here = and_(or_(*(_json_has(Opportunity.disciplines, f'"{code}"') for code in sorted(OPEN_TO_ALL))),
+                         *(~_json_has(Opportunity.excluded, p) for p in left_out))
+        filters.append(or_(*(_json_has(Opportunity.disciplines, p) for p in patterns), open_here))
     elif query.discipline in OPEN_TO_ALL:
         filters.append(or_(*(_json_has(Opportunity.disciplines, f'"{code}"') for code in sorted(OPEN_TO_ALL))))
     if query.within_days is not None:

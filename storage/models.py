@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from fursa.storage.types import UTCDateTime
@@ -70,10 +71,16 @@ class Opportunity(Base):
     external_id: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(30), default="other")
     levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # ISCED-F codes; ["any"] is open to every field, [] means no field was found (staff should tag it).
     disciplines: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Broad fields an "all fields except …" call leaves out; only beside "any". The server default
+    # fills the rows stored before the column existed.
+    excluded: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=sql_text("'[]'"))
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # True, False or None (not known); the words that decided it are kept for staff to check.
     palestinian_eligible: Mapped[bool | None] = mapped_column(Boolean)
+    eligibility_evidence: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=sql_text("'[]'"))
     deadline_kind: Mapped[str] = mapped_column(String(10), default="unknown")
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     deadline_tz: Mapped[str | None] = mapped_column(String(60))

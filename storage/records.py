@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 SOURCE_TYPES = ("feed", "api", "html")
-KINDS = ("scholarship", "exchange", "research_funding", "fellowship", "training", "conference", "other")
+# "other" stays last: forms and filters list kinds in this order.
+KINDS = ("scholarship", "exchange", "research_funding", "fellowship", "training", "conference", "job", "admission",
+         "other")
 LEVELS = ("bachelor", "master", "phd", "postdoc", "faculty", "staff")
 AUDIENCES = ("student", "faculty")
 # What a subscriber may choose: who they are, the language of their digest, how often it comes.

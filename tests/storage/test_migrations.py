@@ -1,10 +1,16 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, Table, inspect, select, text
 
 from fursa import storage
+from fursa.storage.db import MIGRATIONS
 
 
 def test_migrated_schema_matches_the_models(database_url):
@@ -20,5 +26,61 @@ def test_migrating_twice_is_a_no_op(database_url):
     engine = storage.make_engine(database_url)
     storage.migrate(engine)
     storage.migrate(engine)
+    assert storage.is_migrated(engine)
+    engine.dispose()
+
+
+def _upgrade_to(engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def _downgrade_to(engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def _opportunity_columns(engine) -> set[str]:
+    return {column["name"] for column in inspect(engine).get_columns("opportunities")}
+
+
+def _store_a_call_the_old_way(engine) -> None:
+    """A row written by a 0002 schema, before the new columns existed."""
+    seen = datetime(2026, 11, 1, 8, 0)
+    with engine.begin() as connection:
+        table = Table("opportunities", MetaData(), autoload_with=connection)
+        connection.execute(table.insert().values(
+            title="All fields except medicine", summary="", text="", url="https://example.org/old", provider="",
+            external_id="", kind="scholarship", levels=[], disciplines=["any"], categories=[], regions=[],
+            deadline_kind="unknown", deadline_text="", currency="", language="en", status="approved",
+            featured=False, first_seen_at=seen, last_seen_at=seen, content_hash="old", evidence={}, scores={},
+            flags=[], tags_edited=False))
+
+
+def test_0003_adds_exclusions_and_eligibility_evidence_to_stored_calls_and_takes_them_away(database_url):
+    engine = storage.make_engine(database_url)
+    _upgrade_to(engine, "0002")
+    assert {"excluded", "eligibility_evidence"}.isdisjoint(_opportunity_columns(engine))
+    _store_a_call_the_old_way(engine)
+
+    _upgrade_to(engine, "0003")
+    assert {"excluded", "eligibility_evidence"} <= _opportunity_columns(engine)
+    with storage.make_sessionmaker(engine)() as session:
+        row = session.scalars(select(storage.Opportunity)).one()
+        assert (row.excluded, row.eligibility_evidence) == ([], [])   # the old row reads as "none"
+        row.excluded, row.eligibility_evidence = ["09"], ["Saudi nationality"]
+        session.commit()
+
+    _downgrade_to(engine, "0002")
+    assert {"excluded", "eligibility_evidence"}.isdisjoint(_opportunity_columns(engine))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT title FROM opportunities")).scalar_one() == "All fields except medicine"
+    _upgrade_to(engine, "head")
     assert storage.is_migrated(engine)
     engine.dispose()

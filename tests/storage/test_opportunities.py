@@ -71,3 +71,22 @@ def test_expire_passed_marks_only_calls_whose_deadline_is_gone(sessions, now):
         expired = storage.expire_passed(session, now)
         assert expired == 1
         assert (late.status, open_.status) == ("expired", "new")
+
+
+def test_exclusions_and_eligibility_evidence_round_trip_and_default_to_empty(sessions, now):
+    with sessions.begin() as session:
+        source = _source(session)
+        closed, plain = storage.ingest_drafts(
+            session, source, [_draft(), _draft(url="http://example.org/call/2", title="Plain call")], now).new
+        closed.disciplines, closed.excluded = ["any"], ["09", "10"]
+        closed.palestinian_eligible, closed.eligibility_evidence = False, ["Saudi nationality", "سعودي الجنسية"]
+    with sessions() as session:
+        closed, plain = session.query(storage.Opportunity).order_by(storage.Opportunity.id).all()
+        assert (closed.disciplines, closed.excluded) == (["any"], ["09", "10"])
+        assert closed.palestinian_eligible is False
+        assert closed.eligibility_evidence == ["Saudi nationality", "سعودي الجنسية"]
+        assert (plain.excluded, plain.eligibility_evidence) == ([], [])
+
+
+def test_job_and_admission_are_kinds_a_call_and_a_source_may_have():
+    assert {"job", "admission"} <= set(storage.KINDS) and storage.KINDS[-1] == "other"
