@@ -214,7 +214,10 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
     opportunity.flags = list(tagging.flags)
     if opportunity.tags_edited:
         return
+    # No field found stays [] (never "any"): the digests send such a call only to subscribers who
+    # chose no field, and the desk asks staff to tag it.
     opportunity.disciplines = [tag.code for tag in tagging.disciplines]
+    opportunity.excluded = list(tagging.excluded)
     opportunity.scores = {tag.code: tag.score for tag in tagging.disciplines}
     opportunity.evidence = result.get("evidence", {})
     opportunity.levels = sorted(set(opportunity.levels) | set(tagging.levels), key=_level_order)
@@ -222,6 +225,7 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
         opportunity.kind = tagging.kind
     opportunity.regions = sorted(set(opportunity.regions) | set(tagging.regions))
     opportunity.palestinian_eligible = tagging.palestinian_eligible
+    opportunity.eligibility_evidence = list(tagging.eligibility_evidence)
     if not opportunity.language:
         opportunity.language = tagging.language
     if opportunity.deadline_kind == "unknown" and tagging.deadline is not None:

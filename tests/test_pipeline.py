@@ -1,6 +1,7 @@
 """Pipeline steps between crawler and storage: one call announced by several sources is one Opportunity."""
 from __future__ import annotations
 
+import itertools
 import json
 import zlib
 
@@ -132,3 +133,70 @@ def test_a_stored_model_that_cannot_be_read_leaves_tagging_to_the_rules(tmp_path
         outcome = pipeline.run_job(ctx, "crawl", NOW)
     assert outcome.status == "ok"
     assert "retrain" in caplog.text
+
+
+def _tagging_context(tmp_path) -> pipeline.Context:
+    ctx = pipeline.make_context(load_settings(
+        database_url=test_database_url(tmp_path), catalogue=tmp_path / "c.toml", model_dir=tmp_path / ".fursa",
+        outbox_dir=tmp_path / "outbox"))
+    (tmp_path / "c.toml").write_text("")
+    pipeline.init_database(ctx)
+    return ctx
+
+
+_numbers = itertools.count()
+
+
+def _store(ctx, *calls: tuple[str, str], published: datetime | None = None) -> list[int]:
+    with ctx.sessions.begin() as session:
+        storage.sync_catalogue(session, [storage.SourceSpec(name="feed", type="feed", url="http://example.org/f")])
+        drafts = [storage.Draft(source_name="feed", url=f"http://example.org/t/{next(_numbers)}", title=title, text=text,
+                                published_at=published) for i, (title, text) in enumerate(calls)]
+        return [row.id for row in storage.ingest_drafts(session, storage.get_source(session, "feed"), drafts, NOW).new]
+
+
+def test_tagging_stores_exclusions_eligibility_evidence_and_no_field_as_found(tmp_path):
+    ctx = _tagging_context(tmp_path)
+    except_medicine, saudi, no_field = _store(
+        ctx,
+        ("Scholarships in all fields except medicine", "Open to all fields of study except medicine and nursing."),
+        ("منحة دراسية للطلاب السعوديين", "يشترط أن يكون المتقدم سعودي الجنسية. جميع التخصصات."),
+        ("Call for applications", "Applications are welcome. Send your CV."))
+    summary = pipeline.tag_new(ctx, NOW)
+    assert summary.tagged == 3
+    with ctx.sessions() as session:
+        first, second, third = (session.get(storage.Opportunity, i) for i in (except_medicine, saudi, no_field))
+        assert (first.disciplines, first.excluded) == (["any"], ["09"])
+        assert second.palestinian_eligible is False and second.eligibility_evidence
+        assert any("سعودي" in words or "سعود" in words for words in second.eligibility_evidence)
+        assert third.disciplines == [] and "no_field_found" in third.flags   # not "any"
+        assert third.excluded == [] and third.eligibility_evidence == []
+
+
+def test_tagging_keeps_what_staff_set_and_still_refreshes_flags(tmp_path):
+    ctx = _tagging_context(tmp_path)
+    (call_id,) = _store(ctx, ("Scholarships in all fields except medicine",
+                              "Open to all fields of study except medicine. Applicants must hold Saudi nationality."))
+    with ctx.sessions.begin() as session:
+        row = session.get(storage.Opportunity, call_id)
+        row.disciplines, row.excluded, row.palestinian_eligible = ["0912"], [], True
+        row.tags_edited = True
+    pipeline.tag_new(ctx, NOW)
+    with ctx.sessions() as session:
+        row = session.get(storage.Opportunity, call_id)
+        assert (row.disciplines, row.excluded, row.palestinian_eligible) == (["0912"], [], True)
+        assert row.eligibility_evidence == [] and row.tagged_at == NOW
+
+
+def test_a_deadline_without_a_year_is_read_against_the_publication_date_or_flagged(tmp_path):
+    ctx = _tagging_context(tmp_path)
+    text = "Scholarships for master's students in engineering. Deadline: 15 March."
+    (dated,) = _store(ctx, ("Engineering master scholarships", text), published=datetime(2026, 11, 2, tzinfo=timezone.utc))
+    pipeline.tag_new(ctx, NOW)
+    (undated,) = _store(ctx, ("Engineering master scholarships, second round", text + " Second round."))
+    pipeline.tag_new(ctx, NOW)
+    with ctx.sessions() as session:
+        dated_row, undated_row = session.get(storage.Opportunity, dated), session.get(storage.Opportunity, undated)
+        assert dated_row.deadline_kind == "date" and dated_row.deadline_at.date().isoformat() == "2027-03-15"
+        assert undated_row.deadline_kind == "unknown" and undated_row.deadline_at is None
+        assert "deadline_year_unknown" in undated_row.flags and "15 March" in undated_row.deadline_text
