@@ -3,6 +3,13 @@
 Exclusions are hard: an expired call, a call for other levels, a call that shuts Palestinians out
 (for a Palestinian subscriber) or a call in other fields (unless open to all fields) is not
 ranked low, it is not returned at all. Everything else is ranked by a score in [0, 1].
+
+Fields, as a call's `disciplines` give them:
+- `("any",)`: open to every field, so it fits every subscriber, except one whose every field the
+  call leaves out (`excluded`: a medicine student never gets "all fields except medicine").
+- `()`: no field was found in the call. It goes only to subscribers who chose no field (they asked
+  for everything), never to subscribers with field preferences: a call we cannot place would
+  otherwise reach everyone, and staff see it flagged at the desk and can tag it.
 """
 from __future__ import annotations
 
@@ -29,13 +36,14 @@ _LEVEL_NAMES = {
 _KIND_NAMES = {
     "scholarship": ("scholarship", "منحة دراسية"), "exchange": ("exchange", "تبادل أكاديمي"),
     "research_funding": ("research funding", "تمويل بحثي"), "fellowship": ("fellowship", "زمالة"),
-    "training": ("training", "تدريب"), "conference": ("conference", "مؤتمر"), "other": ("other", "أخرى"),
+    "training": ("training", "تدريب"), "conference": ("conference", "مؤتمر"),
+    "job": ("job", "وظيفة"), "admission": ("admission", "قبول جامعي"), "other": ("other", "أخرى"),
 }
 _TEMPLATES = {
     "field": ("matches your field {name}", "يطابق تخصصك: {name}"),
     "all_fields": ("open to all fields", "مفتوحة لجميع التخصصات"),
     "level": ("open to {name}", "متاحة لـ{name}"),
-    "kind": ("a {name} call, as you asked", "{name}، كما طلبت"),
+    "kind": ("{a} {name} call, as you asked", "{name}، كما طلبت"),
     "palestinians": ("open to Palestinians", "متاحة للفلسطينيين"),
     "closes_in": ("closes in {days} days", "تغلق بعد {days} يومًا"),
     "closes_tomorrow": ("closes tomorrow", "تغلق غدًا"),
@@ -67,6 +75,7 @@ class MatchItem:
     regions: tuple[str, ...]
     deadline_at: datetime | None
     deadline_kind: str   # "date", "rolling" or "unknown"
+    excluded: tuple[str, ...] = ()   # fields an "all fields except …" call leaves out
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,7 @@ class Reason:
             params["name"] = _LEVEL_NAMES[params["level"]][ar]
         elif self.key == "kind":
             params["name"] = _KIND_NAMES[params["kind"]][ar]
+            params["a"] = "an" if params["name"][:1] in "aeiou" else "a"   # an admission call
         return _TEMPLATES[self.key][ar].format(**params)
 
 
@@ -98,9 +108,19 @@ class Match:
     details: tuple[Reason, ...] = ()
 
 
-def _field_fit(wanted: tuple[str, ...], found: tuple[str, ...]) -> tuple[float, Reason | None] | None:
-    """Best overlap between the profile's codes and the call's; None when they share no field."""
-    if not found or ANY in found:
+def _field_fit(wanted: tuple[str, ...], found: tuple[str, ...],
+               excluded: tuple[str, ...] = ()) -> tuple[float, Reason | None] | None:
+    """Best overlap between the profile's codes and the call's; None when they share no field.
+
+    A subscriber's field inside an excluded one (0912 inside 09) does not count; when none is
+    left, the call is not for them. No field found fits only a subscriber who chose none."""
+    if excluded and wanted:
+        wanted = tuple(mine for mine in wanted if not mine.startswith(excluded))
+        if not wanted:
+            return None
+    if not found:
+        return None if wanted else (_ANY_FIELD, None)
+    if ANY in found:
         return _ANY_FIELD, Reason("all_fields")
     if not wanted:
         return _ANY_FIELD, None
@@ -138,7 +158,7 @@ def score_profile(profile: Profile, item: MatchItem, *, now: datetime) -> Match 
     """Score one call for one subscriber, or None when the call is excluded for them."""
     now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     deadline = _deadline_part(item, now)
-    field = _field_fit(profile.disciplines, item.disciplines)
+    field = _field_fit(profile.disciplines, item.disciplines, item.excluded)
     shared_levels = [lvl for lvl in profile.levels if lvl in item.levels]
     if deadline is None or field is None:
         return None

@@ -86,3 +86,34 @@ def test_a_tagged_call_flows_into_matching():
     match = score_profile(STUDENT, item, now=NOW)
     assert match is not None
     assert match.reasons[-1] == "closes in 12 days"
+
+
+MEDICINE = Profile(disciplines=("0912",), levels=("bachelor",), kinds=(), language="en")
+ALL_BUT_HEALTH = replace(CALL, disciplines=("any",), excluded=("09",), levels=("bachelor", "master"))
+
+
+def test_an_all_fields_except_call_is_not_sent_to_a_subscriber_of_only_the_excluded_fields():
+    assert score_profile(MEDICINE, ALL_BUT_HEALTH, now=NOW) is None
+    assert score_profile(replace(MEDICINE, disciplines=("09",)), ALL_BUT_HEALTH, now=NOW) is None
+    assert score_profile(replace(MEDICINE, disciplines=("0912", "0913")), ALL_BUT_HEALTH, now=NOW) is None
+
+
+def test_an_all_fields_except_call_still_reaches_other_fields_and_subscribers_of_every_field():
+    both = score_profile(replace(MEDICINE, disciplines=("0912", "0613")), ALL_BUT_HEALTH, now=NOW)
+    assert both is not None and "open to all fields" in both.reasons
+    assert score_profile(STUDENT, ALL_BUT_HEALTH, now=NOW) is not None
+    assert score_profile(replace(MEDICINE, disciplines=()), ALL_BUT_HEALTH, now=NOW) is not None
+
+
+def test_a_call_with_no_field_found_goes_only_to_subscribers_who_chose_no_field():
+    unplaced = replace(CALL, disciplines=())
+    assert score_profile(STUDENT, unplaced, now=NOW) is None
+    everything = score_profile(replace(STUDENT, disciplines=()), unplaced, now=NOW)
+    assert everything is not None and "open to all fields" not in everything.reasons
+
+
+def test_the_new_kinds_have_names_in_both_languages():
+    for kind, english, arabic in (("job", "a job call, as you asked", "وظيفة، كما طلبت"),
+                                  ("admission", "an admission call, as you asked", "قبول جامعي، كما طلبت")):
+        reason = Reason("kind", (("kind", kind),))
+        assert (reason.text("en"), reason.text("ar")) == (english, arabic)
