@@ -334,19 +334,75 @@ def _folded(title: str, text: str) -> str:
 # Words without which a pattern cannot match: testing a set first spares scanning a long text.
 _PALESTINE_WORDS = ("palestin", "فلسطين", "gaza", "غزه", "west bank", "الضفه")
 _OPEN_WORDS = frozenset({
-    "nationalities", "nationality", "nationals", "countries", "country", "world", "worldwide", "anywhere", "international",
-    "overseas", "foreign", "non-eu", "non-eea", "non-uk", "non-us", "non-u.s", "outside", "developing", "income", "lmic",
-    "lmics", "dac", "oda", "global", "arab", "scholarships", "scholarship", "دوليين", "الدوليين", "الدولين", "دولين",
-    "اجانب", "الاجانب", "وافدين", "الوافدين", "الجنسيات", "جنسيات", "الدول", "السعوديين", "انحاء", "دول", "دوله",
-    "خارج", "الناميه", "عربيه"})
+    "all nationalities", "any nationality", "all nationals", "all countries", "any country", "regardless of nationality",
+    "regardless of their nationality", "all over the world", "around the world", "anywhere in the world", "worldwide",
+    "international student", "international students", "international applicant", "international applicants",
+    "international candidate", "international candidates", "international scholar", "international scholars",
+    "international researcher", "international researchers", "international fellowship", "international fellowships",
+    "international postgraduate", "international postgraduates", "international undergraduate",
+    "international undergraduates", "scholarships international", "scholarship international",
+    "overseas student", "overseas students", "overseas applicant", "overseas applicants", "foreign student",
+    "foreign students", "foreign nationals", "foreign applicants", "non-eu", "non-eea", "non-uk", "non-us", "outside",
+    "developing countries", "developing country", "low and middle income countries", "lmic", "lmics", "dac list",
+    "oda-eligible", "oda eligible", "global south", "any arab country", "open to applicants", "open to students",
+    "open to researchers",
+    "دوليين", "الدوليين", "الدولين", "دولين", "اجانب", "الاجانب", "وافدين", "الوافدين", "الجنسيات", "جنسيات",
+    "جميع الدول", "غير السعوديين", "انحاء العالم", "دول العالم", "من اي دوله", "من خارج", "الدول الناميه",
+    "البلدان الناميه", "اي دوله عربيه"})
 _DOMESTIC_WORDS = frozenset({
-    "domestic", "home", "in-state", "agency", "u.s", "enrolled", "college", "المسجلين", "المواطنين", "مواطنين",
-    "سعوده", "منسوبي", "موظف", "california", "pennsylvania", "calrecycle", "calfire", "caltrans", "cal"})
-_IN_HOUSE_WORDS = frozenset({"طلابها", "طلبتها", "its", "currently"})
+    "domestic student", "domestic students", "home student", "home students", "home fee", "home fees", "in-state",
+    "agency", "u.s. institutions", "u.s. organizations", "u.s. universities", "u.s. colleges", "enrolled",
+    "college student", "college students", "المسجلين", "المواطنين", "مواطنين", "المواطنات", "سعوده", "منسوبي",
+    "موظف حكومي", "california", "pennsylvania", "calrecycle", "calfire", "caltrans", "cal fire"})
+_IN_HOUSE_WORDS = frozenset({"طلابها", "طلبتها", "its own students", "its enrolled students",
+                             "its currently enrolled students", "currently enrolled students"})
 
 
-def read_eligibility(title: str, text: str) -> Eligibility:
-    """Whether a Palestinian may apply, and from which words; pure, never raises."""
+@dataclass(frozen=True)
+class Cues:
+    """What the tagger's one pass over a call already found: the place forms it names and which
+    groups of gate words occur ("open", "domestic", "in_house"), so eligibility need not tokenize
+    the text again."""
+
+    places: frozenset[str]
+    gates: dict[str, frozenset[str]]   # gate → the gate words found, as written (lower case, folded)
+
+
+def eligibility_phrases():
+    """(phrase, Entry) pairs for the phrase index: every place form and every gate word."""
+    from .phrases import Entry   # phrases imports nothing of eligibility; the index is built from both
+    for form in _forms():
+        yield form, Entry("place", form)
+    for gate, words in (("open", _OPEN_WORDS), ("domestic", _DOMESTIC_WORDS), ("in_house", _IN_HOUSE_WORDS)):
+        for word in words:
+            yield word, Entry("eligibility_cue", gate)
+
+
+def cues_from(hits) -> Cues:
+    """Cues from the phrase index's hits over a call's title and text."""
+    places: set[str] = set()
+    gates: dict[str, set[str]] = {}
+    for hit, _ in hits:
+        if hit.entry.category == "place":
+            places.add(hit.entry.value)
+        elif hit.entry.category == "eligibility_cue":
+            gates.setdefault(hit.entry.value, set()).add(_folded(hit.phrase, "").strip())
+    return Cues(frozenset(places), {gate: frozenset(words) for gate, words in gates.items()})
+
+
+def _cues(low: str) -> Cues:
+    tokens = _tokens(low)
+    gates = {}
+    for gate, words in (("open", _OPEN_WORDS), ("domestic", _DOMESTIC_WORDS), ("in_house", _IN_HOUSE_WORDS)):
+        found = frozenset(w for w in words if (w in tokens if " " not in w else w in low))
+        if found:
+            gates[gate] = found
+    return Cues(_present(low, tokens), gates)
+
+
+def read_eligibility(title: str, text: str, cues: Cues | None = None) -> Eligibility:
+    """Whether a Palestinian may apply, and from which words; pure, never raises. `cues` (from the
+    tagger's pass over the call) spare a second tokenization; without them the text is read here."""
     low = _folded(title or "", text or "")
     if any(word in low for word in _PALESTINE_WORDS):
         shut = _SHUT_OUT.search(low)
@@ -355,17 +411,17 @@ def read_eligibility(title: str, text: str) -> Eligibility:
         named = _PALESTINE_NAMED.search(low)
         if named:
             return Eligibility(True, (), (named.group(0),))
-    tokens = _tokens(low)
-    present = _present(low, tokens)
+    cues = cues or _cues(low)
+    present = cues.places
     title_low = _folded(title or "", "")
     found, from_text = _restrictions(low, present) if present else ([], [])
-    from_title, _ = _restrictions(title_low, _present(title_low, _tokens(title_low))) if present else ([], [])
+    from_title, _ = _restrictions(title_low, frozenset(f for f in present if f in title_low)) if present else ([], [])
     found += list(_TITLE_REGION.finditer(title_low))
     # What the title restricts to, or "international students from X", decides whatever else is said.
     decisive = [(m.group(0), _place_of(m.group("x")))
                 for m in [*from_title, *_TITLE_REGION.finditer(title_low), *from_text]
                 if not _negated(m.string, m) and not _also_open(m.string, m)]
-    in_house = _search_near(_IN_HOUSE, low, tokens & _IN_HOUSE_WORDS)
+    in_house = _search_near(_IN_HOUSE, low, cues.gates["in_house"]) if "in_house" in cues.gates else None
     if in_house:
         decisive.append((in_house.group(0), "in_house"))
     includes_palestine = _includes_palestine()
@@ -377,7 +433,7 @@ def read_eligibility(title: str, text: str) -> Eligibility:
     negated = [m.group(0) for m in found if m.re is not _TITLE_REGION and _negated(m.string, m)]
     opening = [words for words, key in restrictions if key in includes_palestine]
     closing = [(words, key) for words, key in restrictions if key not in includes_palestine]
-    open_call = _search_near(_OPEN, low, tokens & _OPEN_WORDS)
+    open_call = _search_near(_OPEN, low, cues.gates["open"]) if "open" in cues.gates else None
     if opening or open_call or negated:
         # Said open to others as well as restricted ("Qatari and international students"): open.
         words = opening[:2] + ([open_call.group(0)] if open_call else []) + negated[:1]
@@ -385,8 +441,8 @@ def read_eligibility(title: str, text: str) -> Eligibility:
     if closing:
         keys = tuple(dict.fromkeys(key for _, key in closing))
         return Eligibility(False, keys, tuple(dict.fromkeys(words for words, _ in closing))[:3])
-    domestic_words = tokens & _DOMESTIC_WORDS
-    domestic = (_search_near(_DOMESTIC, low, domestic_words) or _search_near(_US_STATE_PROGRAMME, low, domestic_words)
+    domestic_words = cues.gates.get("domestic", frozenset())
+    domestic = ((_search_near(_DOMESTIC, low, domestic_words) or _search_near(_US_STATE_PROGRAMME, low, domestic_words))
                 if domestic_words else None)
     if domestic:
         return Eligibility(False, (), (domestic.group(0),))

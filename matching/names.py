@@ -53,13 +53,16 @@ _NAMES = (
 )
 
 
-# Every anchor in one pattern: a text that holds none (most do) is passed over in one scan.
-_ANY_ANCHOR = re.compile("|".join(re.escape(anchor) for name in _NAMES for anchor in name.anchors))
+# Every anchor in one pattern per script: a text that holds none is passed over in one scan.
+_ANCHORS_LATIN = re.compile("|".join(re.escape(a) for name in _NAMES for a in name.anchors if a.isascii()))
+_ANCHORS_ARABIC = re.compile("|".join(re.escape(a) for name in _NAMES for a in name.anchors if not a.isascii()))
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
     spans = []
-    present = {m.group(0) for m in _ANY_ANCHOR.finditer(text)}
+    present = {m.group(0) for m in _ANCHORS_LATIN.finditer(text)}
+    if not text.isascii():
+        present |= {m.group(0) for m in _ANCHORS_ARABIC.finditer(text)}
     for name in _NAMES:
         for anchor in name.anchors:
             if anchor not in present:

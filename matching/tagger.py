@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Sequence
 
 from .deadlines import find_deadline
-from .eligibility import read_eligibility
+from .eligibility import cues_from, read_eligibility
 from .names import mask_names
 from .language import detect_language
 from .normalize import strip_html
@@ -376,7 +376,7 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     if not chosen:
         flags.append("no_field_found")
     excluded = tuple(sorted(rules.excluded)) if chosen == [ANY] else ()
-    eligibility = read_eligibility(title, text)
+    eligibility = read_eligibility(title, text, cues_from(hits))
     kind = _kind(hits, load_vocabulary().kind_order)
     deadline = (find_deadline(f"{title}\n{text}", published=_day(published))
                 if any(h.entry.category == "deadline_cue" for h, _ in hits) else None)

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from .errors import TaxonomyError
 from .normalize import normalize_english
+from .eligibility import eligibility_phrases
 from .phrases import Entry, PhraseIndex
 from .taxonomy import LANGUAGES, Taxonomy, load_taxonomy, read_data
 
@@ -76,6 +77,7 @@ def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
             yield phrase, Entry("level_requirement", "held")
     for phrase in data.get("level_requirements", {}).get("not_eligible", ()):
         yield phrase, Entry("level_exclusion", "not_eligible")
+    yield from eligibility_phrases()
     for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
         for value, by_lang in data[section].items():
             if not isinstance(by_lang, dict):
