@@ -88,7 +88,7 @@ class Formatter:
             deadline=self.deadline(item),
             countdown=self.countdown(item),
             levels=self.levels(item.levels),
-            fields=self.fields(item.disciplines),
+            fields=self.fields(item.disciplines, item.excluded),
             why=self.reasons(item),
         )
 
@@ -120,8 +120,11 @@ class Formatter:
     def levels(self, codes) -> str:
         return self._join(self.gettext(LEVEL_LABELS[code]) if code in LEVEL_LABELS else code for code in codes)
 
-    def fields(self, codes) -> str:
+    def fields(self, codes, excluded=()) -> str:
         if any(code in ALL_FIELDS for code in codes):
+            if excluded:
+                left_out = self._join(self._field_name(code, self.language) for code in excluded)
+                return self.gettext("All fields except %(fields)s") % {"fields": left_out}
             return self.gettext("All fields")
         return self._join(self._field_name(code, self.language) for code in codes)
 

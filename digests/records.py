@@ -16,6 +16,7 @@ class DigestItem:
     kind: str = "other"
     levels: tuple[str, ...] = ()
     disciplines: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()   # fields an "all fields except …" call leaves out
     deadline_at: datetime | None = None
     deadline_kind: str = "unknown"
     deadline_tz: str | None = None

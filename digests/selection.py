@@ -19,9 +19,11 @@ from fursa.matching import Match, MatchItem, Profile, score_profile
 from fursa.digests.records import DigestItem
 
 # What each audience gets when a subscriber has not picked kinds themselves (issue 5, "Audiences").
+# Admission notices are for (future) students; academic vacancies for faculty and researchers (a
+# funded PhD place reads as a scholarship, so students still get those).
 ROLE_KINDS: dict[str, tuple[str, ...]] = {
-    "student": ("scholarship", "exchange", "training"),
-    "faculty": ("research_funding", "fellowship", "exchange", "conference", "training"),
+    "student": ("scholarship", "exchange", "training", "admission"),
+    "faculty": ("research_funding", "fellowship", "exchange", "conference", "training", "job"),
     "staff": (),  # staff see every kind
 }
 # Rankings kept per run: a few hundred profiles in practice; the bound caps memory if every
@@ -37,6 +39,10 @@ def profile_of(subscriber) -> Profile:
         levels=tuple(subscriber.levels or ()),
         kinds=kinds,
         language=subscriber.language or "en",
+        # Fursa serves a Palestinian university and keeps no nationality (DESIGN.md: nothing more
+        # personal), so every subscriber is taken as Palestinian: a call that shuts Palestinians
+        # out is never mailed.
+        palestinian=True,
     )
 
 
@@ -51,7 +57,14 @@ def match_item_of(opportunity) -> MatchItem:
         regions=tuple(opportunity.regions or ()),
         deadline_at=opportunity.deadline_at,
         deadline_kind=opportunity.deadline_kind or "unknown",
+        excluded=_excluded_of(opportunity),
     )
+
+
+def _excluded_of(opportunity) -> tuple[str, ...]:
+    """The fields an "all fields except …" call leaves out; plain stand-ins for rows (bench/digests.py
+    builds them) may not have the attribute at all, which means none."""
+    return tuple(getattr(opportunity, "excluded", None) or ())
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,7 @@ def _candidate_of(opportunity) -> _Candidate:
         kind=opportunity.kind or "other",
         levels=tuple(opportunity.levels or ()),
         disciplines=tuple(opportunity.disciplines or ()),
+        excluded=_excluded_of(opportunity),
         deadline_at=opportunity.deadline_at,
         deadline_kind=opportunity.deadline_kind or "unknown",
         deadline_tz=opportunity.deadline_tz,

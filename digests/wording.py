@@ -16,6 +16,8 @@ KIND_LABELS = {
     "fellowship": N_("Fellowship"),
     "training": N_("Training"),
     "conference": N_("Conference"),
+    "job": N_("Job"),
+    "admission": N_("Admission"),
     "other": N_("Opportunity"),
 }
 

@@ -72,11 +72,12 @@ def add_person(session, email: str, *, language: str = "en", disciplines=("0613"
 def add_call(session, title: str, *, disciplines=("0613",), levels=("master",), kind="scholarship",
              deadline: datetime | None = NOW + timedelta(days=20), deadline_kind: str | None = None,
              featured=False, status="approved", provider="DAAD", url: str | None = None,
-             palestinian_eligible: bool | None = True) -> Opportunity:
+             palestinian_eligible: bool | None = True, excluded=()) -> Opportunity:
     number = next(_urls)
     row = Opportunity(
         title=title, url=url or f"https://calls.example.org/{number}", provider=provider, kind=kind,
-        levels=list(levels), disciplines=list(disciplines), regions=[], palestinian_eligible=palestinian_eligible,
+        levels=list(levels), disciplines=list(disciplines), excluded=list(excluded), regions=[],
+        palestinian_eligible=palestinian_eligible,
         deadline_kind=deadline_kind or ("date" if deadline else "unknown"), deadline_at=deadline,
         status=status, featured=featured, first_seen_at=NOW - timedelta(days=3), last_seen_at=NOW,
         approved_at=NOW - timedelta(days=1), content_hash=f"hash-{number}",
