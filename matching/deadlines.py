@@ -269,6 +269,35 @@ _OPENING = tuple(fold_arabic_chars(w) for w in (
     "applications open", "application opens", "applications will open"))
 
 
+_SPAN = (r"(?P<span>اسبوع|اسبوعين|يومين|ثلاثه ايام|اربعه ايام|خمسه ايام|سته ايام|سبعه ايام|عشره ايام|شهر|a week|"
+         r"one week|two weeks|ten days)")
+# "يستمر التقديم لمدة أسبوعين من تاريخه": open for a span from the day the notice was published.
+_SPAN_FROM_NOTICE = re.compile(rf"(?:لمده|خلال)\s+{_SPAN}\s+من\s+(?:تاريخه|تاريخ\s+(?:الاعلان|النشر|اليوم)|اليوم)")
+# "خلال أسبوع اعتبارا من الأحد المقبل": the span first, then the day it starts.
+_SPAN_THEN_START = re.compile(rf"(?:لمده|خلال)\s+{_SPAN}\s+(?:اعتبارا|ابتداء|بدءا)\s+من\s+")
+
+
+def _span_reckoned(text: str, low: str, published: date | None, timezone: str) -> FoundDeadline | None:
+    """Deadlines written as a span: from the notice's own date, or from a start day named after it."""
+    if published is None:
+        return None
+    notice = _SPAN_FROM_NOTICE.search(low)
+    if notice:
+        last = published + timedelta(days=_SPAN_DAYS[notice.group("span")])
+        return FoundDeadline("date", datetime.combine(last, time(23, 59)).replace(tzinfo=_zone(timezone)), timezone,
+                             text[notice.start():notice.end()].strip())
+    for found in _SPAN_THEN_START.finditer(low):
+        window = min(len(low), found.end() + 40)
+        start = _relative(low, found.end(), window, published)
+        dates = [(m, _ymd(m, published)) for m in _dates_in(low, found.end(), window)]
+        day = start[1] if start else next((date(*ymd) for _, ymd in dates if ymd), None)
+        if day:
+            last = day + timedelta(days=_SPAN_DAYS[found.group("span")] - 1)
+            return FoundDeadline("date", datetime.combine(last, time(23, 59)).replace(tzinfo=_zone(timezone)), timezone,
+                                 text[found.start():window].strip())
+    return None
+
+
 def _opened_for_a_span(text: str, low: str, published: date | None, timezone: str) -> FoundDeadline | None:
     """"سيفتح باب التقديم يوم الأحد المقبل ولمدة أسبوع": the day it opens plus how long it stays open."""
     for start, end in _positions(low, _OPENING):
@@ -336,7 +365,7 @@ def find_deadline(text: str, *, published: date | None, timezone: str = "Asia/He
         found = _after_cue(text, low, start, end, published, timezone)
         if found:
             return found
-    opened = _opened_for_a_span(text, low, published, timezone)
+    opened = _opened_for_a_span(text, low, published, timezone) or _span_reckoned(text, low, published, timezone)
     if opened:
         return opened
     rolling = _positions(low, _ROLLING)

@@ -144,3 +144,13 @@ def test_the_tagger_flags_a_deadline_whose_year_it_cannot_know() -> None:
     assert "deadline_year_unknown" in tagging.flags and tagging.deadline.at is None
     dated = tag_item("Scholarship", "Deadline: May 29", published=date(2019, 6, 1))
     assert dated.deadline.at.date().isoformat() == "2020-05-29" and "deadline_year_unknown" not in dated.flags
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("حيث يستمر التقديم لمدة أسبوعين من تاريخه.", "2015-08-04"),            # two weeks from the notice's date
+    ("التقديم خلال أسبوع اعتبارا من الأحد المقبل.", "2015-08-01"),           # next Sunday (26 July) + a week
+    ("فترة التقديم لمدة عشرة أيام اعتبارا من 10/10/1436هـ إلى 21/10/1436هـ", "2015-08-06"),
+])
+def test_deadlines_written_as_a_span(text: str, expected: str) -> None:
+    found = find_deadline(text, published=PUBLISHED)
+    assert found is not None and found.at.date().isoformat() == expected
