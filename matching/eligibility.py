@@ -208,11 +208,14 @@ _OPEN = re.compile(
     r"open to (?:applicants|students|researchers) (?:from )?(?:all|any) (?:countries|nationalit\w+)|"
     r"developing countr\w+|low[- ] and middle[- ]income countries|lmics?|dac list|oda[- ]eligible|global south|any arab country|"
     r"(?:ال|لل|ل)?(?:طلاب|طلبه|متقدمين|باحثين|مرشحين)\s+(?:ال)?(?:دولي(?:ين|ون)|اجانب|وافدين)|(?:لل|ال)?دولي(?:ين|ون)|"
-    r"(?:لل|ال)?اجانب|(?:ل|و|ب)?(?:جميع|كافه|مختلف|شتي) (?:ال)?جنسيات|جميع الدول|غير السعوديين|(?:جميع|مختلف) انحاء العالم|"
+    r"(?:لل|ال)?اجانب|(?:من\s+)?اي\s+جنسيه|خارج\s+(?:ال)?(?:اتحاد الاوروبي|بريطانيا|مملكه المتحده|ولايات المتحده|كندا|"
+    r"اندونيسيا|استراليا|المانيا|اوروبا)|(?:ل|و|ب)?(?:جميع|كافه|مختلف|شتي) (?:ال)?جنسيات|جميع الدول|غير السعوديين|(?:جميع|مختلف) انحاء العالم|"
     r"(?:من|ل)?مختلف دول العالم|من اي دوله|من خارج|الدول الناميه|البلدان الناميه|اي دوله عربيه)(?![\w])")
 # An in-house call: a university's awards for its own students; decisive like a title's restriction.
-_IN_HOUSE = re.compile(r"(?<![\w])(?:(?:ل|ل?دعم\s+)?(?:طلابها|طلبتها)|its own students|its (?:currently )?enrolled students|"
-                       r"currently enrolled students of the university)(?![\w])")
+_IN_HOUSE = re.compile(r"(?<![\w])(?:its own students|its (?:currently )?enrolled students|"
+                       r"currently enrolled students of the university|(?:الطلاب|الطلبه)\s+المسجلين\s+حاليا)(?![\w])")
+# Palestinians inside Israel (Bagrut holders): a call for them is not open to the West Bank or Gaza.
+_INSIDE = re.compile(r"(?<![\w])(?:طلبه الداخل|طلاب الداخل|فلسطينيي الداخل|فلسطينيو الداخل)(?![\w])")
 _WINDOW = 90   # characters around a place name that its restriction is read from
 
 
@@ -310,7 +313,7 @@ _TITLE_REGION = re.compile(r"(?<![\w])(?P<x>asean|african|africa|americas|latin 
 # A restriction listed with a group that holds Palestinians: "Arab and Dutch students",
 # «للطلاب من مصر أو الدول العربية».
 _ALSO_OPEN_AFTER = re.compile(r"^[\s,]{0,3}(?:and|or|&|و|او)\s*(?:من\s+)?(?:other\s+|ال)?(?:arab|palestin|developing|"
-                              r"الدول العربيه|دول عربيه|البلدان العربيه|العرب|عربي|فلسطين|الدول الناميه)")
+                              r"الدول العربيه|دول عربيه|البلدان العربيه|العالم العربي|الوطن العربي|العرب|عربي|فلسطين|الدول الناميه)")
 _ALSO_OPEN_BEFORE = re.compile(r"(?:arab|arabs|palestinian|palestinians|العرب|الفلسطينيين|العربيه)[\s,]{0,3}(?:and|or|&|و|او)\s*$")
 
 
@@ -348,14 +351,15 @@ _OPEN_WORDS = frozenset({
     "open to researchers",
     "دوليين", "الدوليين", "الدولين", "دولين", "اجانب", "الاجانب", "وافدين", "الوافدين", "الجنسيات", "جنسيات",
     "جميع الدول", "غير السعوديين", "انحاء العالم", "دول العالم", "من اي دوله", "من خارج", "الدول الناميه",
+    "اي جنسيه", "خارج",
     "البلدان الناميه", "اي دوله عربيه"})
 _DOMESTIC_WORDS = frozenset({
     "domestic student", "domestic students", "home student", "home students", "home fee", "home fees", "in-state",
     "agency", "u.s. institutions", "u.s. organizations", "u.s. universities", "u.s. colleges", "enrolled",
     "college student", "college students", "المسجلين", "المواطنين", "مواطنين", "المواطنات", "سعوده", "منسوبي",
     "موظف حكومي", "california", "pennsylvania", "calrecycle", "calfire", "caltrans", "cal fire"})
-_IN_HOUSE_WORDS = frozenset({"طلابها", "طلبتها", "its own students", "its enrolled students",
-                             "its currently enrolled students", "currently enrolled students"})
+_IN_HOUSE_WORDS = frozenset({"its own students", "its enrolled students", "its currently enrolled students",
+                             "currently enrolled students", "المسجلين حاليا"})
 
 
 @dataclass(frozen=True)
@@ -405,6 +409,9 @@ def read_eligibility(title: str, text: str, cues: Cues | None = None) -> Eligibi
     tagger's pass over the call) spare a second tokenization; without them the text is read here."""
     low = _folded(title or "", text or "")
     if any(word in low for word in _PALESTINE_WORDS):
+        inside = _INSIDE.search(low)
+        if inside:
+            return Eligibility(False, ("inside",), (inside.group(0),))
         shut = _SHUT_OUT.search(low)
         if shut:
             return Eligibility(False, ("palestine",), (shut.group(0),))

@@ -64,3 +64,13 @@ def test_the_tagger_reports_eligibility_with_its_evidence() -> None:
     tagging = tag_item("Research grant", "Applicants must hold Saudi nationality. Open to all fields.")
     assert tagging.palestinian_eligible is False
     assert "palestinian_eligible" in tagging.as_dict() and tagging.as_dict()["eligibility_evidence"]
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("بدء قبول طلبة الداخل", "تعلن جامعة القدس عن بدء القبول لطلبة الداخل من حملة شهادة البجروت.", False),
+    ("منحة", "المنحة متاحة للطلاب من أي جنسية.", True),
+    ("منحة", "الإقامة الأصلية خارج الاتحاد الأوروبي.", True),
+    ("زمالة", "مخصصة لطلاب الماجستير من مصر والعالم العربي.", True),
+])
+def test_more_arabic_eligibility_wording(title: str, text: str, expected: bool) -> None:
+    assert read_eligibility(title, text).palestinian is expected
