@@ -176,7 +176,7 @@ def _patterns_for(form: str) -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, 
     else:
         # «لطلاب جمهورية مصر العربية», «من مواطني دول مجلس التعاون», «المقيمين في الولايات المتحدة»
         strong = [
-            rf"{lb}(?:{_PEOPLE_AR})\s+(?:من\s+)?(?:دول\s+|دوله\s+)?(?P<x>{x}){rb}",
+            rf"{lb}(?:{_PEOPLE_AR})\s+(?:\S+\s+)?(?:من\s+)?(?:دول\s+|دوله\s+)?(?P<x>{x}){rb}",
             rf"{lb}(?:من\s+)?مواطني\s+(?:دول\s+|دوله\s+)?(?P<x>{x}){rb}",
             rf"{lb}(?:ال)?مقيم(?:ا|ه|ين|ون)?\s+(?:في|ب)\s*(?:دوله\s+)?(?P<x>{x}){rb}",
         ]
@@ -208,7 +208,7 @@ _OPEN = re.compile(
     r"open to (?:applicants|students|researchers) (?:from )?(?:all|any) (?:countries|nationalit\w+)|"
     r"developing countr\w+|low[- ] and middle[- ]income countries|lmics?|dac list|oda[- ]eligible|global south|any arab country|"
     r"(?:ال|لل|ل)?(?:طلاب|طلبه|متقدمين|باحثين|مرشحين)\s+(?:ال)?(?:دولي(?:ين|ون)|اجانب|وافدين)|(?:لل|ال)?دولي(?:ين|ون)|"
-    r"(?:لل|ال)?اجانب|(?:من\s+)?اي\s+جنسيه|خارج\s+(?:ال)?(?:اتحاد الاوروبي|بريطانيا|مملكه المتحده|ولايات المتحده|كندا|"
+    r"(?:لل|ال)?اجانب|(?:من\s+)?اي\s+جنسيه|من\s+(?:مختلف\s+|جميع\s+)?(?:ال)?(?:دول العربيه|عالم العربي|وطن العربي|بلدان العربيه)|خارج\s+(?:ال)?(?:اتحاد الاوروبي|بريطانيا|مملكه المتحده|ولايات المتحده|كندا|"
     r"اندونيسيا|استراليا|المانيا|اوروبا)|(?:ل|و|ب)?(?:جميع|كافه|مختلف|شتي) (?:ال)?جنسيات|جميع الدول|غير السعوديين|(?:جميع|مختلف) انحاء العالم|"
     r"(?:من|ل)?مختلف دول العالم|من اي دوله|من خارج|الدول الناميه|البلدان الناميه|اي دوله عربيه)(?![\w])")
 # An in-house call: a university's awards for its own students; decisive like a title's restriction.
@@ -351,7 +351,7 @@ _OPEN_WORDS = frozenset({
     "open to researchers",
     "دوليين", "الدوليين", "الدولين", "دولين", "اجانب", "الاجانب", "وافدين", "الوافدين", "الجنسيات", "جنسيات",
     "جميع الدول", "غير السعوديين", "انحاء العالم", "دول العالم", "من اي دوله", "من خارج", "الدول الناميه",
-    "اي جنسيه", "خارج",
+    "اي جنسيه", "خارج", "الدول العربيه", "العالم العربي", "الوطن العربي", "البلدان العربيه",
     "البلدان الناميه", "اي دوله عربيه"})
 _DOMESTIC_WORDS = frozenset({
     "domestic student", "domestic students", "home student", "home students", "home fee", "home fees", "in-state",
@@ -408,10 +408,10 @@ def read_eligibility(title: str, text: str, cues: Cues | None = None) -> Eligibi
     """Whether a Palestinian may apply, and from which words; pure, never raises. `cues` (from the
     tagger's pass over the call) spare a second tokenization; without them the text is read here."""
     low = _folded(title or "", text or "")
+    inside = _INSIDE.search(low) if "الداخل" in low else None
+    if inside:
+        return Eligibility(False, ("inside",), (inside.group(0),))
     if any(word in low for word in _PALESTINE_WORDS):
-        inside = _INSIDE.search(low)
-        if inside:
-            return Eligibility(False, ("inside",), (inside.group(0),))
         shut = _SHUT_OUT.search(low)
         if shut:
             return Eligibility(False, ("palestine",), (shut.group(0),))
