@@ -71,9 +71,9 @@ def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, act
     before = _tag_values(row) | {"title": row.title}
     row.title = edit.title
     row.kind = edit.kind
-    row.levels = list(edit.levels)
-    row.disciplines = list(edit.disciplines)
-    row.excluded = list(edit.excluded)
+    row.levels = _same_or_new(row.levels, edit.levels)
+    row.disciplines = _same_or_new(row.disciplines, edit.disciplines)
+    row.excluded = _same_or_new(row.excluded, edit.excluded)
     row.regions = list(edit.regions)
     if row.palestinian_eligible != edit.palestinian_eligible:
         # The tagger's words explained its own answer, not the person's: showing them under the new
@@ -96,6 +96,13 @@ def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, act
                      details={name: {"before": before[name], "after": after[name]} for name in changed})
     session.flush()
     return changed
+
+
+def _same_or_new(stored: list[str] | None, chosen: tuple[str, ...]) -> list[str]:
+    """The chosen codes, but in the stored order when they are the same codes: a form lists its
+    checkboxes in its own order, and saving it unchanged must change (and teach) nothing."""
+    stored = list(stored or [])
+    return stored if sorted(stored) == sorted(chosen) else list(chosen)
 
 
 def change_status(session: Session, row: Opportunity, status: str, *, actor: str, now: datetime) -> bool:

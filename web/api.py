@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from fursa.storage import Opportunity
+from fursa.storage import KINDS, Opportunity
 from fursa.storage import public_call, search_calls
 from fursa.web.filters import read_query
 from fursa.web.state import now_of, transaction, web_state
@@ -31,11 +31,14 @@ class Call(BaseModel):
     provider: str
     url: str = Field(description="the provider's page for the call")
     page: str = Field(description="the call's page on Fursa")
-    kind: str
+    kind: str = Field(description="one of: " + ", ".join(KINDS))
     levels: list[str]
-    disciplines: list[str] = Field(description="ISCED-F 2013 codes; `any` for calls open to every field")
+    disciplines: list[str] = Field(description="ISCED-F 2013 codes; `any` for calls open to every field; "
+                                   "empty when no field was found in the call")
+    excluded: list[str] = Field(description="broad ISCED-F fields an `any` call leaves out "
+                                "(\"all fields except medicine\" is `any` with `[\"09\"]`)")
     regions: list[str]
-    palestinian_eligible: bool | None
+    palestinian_eligible: bool | None = Field(description="true, false (closed to Palestinians) or null (not known)")
     deadline: Deadline
     language: str
     featured: bool
@@ -54,7 +57,7 @@ def to_call(row: Opportunity, base_url: str) -> Call:
     return Call(
         id=row.id, title=row.title, summary=row.summary, provider=row.provider, url=row.url,
         page=f"{base_url}/calls/{row.id}", kind=row.kind, levels=list(row.levels or []),
-        disciplines=list(row.disciplines or []), regions=list(row.regions or []),
+        disciplines=list(row.disciplines or []), excluded=list(row.excluded or []), regions=list(row.regions or []),
         palestinian_eligible=row.palestinian_eligible,
         deadline=Deadline(kind=row.deadline_kind if row.deadline_kind in ("date", "rolling") else "unknown",
                           at=row.deadline_at, timezone=row.deadline_tz),
@@ -69,7 +72,7 @@ def list_calls(
     q: str = Query("", description="words that must all appear in the title, summary, provider or text"),
     field: str = Query("", description="an ISCED-F code (broad `07`, narrow `071`, detailed `0714`)"),
     level: str = Query("", description="bachelor, master, phd, postdoc, faculty or staff"),
-    kind: str = Query("", description="scholarship, exchange, research_funding, fellowship, training, conference, other"),
+    kind: str = Query("", description=", ".join(KINDS)),
     within: int | None = Query(None, description="deadline within 7, 30 or 90 days"),
     eligible: str = Query("", description="`ps`: only calls confirmed open to Palestinians"),
     language: str = Query("", description="language of the call (en, ar …)"),

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 # Okabe–Ito colours: told apart by people with the common kinds of colour blindness.
 KIND_COLOURS = {
     "scholarship": "#0072B2", "exchange": "#E69F00", "research_funding": "#009E73", "fellowship": "#CC79A7",
-    "training": "#56B4E9", "conference": "#D55E00", "other": "#999999",
+    "training": "#56B4E9", "conference": "#D55E00", "job": "#F0E442", "admission": "#000000", "other": "#999999",
 }
 HEALTH_COLOURS = {"ok": "#1a7f37", "quiet": "#6cc644", "failing": "#d4a72c", "broken": "#cf222e",
                   "paused": "#8c959f", "never": "#d0d7de"}
@@ -76,7 +76,9 @@ def weekly_bars(weeks: Sequence[WeekBar], kind_label: Callable[[str], str], titl
         if index % 2 == 0 or len(weeks) <= 8:
             parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom + 14}" font-size="10" '
                          f'text-anchor="middle" fill="#57606a">{escape(week.label)}</text>')
-    kinds = sorted({kind for week in weeks for kind, n in week.counts if n}, key=list(KIND_COLOURS).index)
+    order = list(KIND_COLOURS)   # a kind stored before its colour was added goes last, grey, not a crash
+    kinds = sorted({kind for week in weeks for kind, n in week.counts if n},
+                   key=lambda k: (order.index(k) if k in order else len(order), k))
     parts.append(_legend([(KIND_COLOURS.get(k, "#999999"), kind_label(k)) for k in kinds], left, height - 10))
     return _svg(width, height, title, "".join(parts))
 

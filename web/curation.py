@@ -20,7 +20,7 @@ from fursa.web.auth import StaffUser, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.desk import ACTIONS, apply_action
 from fursa.web.errors import PageNotFoundError
-from fursa.web.fields import field_groups, known_field
+from fursa.web.fields import broad_codes, field_groups, known_field, picker_codes
 from fursa.web.forms import form_data, picked, text, unknown
 from fursa.web.render import flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
@@ -40,13 +40,22 @@ def _call(session: Any, call_id: int) -> Opportunity:
 
 def _page(request: Request, session: Any, call: Opportunity, *, values: dict[str, Any] | None = None,
           errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    values = values or form_values(call, web_state(request).zone)
     return render(request, "desk/call.html", {
-        "call": call, "values": values or form_values(call, web_state(request).zone), "errors": errors or {},
+        "call": call, "values": values, "errors": errors or {},
         "kinds": KINDS, "levels": LEVELS, "deadline_kinds": DEADLINE_KINDS, "actions": ACTIONS,
         "field_groups": field_groups(page_language(request)), "sightings": sources_of(session, call),
+        # Codes the pickers do not offer (a detailed 0714, a narrow exclusion) are shown ticked on
+        # their own, so saving the form keeps every code the call has.
+        "kept_disciplines": _not_in(values["disciplines"], picker_codes() | {"any"}),
+        "kept_excluded": _not_in(values["excluded"], frozenset(broad_codes())),
         "history": history_of(session, "opportunity", call.id), "corrections": corrections_of(session, call),
         "duplicates": duplicate_candidates(session, call),
     }, status=status)
+
+
+def _not_in(codes: tuple[str, ...], offered: frozenset[str]) -> tuple[str, ...]:
+    return tuple(code for code in codes if code not in offered)
 
 
 def form_values(call: Opportunity, zone: ZoneInfo) -> dict[str, Any]:
@@ -55,7 +64,8 @@ def form_values(call: Opportunity, zone: ZoneInfo) -> dict[str, Any]:
     local = call.deadline_at.astimezone(tz) if call.deadline_at else None
     return {
         "title": call.title, "kind": call.kind, "levels": tuple(call.levels or ()),
-        "disciplines": tuple(call.disciplines or ()), "regions": ", ".join(call.regions or ()),
+        "disciplines": tuple(call.disciplines or ()), "excluded": tuple(call.excluded or ()),
+        "regions": ", ".join(call.regions or ()),
         "eligible": {True: "true", False: "false"}.get(call.palestinian_eligible, "none"),
         "deadline_kind": call.deadline_kind if call.deadline_kind in DEADLINE_KINDS else "unknown",
         "deadline_date": local.date().isoformat() if local else "",
@@ -76,7 +86,8 @@ def read_edit(form: FormData, gettext: Callable[[str], str]) -> tuple[dict[str, 
     _ = gettext
     values = {
         "title": text(form, "title", 2000), "kind": text(form, "kind", 40), "levels": picked(form, "levels"),
-        "disciplines": picked(form, "disciplines"), "regions": text(form, "regions", 2000),
+        "disciplines": picked(form, "disciplines"), "excluded": picked(form, "excluded"),
+        "regions": text(form, "regions", 2000),
         "eligible": text(form, "eligible", 10), "deadline_kind": text(form, "deadline_kind", 10),
         "deadline_date": text(form, "deadline_date", 20), "deadline_time": text(form, "deadline_time", 10),
         "deadline_tz": text(form, "deadline_tz", 60),
@@ -90,9 +101,7 @@ def read_edit(form: FormData, gettext: Callable[[str], str]) -> tuple[dict[str, 
         errors["kind"] = _("Choose one of the kinds in the list.")
     if unknown(form, "levels", LEVELS):
         errors["levels"] = _("Choose levels from the list only.")
-    bad_fields = [code for code in values["disciplines"] if not known_field(code)]
-    if bad_fields:
-        errors["disciplines"] = _("Unknown field codes: %(codes)s") % {"codes": ", ".join(bad_fields)}
+    errors.update(_field_errors(values["disciplines"], values["excluded"], _))
     regions = tuple(r.strip() for r in values["regions"].split(",") if r.strip())
     if len(regions) > 40 or any(len(r) > 80 for r in regions):
         errors["regions"] = _("List at most 40 countries or regions, separated by commas.")
@@ -105,11 +114,27 @@ def read_edit(form: FormData, gettext: Callable[[str], str]) -> tuple[dict[str, 
         return values, None, errors
     edit = OpportunityEdit(
         title=values["title"], kind=values["kind"], levels=values["levels"], disciplines=values["disciplines"],
-        regions=regions, palestinian_eligible={"true": True, "false": False}.get(values["eligible"]),
+        excluded=values["excluded"], regions=regions, palestinian_eligible={"true": True, "false": False}.get(values["eligible"]),
         deadline_kind=values["deadline_kind"], deadline_at=deadline_at,
         deadline_tz=values["deadline_tz"] if deadline_at else None,
     )
     return values, edit, {}
+
+
+def _field_errors(disciplines: tuple[str, ...], excluded: tuple[str, ...],
+                  _: Callable[[str], str]) -> dict[str, str]:
+    """Field codes the taxonomy knows; exclusions only beside "open to all fields"."""
+    errors = {}
+    bad_fields = [code for code in disciplines if not known_field(code)]
+    if bad_fields:
+        errors["disciplines"] = _("Unknown field codes: %(codes)s") % {"codes": ", ".join(bad_fields)}
+    bad_exclusions = [code for code in excluded if code == "any" or not known_field(code)]
+    if bad_exclusions:
+        errors["excluded"] = _("Unknown field codes: %(codes)s") % {"codes": ", ".join(bad_exclusions)}
+    elif excluded and "any" not in disciplines:
+        errors["excluded"] = _("Fields can be left out only of a call open to all fields: tick “Open to all "
+                               "fields”, or clear the fields left out.")
+    return errors
 
 
 def _read_deadline(values: dict[str, Any], _: Callable[[str], str]) -> tuple[datetime | None, tuple[str, str] | None]:

@@ -49,6 +49,17 @@ def programme_groups(lang: str) -> tuple[ProgrammeGroup, ...]:
     return tuple(groups)
 
 
+@lru_cache(maxsize=1)
+def picker_codes() -> frozenset[str]:
+    """The codes the field picker offers (broad and narrow); a call may hold others (detailed codes)."""
+    taxonomy = matching.load_taxonomy()
+    return frozenset(taxonomy.broad()) | frozenset(taxonomy.narrow())
+
+
+def broad_codes() -> tuple[str, ...]:
+    return matching.load_taxonomy().broad()
+
+
 def field_name(code: str, lang: str) -> str:
     """A code's name, or the code itself when the taxonomy does not know it (old data, typos)."""
     taxonomy = matching.load_taxonomy()

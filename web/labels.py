@@ -15,7 +15,7 @@ LABELS: dict[str, dict[str, str]] = {
     "kind": {
         "scholarship": N_("Scholarship"), "exchange": N_("Exchange"), "research_funding": N_("Research funding"),
         "fellowship": N_("Fellowship"), "training": N_("Training"), "conference": N_("Conference"),
-        "other": N_("Other"),
+        "job": N_("Job vacancy"), "admission": N_("Admission"), "other": N_("Other"),
     },
     "level": {
         "bachelor": N_("Bachelor"), "master": N_("Master"), "phd": N_("PhD"), "postdoc": N_("Postdoc"),
@@ -41,6 +41,15 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "deadline_kind": {"date": N_("On a date"), "rolling": N_("Rolling (no fixed date)"), "unknown": N_("Not known")},
     "eligible": {"true": N_("Yes"), "false": N_("No"), "none": N_("Not known")},
+    # What the tagger flagged on a call, for staff; the desk words the first two with their evidence.
+    "flag": {
+        "no_field_found": N_("No field found — tag it"),
+        "deadline_year_unknown": N_("Deadline stated without a year"),
+        "html_removed": N_("HTML was removed from the text"),
+        "truncated": N_("The text was cut short: it was very long"),
+        "empty_text": N_("The call has no text to read"),
+        "unsupported_language": N_("Neither English nor Arabic: tags may be missing"),
+    },
     "job": {
         "crawl": N_("Crawl due sources and tag"), "weekly_digest": N_("Send the weekly digests"),
         "instant_alerts": N_("Send instant alerts"), "expire": N_("Mark passed calls expired"),

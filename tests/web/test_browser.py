@@ -221,3 +221,61 @@ def test_a_visitor_subscribes_confirms_changes_preferences_and_unsubscribes_with
     page.goto(f"{base}/language/en?next=/unsubscribe/not-a-token")
     assert "This link does not work" in page.inner_text("h1")
     shoot(page, "link-invalid-en")
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized window (390 px wide), where the desk must still show its warnings whole."""
+    _, chromium = browser
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-GB", device_scale_factor=2)
+    yield context.new_page()
+    context.close()
+
+
+def _fits(page, selector: str) -> None:
+    """The element is shown and lies within the 390 px the phone has (nothing cut off at either side)."""
+    element = page.locator(selector).first
+    element.wait_for(state="visible")
+    box = element.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 0.5, (selector, box)
+
+
+def test_on_a_phone_staff_read_what_the_matcher_found_in_english_and_arabic(site, phone):
+    base, ctx, _ = site
+    with ctx.sessions.begin() as session:
+        storage.add_user(session, ADMIN[0], ADMIN[1], "admin", NOW, name="Amal")
+    make = CallMaker(ctx, NOW)
+    closed = make("منحة دراسية للطلاب السعوديين في جميع التخصصات باستثناء الطب", kind="scholarship",
+                  disciplines=["any"], excluded=["09"], palestinian_eligible=False,
+                  eligibility_evidence=["يشترط أن يكون المتقدم سعودي الجنسية"],
+                  deadline_days=None, deadline_text="آخر موعد 15 آذار", flags=["deadline_year_unknown"])
+    unplaced = make("Call for applications", disciplines=[], flags=["no_field_found"])
+
+    phone.goto(f"{base}/desk/login")
+    phone.fill("#email", ADMIN[0])
+    phone.fill("#password", ADMIN[1])
+    phone.click("form[action='/desk/login'] button[type=submit]")
+    phone.goto(f"{base}/desk/calls/{closed}")
+    warnings = phone.inner_text(".warnings")
+    assert "All fields except: Health and welfare (09)" in warnings
+    assert "Not open to Palestinians — because: «يشترط أن يكون المتقدم سعودي الجنسية»" in warnings
+    assert "Deadline stated without a year: «آخر موعد 15 آذار»" in warnings
+    for selector in (".warning.excluded", ".warning.closed", ".warning.year-unknown"):
+        _fits(phone, selector)
+    shoot(phone, "desk-call-warnings-390-en")
+    phone.goto(f"{base}/desk/calls/{unplaced}")
+    assert "No field found — tag it" in phone.inner_text(".warnings")
+    _fits(phone, ".warning.no-field")
+
+    switch_language(phone, "ar")
+    phone.goto(f"{base}/desk/calls/{closed}")
+    warnings = phone.inner_text(".warnings")
+    assert "جميع التخصصات ما عدا: الصحة والرفاه (09)" in warnings
+    assert "غير متاحة للفلسطينيين — والسبب: «يشترط أن يكون المتقدم سعودي الجنسية»" in warnings
+    assert "الموعد النهائي مذكور دون سنة" in warnings
+    for selector in (".warning.excluded", ".warning.closed", ".warning.year-unknown"):
+        _fits(phone, selector)
+    shoot(phone, "desk-call-warnings-390-ar")
+    phone.goto(f"{base}/desk/calls/{unplaced}")
+    assert "لم يُعثر على تخصص — صنّفها" in phone.inner_text(".warnings")
+    _fits(phone, ".warning.no-field")

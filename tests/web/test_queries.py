@@ -121,3 +121,20 @@ def test_weekly_counts_and_staff_accounts(sessions):
         assert dict(weekly_new_by_kind(session, NOW)[-1].by_kind) == {"exchange": 1}
         assert find_user(session, "ADMIN@ppu.edu").role == "admin"
         assert find_user(session, "not an address") is None
+
+
+def test_the_field_filter_leaves_out_calls_that_exclude_that_field(sessions):
+    with sessions.begin() as session:
+        _call(session, "All but health", disciplines=["any"], excluded=["09"], days=10)
+        _call(session, "All fields", disciplines=["any"], days=20)
+        _call(session, "Medicine only", disciplines=["0912"], days=30)
+        _call(session, "No field found", disciplines=[], days=40)
+    with sessions() as session:
+        def titles(**query):
+            return [row.title for row in search_calls(session, CallQuery(**query), NOW).rows]
+
+        assert titles(discipline="0912") == ["All fields", "Medicine only"]
+        assert titles(discipline="09") == ["All fields", "Medicine only"]
+        assert titles(discipline="0613") == ["All but health", "All fields"]
+        assert titles(discipline="any") == ["All but health", "All fields"]
+        assert titles() == ["All but health", "All fields", "Medicine only", "No field found"]
