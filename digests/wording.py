@@ -16,7 +16,7 @@ KIND_LABELS = {
     "fellowship": N_("Fellowship"),
     "training": N_("Training"),
     "conference": N_("Conference"),
-    "job": N_("Job"),
+    "job": N_("Job vacancy"),
     "admission": N_("Admission"),
     "other": N_("Opportunity"),
 }
