@@ -13,6 +13,8 @@ by a hash of each id into a tuning part and a held-out part (--holdout, default 
 printed for the whole file and for the held-out part. The learned model is trained on the tuning
 part (plus --train files) and compared with the rules alone on the held-out part; with --cross it
 is trained on the --train files alone and compared on the whole file (a publisher it never saw).
+bench/learned.py checks the model against the rules over several random splits; bench/training.py
+times training.
 """
 from __future__ import annotations
 
@@ -24,9 +26,7 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from fursa.matching import LabeledExample, tag_item, train_model  # noqa: E402
+from fursa.matching import LabeledExample, tag_item, train_model
 
 
 def read_items(path: Path) -> list[dict]:

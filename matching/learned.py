@@ -244,37 +244,60 @@ def train_model(examples: Iterable[LabeledExample]) -> LearnedModel:
     every call (each predicted by a model that never saw it); then it is refit on all of them. If
     the rules alone tag those calls at least as well, the model is kept but leaves the decision
     to the rules: it must earn its say."""
-    data = [e for e in examples if _labels_of(e.disciplines) and (e.title or e.text)]
-    if len(data) < 10:
-        raise ModelError(f"training needs at least 10 labeled calls with text, got {len(data)}")
-    # each call is tokenized and scored by the rules once; every fit and prediction reuses them
-    documents = [_document(e.title, e.text) for e in data]
-    counts = [Counter(d) for d in documents]
-    truth = [_labels_of(e.disciplines) for e in data]
-    rules = [score_rules(e.title, e.text, e.categories) for e in data]
-    signals = np.array([rule_features(r) for r in rules])
-    rules_alone = _micro_f1([(set(rules_decision(r)[0]), t) for r, t in zip(rules, truth)])
-    cases: dict[tuple, list] = {setting: [] for setting in _SETTINGS}   # out-of-fold predictions
-    for inside, outside in _splits([_fold(e) for e in data]):
-        known = [truth[i] for i in inside]
-        try:
-            _learnable(known)
-        except ModelError:
-            continue   # too few examples of any label without this fold
-        words = _Words([documents[i] for i in inside])   # once per fold: the settings share it
-        unseen = {i: _weigh(counts[i], words.vocabulary, words.idf) for i in outside}
-        for setting in _SETTINGS:
-            part = words.fit(signals[inside], known, setting)
-            cases[setting] += [(part._predict(unseen[i], signals[i]), rules[i], truth[i]) for i in outside]
+    calls = _Calls.of(examples)
+    rules_alone = _micro_f1([(set(rules_decision(r)[0]), t) for r, t in zip(calls.rules, calls.truth)])
     best = (-1.0, _SETTINGS[0], _THRESHOLDS[0], _RELATIVE[0])
-    for setting in _SETTINGS:
-        if len(cases[setting]) >= 5:
-            threshold, relative, score = _calibrate(cases[setting])
+    for setting, predictions in _held_out(calls).items():
+        if len(predictions) >= 5:
+            threshold, relative, score = _calibrate([(probs, calls.rules[i], calls.truth[i])
+                                                     for i, probs in predictions])
             best = max(best, (score, setting, threshold, relative), key=lambda b: b[0])
-    model = _Words(documents).fit(signals, truth, best[1])
+    model = _Words(calls.documents).fit(calls.signals, calls.truth, best[1])
     model.threshold, model.relative = best[2], best[3]
     model.use_model = best[0] > rules_alone
     return model
+
+
+@dataclass(frozen=True)
+class _Calls:
+    """Training calls, each tokenized and scored by the rules once: every fit and every
+    prediction of a training run reuses these."""
+
+    examples: list[LabeledExample]
+    documents: list[list[str]]       # words and word pairs
+    counts: list[Counter[str]]       # ... counted
+    truth: list[set[str]]            # broad fields (or "any")
+    rules: list[RuleScores]
+    signals: np.ndarray              # rule_features, one row per call
+
+    @classmethod
+    def of(cls, examples: Iterable[LabeledExample]) -> _Calls:
+        data = [e for e in examples if _labels_of(e.disciplines) and (e.title or e.text)]
+        if len(data) < 10:
+            raise ModelError(f"training needs at least 10 labeled calls with text, got {len(data)}")
+        documents = [_document(e.title, e.text) for e in data]
+        rules = [score_rules(e.title, e.text, e.categories) for e in data]
+        return cls(data, documents, [Counter(d) for d in documents], [_labels_of(e.disciplines) for e in data],
+                   rules, np.array([rule_features(r) for r in rules]))
+
+
+def _held_out(calls: _Calls) -> dict[tuple[float, str | None, float], list[tuple[int, dict[str, float]]]]:
+    """For each setting, (call, probabilities) from models fitted without the call's fold; a fold
+    whose absence leaves nothing to learn is skipped. TF-IDF is fitted once per fold, as only the
+    regressions depend on the setting."""
+    predictions: dict = {setting: [] for setting in _SETTINGS}
+    for inside, outside in _splits([_fold(e) for e in calls.examples]):
+        known = [calls.truth[i] for i in inside]
+        try:
+            _learnable(known)
+        except ModelError:
+            continue
+        words = _Words([calls.documents[i] for i in inside])
+        unseen = {i: _weigh(calls.counts[i], words.vocabulary, words.idf) for i in outside}
+        for setting in _SETTINGS:
+            part = words.fit(calls.signals[inside], known, setting)
+            predictions[setting] += [(i, part._predict(unseen[i], calls.signals[i])) for i in outside]
+    return predictions
 
 
 def _splits(folds: list[int]) -> Iterable[tuple[list[int], list[int]]]:

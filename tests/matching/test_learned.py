@@ -1,16 +1,19 @@
-"""The learned model: trains on labeled calls, round-trips as bytes, and beats the rules on
-held-out data from a real labeled file."""
+"""The learned model's behaviour: it trains on labeled calls, round-trips as bytes, gives the
+same model for the same data, refuses data it cannot learn from, learns the fields of a real
+labeled slice, and earns its say over the rules only when it tags better than they do.
+
+How much better than the rules it tags calls it never saw is a benchmark, not a test:
+bench/learned.py (three 70/30 splits of each labeled file, with its floors), bench/matching.py.
+"""
 from __future__ import annotations
 
 import json
-import random
 import zlib
 from pathlib import Path
 
 import pytest
 
 from fursa.matching import LabeledExample, LearnedModel, ModelError, tag_item, train_model
-from tests.matching.scoring import micro_f1
 
 TOY = [
     LabeledExample("Grant for crop research", "Studies of wheat yield, irrigation and soil.", ("08",)),
@@ -25,6 +28,19 @@ TOY = [
     LabeledExample("Translation grant", "Literary translation of novels and poems.", ("02",)),
     LabeledExample("Merit bursary", "Any subject, every student may apply.", ("any",)),
 ]
+
+
+@pytest.fixture(scope="module")
+def australian_slice(labels_dir: Path) -> tuple[LearnedModel, list[LabeledExample]]:
+    """A model trained on the first sixty calls of a real labeled file, and those calls."""
+    with (labels_dir / "australian-scholarships.jsonl").open(encoding="utf-8") as lines:
+        items = [json.loads(line) for line, _ in zip(lines, range(60))]   # not splitlines(): U+2028
+    examples = [LabeledExample(i["title"], i["text"], tuple(i["disciplines"])) for i in items]
+    return train_model(examples), examples
+
+
+def _broad(codes: tuple[str, ...]) -> set[str]:
+    return {c if c == "any" else c[:2] for c in codes}
 
 
 def test_model_learns_and_round_trips_through_bytes():
@@ -48,6 +64,31 @@ def test_bad_bytes_and_too_little_data_raise_actionable_errors():
         LearnedModel.from_bytes(b"not a model")
     with pytest.raises(ModelError, match="at least 10"):
         train_model(TOY[:3])
+
+
+def test_training_refuses_data_it_cannot_learn_from():
+    other_format = zlib.compress(json.dumps({"format": "fursa-broad-logreg/1"}).encode())
+    with pytest.raises(ModelError, match="format 'fursa-broad-logreg/1'.*retrain"):
+        LearnedModel.from_bytes(other_format)
+    # calls without a label or without any text are not training data
+    unusable = [LabeledExample("Grant", "Text.", ()), LabeledExample("", "", ("08",))] * 6 + TOY[:9]
+    with pytest.raises(ModelError, match="at least 10 labeled calls with text, got 9"):
+        train_model(unusable)
+    # every field seen once: nothing can be learned
+    one_each = [LabeledExample(f"Call {n}", f"Grants in field {n}.", (f"{n:02d}",)) for n in range(11)]
+    with pytest.raises(ModelError, match="at least two examples of at least one field"):
+        train_model(one_each)
+    # every call in the same field: nothing to tell it from
+    with pytest.raises(ModelError, match="some examples without it"):
+        train_model([LabeledExample(f"Call {n}", "Irrigation research.", ("08",)) for n in range(12)])
+
+
+def test_the_same_data_gives_the_same_model(australian_slice):
+    """liblinear is seeded and each fit runs on one BLAS thread: retraining on the same calls
+    (the retrain job) does not reshuffle anyone's tags."""
+    assert train_model(TOY).to_bytes() == train_model(TOY).to_bytes()
+    model, examples = australian_slice
+    assert train_model(examples).to_bytes() == model.to_bytes()
 
 
 def test_model_predictions_match_scikit_learn_tfidf_and_the_rule_signals():
@@ -82,40 +123,74 @@ def test_tag_item_uses_the_model_and_still_works_without_it():
     assert tag_item("Irrigation study", "soil and crop yield on farms").disciplines[0].broad == "08"
 
 
-def _read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as lines:   # not splitlines(): texts hold U+2028
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-@pytest.mark.parametrize("name", ["nsf-awards.jsonl", "australian-scholarships.jsonl"])
-def test_model_improves_on_rules_on_held_out_items(labels_dir: Path, name: str):
-    """Over three fixed 70/30 splits (one split of a few hundred items is too noisy to judge by),
-    the model trained on the 70 % beats the rules on the 30 % it never saw."""
-    items = _read(labels_dir / name)
-    gains = []
-    for seed in range(3):
-        order = list(range(len(items)))
-        random.Random(seed).shuffle(order)
-        cut = int(len(items) * 0.7)
-        train, held = [items[i] for i in order[:cut]], [items[i] for i in order[cut:]]
-        model = train_model(LabeledExample(i["title"], i["text"], tuple(i["disciplines"])) for i in train)
-        rules, combined = micro_f1(held), micro_f1(held, model)
-        assert rules > 0.6   # the rules alone stay useful on a publisher they were not written for
-        gains.append(combined - rules)
-    assert sum(gains) / len(gains) > 0.01, gains
-
-
 def test_a_model_that_does_not_beat_the_rules_leaves_them_alone():
-    """Trained on calls the rules already tag right, the model has nothing to add: its decision is
-    exactly the rules' own."""
-    from fursa.matching.tagger import choose_broad, score_rules
-    model = train_model(TOY)
-    model.use_model = False
+    """Trained on calls the rules already tag right, the model has nothing to add: training says
+    so, and its decision is exactly the rules' own."""
+    from fursa.matching.tagger import choose_broad, rules_decision, score_rules
+    examples = TOY[:8] + TOY[9:]
+    assert all(set(rules_decision(score_rules(e.title, e.text))[0]) == _broad(e.disciplines)
+               for e in examples), "the rules no longer tag these calls right: pick calls they do"
+    model = train_model(examples)
+    assert model.use_model is False
     title, text = "Scholarship", "Open to students enrolled in law, economics or nursing."
     rules = score_rules(title, text)
     assert model.decide(title, text, rules)[0] == choose_broad(
         rules.totals, rules.any_named, rules.title_named, rules.named, rules.listed)
     assert set(model.decide(title, text, rules)[0]) == {"03", "04", "09"}
+
+
+def test_a_model_that_tags_better_than_the_rules_decides():
+    """Calls whose field only their own words tell (words no rule knows): the rules find no
+    field, the model learns the words, wins on the held-out folds and decides."""
+    examples = ([LabeledExample(f"Zorblat call {n}", f"Quuxian frobnication and wibbletronics, round {n}.",
+                                ("08",)) for n in range(8)]
+                + [LabeledExample(f"Glimmerwick call {n}", f"Snarfling of blorptic verses, round {n}.",
+                                  ("02",)) for n in range(8)]
+                + [LabeledExample(f"Open call {n}", f"Applicants from every background, round {n}.",
+                                  ("any",)) for n in range(8)])
+    model = train_model(examples)
+    assert model.use_model is True
+    call = ("Zorblat call 99", "Quuxian frobnication and wibbletronics, round 99.")
+    assert "08" not in tag_item(*call).codes
+    assert tag_item(*call, model=model).codes == ("08",)
+    assert tag_item("Glimmerwick call 99", "Snarfling of blorptic verses, round 99.", model=model).codes == ("02",)
+
+
+def test_calibration_predicts_each_call_with_a_model_that_never_saw_it(australian_slice):
+    """Training judges its settings on held-out predictions. Each must be what predict() says
+    with a model fitted, from scratch, on the other folds' calls: training's shortcuts (each call
+    tokenized and scored once, TF-IDF fitted once per fold for all settings) change nothing."""
+    import numpy as np
+
+    from fursa.matching import learned
+    from fursa.matching.tagger import score_rules
+    _, examples = australian_slice
+    held = learned._held_out(learned._Calls.of(examples))
+    folds = [learned._fold(e) for e in examples]
+    for setting in (learned._SETTINGS[0], learned._SETTINGS[-1]):
+        predictions = dict(held[setting])
+        assert sorted(predictions) == list(range(len(examples)))   # every call, once
+        for fold in set(folds):
+            inside = [e for e, f in zip(examples, folds) if f != fold]
+            part = learned._Words([learned._document(e.title, e.text) for e in inside]).fit(
+                np.array([learned.rule_features(score_rules(e.title, e.text)) for e in inside]),
+                [_broad(e.disciplines) for e in inside], setting)
+            for i in (i for i, f in enumerate(folds) if f == fold):
+                assert predictions[i] == pytest.approx(part.predict(examples[i].title, examples[i].text))
+
+
+def test_a_model_trained_on_a_slice_of_a_real_file_learns_its_fields(australian_slice):
+    """Sixty real scholarships: each field the model learned gets a high probability on every
+    call labeled with it, and the most probable field of nearly every call is one of its own."""
+    model, examples = australian_slice
+    assert len(model.labels) >= 6 and "any" in model.labels
+    probs = [model.predict(e.title, e.text) for e in examples]
+    truth = [_broad(e.disciplines) for e in examples]
+    for label in model.labels:
+        own = [p[label] for p, t in zip(probs, truth) if label in t]
+        assert min(own) > 0.5, (label, own)
+    right = sum(max(p, key=p.get) in t for p, t in zip(probs, truth))
+    assert right >= 0.95 * len(examples)
 
 
 def test_a_second_field_needs_the_threshold_and_a_share_of_the_best():
@@ -149,6 +224,7 @@ def test_training_sees_the_funders_categories_the_tagger_is_given():
     examples = [LabeledExample("Funding opportunity", f"Grants for projects, round {n}.", (code,), (category,))
                 for n in range(8) for code, category in (("08", "AG"), ("02", "HU"))]
     model = train_model(examples)
+    assert model.use_model is False   # the rules alone do as well: a tie is not a win
     model.use_model = True   # the model decides, even where the rules alone would do as well
     for category, expected in (("AG", "08"), ("HU", "02")):
         tagging = tag_item("Funding opportunity", "Grants for projects, round 9.", categories=(category,), model=model)
