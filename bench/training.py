@@ -7,9 +7,11 @@ Without files, times the two labeled files in ../shared/labels (nsf-awards.jsonl
 abstracts; australian-scholarships.jsonl: 571 short calls). For each file prints the wall-clock
 and CPU seconds of the fastest of --repeat runs (after a warm-up that loads scikit-learn and the
 taxonomy), what training chose, and a fingerprint of the model's bytes: the same data gives the
-same model, so the fingerprint is the same on every run (and before and after a change that
-should not alter results). The machine's load is printed too: on a busy machine, wall time is
-what a person waits for, CPU time what the training itself cost.
+same model, so the fingerprint must not change between runs, nor across a change that should not
+alter results. Compare fingerprints of runs with the same PYTHONHASHSEED (printed): the rules'
+scores of a few calls differ in their last bit with the string-hash order, as the tagger sums a
+phrase's fields in set order (one NSF call when written), and the model follows. The machine's load is printed
+too: on a busy machine, wall time is what a person waits for, CPU time what training cost.
 """
 from __future__ import annotations
 
@@ -71,7 +73,8 @@ def main(argv: list[str] | None = None) -> None:
         if not path.is_file():
             parser.error(f"{path} does not exist; labeled files are in ../shared/labels/")
     train_model(read_examples(paths[0])[:40])   # warm-up: imports scikit-learn, loads the taxonomy
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; best of {args.repeat} runs\n")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; best of {args.repeat} runs; "
+          f"PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED', 'random')}\n")
     print(f"{'file':<30} {'items':>5} {'wall s':>7} {'CPU s':>6}  {'terms':>6} labels  rule weight  "
           "threshold  relative  model decides  fingerprint")
     for path in paths:
