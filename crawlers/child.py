@@ -1,4 +1,4 @@
-"""The crawl child process: `python -m crawlers.child JOBS.json RESULTS.jsonl`.
+"""The crawl child process: `python -m fursa.crawlers.child JOBS.json RESULTS.jsonl`.
 
 Scrapy's Twisted reactor cannot restart inside one process, and a broken spider must not take the
 scheduler down, so every crawl runs here. The parent writes the jobs as JSON; each finished job's
@@ -44,7 +44,7 @@ def run(jobs_path: Path, results_path: Path) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print("usage: python -m crawlers.child JOBS.json RESULTS.jsonl", file=sys.stderr)
+        print("usage: python -m fursa.crawlers.child JOBS.json RESULTS.jsonl", file=sys.stderr)
         return 2
     logging.captureWarnings(True)
     return run(Path(argv[0]), Path(argv[1]))

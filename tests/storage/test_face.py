@@ -23,13 +23,26 @@ def _run(code: str, *flags: str) -> subprocess.CompletedProcess:
                           cwd=Path(__file__).parent)
 
 
-def test_importing_the_crawlers_loads_no_sqlalchemy_or_alembic():
-    done = _run("import fursa.crawlers", "-X", "importtime")
+@pytest.mark.parametrize("statement", ["import fursa.crawlers", "import fursa.crawlers.child"])
+def test_importing_the_crawlers_loads_no_sqlalchemy_or_alembic(statement):
+    """The package, and the crawl child (which uses storage's record types), load no ORM."""
+    done = _run(statement, "-X", "importtime")
     assert done.returncode == 0, done.stderr
     modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
-    assert "fursa.crawlers" in modules and "fursa.storage.records" in modules
+    assert statement.split()[-1] in modules
+    if statement.endswith("child"):
+        assert "fursa.storage.records" in modules
     loaded = sorted({name for name in modules if name.split(".")[0] in HEAVY})
-    assert loaded == [], f"`import fursa.crawlers` loads {loaded}; keep them behind fursa.storage's lazy names"
+    assert loaded == [], f"`{statement}` loads {loaded}; keep them behind fursa.storage's lazy names"
+
+
+def test_the_crawl_child_does_not_load_what_only_the_desk_uses():
+    """httpx (interactive previews), datasketch/SciPy (dedup) and the catalogue loader are not the child's."""
+    done = _run("import sys, fursa.crawlers.child\n"
+                "print(sorted(m for m in ('httpx', 'datasketch', 'scipy', 'fursa.crawlers.preview', "
+                "'fursa.crawlers.catalogue', 'fursa.crawlers.dedup') if m in sys.modules))")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_orm_loads_when_a_name_of_it_is_first_used():
