@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -225,22 +226,25 @@ def _place_of(written: str) -> str:
     return found.place if found else written
 
 
-def _windows(low: str, form: str) -> list[str]:
-    """The text around each whole-word occurrence of a place form (or one with a glued Arabic
-    prefix: «للكويتيين»), merged where they overlap."""
-    spans: list[list[int]] = []
-    at = low.find(form)
-    while at != -1:
-        end = at + len(form)
-        if (at == 0 or not (low[at - 1].isalpha() and low[at - 1].isascii())) and \
-                (end == len(low) or not (low[end].isalpha() and low[end].isascii())):
-            start, stop = max(0, at - _WINDOW), min(len(low), end + _WINDOW)
-            if spans and start <= spans[-1][1]:
-                spans[-1][1] = stop
-            else:
-                spans.append([start, stop])
-        at = low.find(form, end)
-    return [low[start:stop] for start, stop in spans]
+def _windows(low: str, words: Iterable[str]) -> list[str]:
+    """The text around each whole-word occurrence of these words (or one with a glued Arabic
+    prefix: «للكويتيين»; never "us" inside "thus"), merged where they overlap."""
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        at = low.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or not (low[at - 1].isalpha() and low[at - 1].isascii())) and \
+                    (end == len(low) or not (low[end].isalpha() and low[end].isascii())):
+                spans.append((max(0, at - _WINDOW), min(len(low), end + _WINDOW)))
+            at = low.find(word, end)
+    merged: list[list[int]] = []
+    for start, stop in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    return [low[start:stop] for start, stop in merged]
 
 
 def _restrictions(low: str, present: frozenset[str]) -> tuple[list[re.Match], list[re.Match]]:
@@ -249,7 +253,7 @@ def _restrictions(low: str, present: frozenset[str]) -> tuple[list[re.Match], li
     decisive: list[re.Match] = []
     for form in present:
         form_strong, form_decisive = _patterns_for(form)
-        for window in _windows(low, form):
+        for window in _windows(low, (form,)):
             strong += [m for pattern in form_strong for m in pattern.finditer(window)]
             decisive += [m for pattern in form_decisive for m in pattern.finditer(window)]
     return strong, decisive
@@ -264,23 +268,7 @@ def _search_near(pattern: re.Pattern, low: str, words: frozenset[str]) -> re.Mat
 def _around(low: str, words: frozenset[str]) -> str:
     """The parts of the text around these words, joined: a pattern that needs one of them is read
     only there, as scanning a long abstract with every pattern costs more than the rest of the tagger."""
-    spans: list[tuple[int, int]] = []
-    for form in words:
-        at = low.find(form)
-        while at != -1:
-            end = at + len(form)
-            # a whole word, or one with a glued Arabic prefix ("للكويتيين"): not "us" inside "thus"
-            if (at == 0 or not low[at - 1].isalpha() or not low[at - 1].isascii()) and (end == len(low) or not low[end].isalpha()
-                                                                                      or not low[end].isascii()):
-                spans.append((max(0, at - _WINDOW), min(len(low), end + _WINDOW)))
-            at = low.find(form, end)
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return "\n".join(low[start:end] for start, end in merged)
+    return "\n".join(_windows(low, words))
 
 
 
