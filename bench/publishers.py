@@ -345,17 +345,23 @@ def select_items(items: Iterable[CorpusItem]) -> list[CorpusItem]:
 
 def read_labels(labels_path: Path) -> list[dict]:
     """Parse and check the label lines; any fault names the line and the id."""
-    if not Path(labels_path).exists():
-        raise LabelError(f"labels file not found: {labels_path}")
+    return read_checked_lines(Path(labels_path), check_label, LabelError)
+
+
+def read_checked_lines(path: Path, check: Callable[[dict, str], None], error: type[Exception]) -> list[dict]:
+    """JSON lines, each passed to `check` with where it stands; a missing file, a line that is not
+    JSON or one `check` refuses raises `error` naming the file and line."""
+    if not path.exists():
+        raise error(f"labels file not found: {path}")
     labels: list[dict] = []
-    for number, line in enumerate(Path(labels_path).read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             label = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise LabelError(f"{labels_path}:{number}: not JSON ({error})") from error
-        check_label(label, f"{labels_path}:{number}")
+        except json.JSONDecodeError as exc:
+            raise error(f"{path}:{number}: not JSON ({exc})") from exc
+        check(label, f"{path}:{number}")
         labels.append(label)
     return labels
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from publishers import DEFAULT_CORPUS, read_corpus_items, read_labels  # noqa: E402
+from publishers import DEFAULT_CORPUS, read_checked_lines, read_corpus_items, read_labels  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 READERS_DIR = DATA / "readers"
@@ -132,17 +132,7 @@ def check_reader_label(label: dict, where: str) -> None:
 
 
 def read_reader_labels(path: Path) -> list[dict]:
-    labels = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                try:
-                    label = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ReaderSetError(f"{path}:{number}: not JSON ({exc})") from exc
-                check_reader_label(label, f"{path}:{number}")
-                labels.append(label)
-    return labels
+    return read_checked_lines(path, check_reader_label, ReaderSetError)
 
 
 def labels_of(reader: str) -> dict[str, dict]:
