@@ -1,15 +1,24 @@
 """Near-duplicate calls across sources: one call announced by five aggregators is one Opportunity.
 
 Exact duplicates share a canonical URL; near duplicates share most word 3-grams of title and text,
-found with MinHash and LSH (datasketch). Pure functions: the pipeline passes what it already has.
+found with MinHash and LSH: the signatures are datasketch's, value for value, and the LSH bands
+are those MinHashLSH chooses, but both are computed here without datasketch's per-text costs (a
+MinHash's permutations drawn again for every text, a Python call per hashed word, MinHashLSH's
+bookkeeping), and the live calls' bands are indexed once per crawl. Pure functions: the pipeline
+passes what it already has.
 """
 from __future__ import annotations
 
+import hashlib
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 from typing import Hashable, Sequence
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from fursa.storage import Draft, SourceSpec
@@ -21,6 +30,7 @@ _WORD = re.compile(r"[^\W_]+")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
 _MIN_SHINGLES = 8   # shorter texts ("PhD Candidate") are too generic to call duplicates by text
 _COMPARED = 4000    # characters of a call's text compared: its opening identifies it, and this bounds the cost
+_LSH_WEIGHTS = (0.3, 0.7)   # false positives cost a comparison; false negatives a duplicate call
 
 
 @dataclass(frozen=True)
@@ -39,54 +49,151 @@ def shingles(title: str, text: str, size: int = 3) -> set[str]:
     folded = unicodedata.normalize("NFKC", f"{title} {text[:_COMPARED]}").casefold().translate(_ARABIC_FOLD)
     folded = re.sub("[\u064b-\u065f\u0670]", "", folded)
     words = _WORD.findall(folded)
-    return {" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))} if words else set()
+    if len(words) < size:   # fewer words than a gram: one gram of them all
+        return {" ".join(words)} if words else set()
+    return set(map(" ".join, zip(*(islice(words, start, None) for start in range(size)))))
+
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM)   # datasketch's permutations (and scheme, from datasketch 2), drawn once
+_SHARED = {"permutations": _TEMPLATE.permutations,
+           **({"scheme": _TEMPLATE.scheme} if hasattr(_TEMPLATE, "scheme") else {})}
+_SHA1_DIGEST = type(hashlib.sha1()).digest
+
+
+def _word_hashes(grams: set[str]) -> list[int]:
+    """datasketch's sha1_hash32 of each gram (the first 4 bytes of its SHA-1, little-endian), with
+    the loop in C: one SHA-1 per gram is the floor, the Python call around each was half the cost."""
+    digests = b"".join(map(_SHA1_DIGEST, map(hashlib.sha1, map(str.encode, grams))))
+    return np.frombuffer(digests, dtype="<u4")[::5].tolist()
+
+
+class _Signer:
+    """MinHash signatures, equal to datasketch's MinHash(num_perm=NUM_PERM).update_batch(grams) but
+    with one MinHash reused (its permutations are drawn once, not for every text). Not shared
+    between threads: each cache and each call has its own."""
+
+    def __init__(self) -> None:
+        self._minhash = MinHash(num_perm=NUM_PERM, hashfunc=operator.index, **_SHARED)
+
+    def sign(self, grams: set[str]) -> np.ndarray:
+        self._minhash.clear()
+        self._minhash.update_batch(_word_hashes(grams))
+        return self._minhash.hashvalues
 
 
 def _minhash(grams: set[str]) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM)
-    # one vectorised pass: five times faster than update() per gram, the same signature
-    signature.update_batch([gram.encode("utf-8") for gram in grams])
-    return signature
+    """The signature of `grams` as a datasketch MinHash."""
+    return MinHash(num_perm=NUM_PERM, hashvalues=_Signer().sign(grams), **_SHARED)
+
+
+def _similarity(one: np.ndarray, other: np.ndarray) -> float:
+    """Estimated Jaccard similarity, computed as MinHash.jaccard computes it."""
+    return float(np.count_nonzero(one == other)) / float(len(one))
+
+
+@lru_cache(maxsize=8)
+def _band_slices(threshold: float) -> tuple[slice, ...]:
+    """Byte ranges of a signature that make its LSH bands: MinHashLSH's choice of bands and rows
+    for `threshold` (a numerical search of ~10 ms, done once per threshold, not once per source)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=_LSH_WEIGHTS)
+    width = _TEMPLATE.hashvalues.itemsize
+    return tuple(slice(start * width, end * width) for start, end in lsh.hashranges)
+
+
+def _band_keys(signature: np.ndarray, threshold: float) -> list[bytes]:
+    raw = signature.tobytes()
+    return [raw[band] for band in _band_slices(threshold)]
+
+
+class _Bands:
+    """Items by the bytes of each band of their signature: MinHashLSH's buckets, without its keys table."""
+
+    def __init__(self, threshold: float) -> None:
+        self._tables: list[dict[bytes, list[int]]] = [{} for _ in _band_slices(threshold)]
+
+    def add(self, item: int, keys: list[bytes]) -> None:
+        for table, key in zip(self._tables, keys):
+            table.setdefault(key, []).append(item)
+
+    def candidates(self, keys: list[bytes]) -> set[int]:
+        """Items sharing at least one band with `keys`."""
+        found: set[int] = set()
+        for table, key in zip(self._tables, keys):
+            bucket = table.get(key)
+            if bucket:
+                found.update(bucket)
+        return found
+
+
+def _closest(signature: np.ndarray, candidates: list[tuple[int, np.ndarray]], threshold: float
+             ) -> tuple[int, float] | None:
+    """The (place, similarity) of the candidate most similar at or above `threshold`; the earliest place on a tie."""
+    best = max(((similarity, -place) for place, other in candidates
+                if (similarity := _similarity(signature, other)) >= threshold), default=None)
+    return None if best is None else (-best[1], best[0])
 
 
 class SignatureCache:
-    """MinHash signatures of stored calls, kept for the length of one crawl.
+    """MinHash signatures of stored calls and their LSH bands, kept for the length of one crawl.
 
     Every source's drafts are checked against the same few thousand live calls; without the cache
-    each call's signature (about a millisecond) would be computed again for every source. Keyed by
-    id and content, so a call whose text changed gets a new signature."""
+    each call's signature (about half a millisecond) would be computed and indexed again for every
+    source. Keyed by id and content, so a call whose text changed gets a new signature."""
 
     def __init__(self) -> None:
-        self._signatures: dict[tuple[Hashable, int], MinHash | None] = {}
+        self._entries: dict[tuple[Hashable, int], int | None] = {}   # key -> entry number, None: too short
+        self._signatures: list[np.ndarray] = []
+        self._bands: dict[float, _Bands] = {}   # the entries indexed, by LSH threshold
+        self._indexed: dict[float, int] = {}    # how many entries each index holds
+        self._signer = _Signer()
         self.computed = 0   # signatures computed so far (the rest were reused)
 
-    def signature(self, known_id: Hashable, title: str, text: str) -> MinHash | None:
-        """The call's signature, or None when it is too short to compare by text."""
+    def entry(self, known_id: Hashable, title: str, text: str) -> int | None:
+        """The call's entry number, signing it if it is new, or None when it is too short to compare by text."""
         key = (known_id, hash((title, text[:_COMPARED])))   # what the signature is made of
-        if key not in self._signatures:
+        if key not in self._entries:
             grams = shingles(title, text)
-            self._signatures[key] = _minhash(grams) if len(grams) >= _MIN_SHINGLES else None
+            number = None
+            if len(grams) >= _MIN_SHINGLES:
+                number = len(self._signatures)
+                self._signatures.append(self._signer.sign(grams))
+            self._entries[key] = number
             self.computed += 1
-        return self._signatures[key]
+        return self._entries[key]
+
+    def signature(self, known_id: Hashable, title: str, text: str) -> np.ndarray | None:
+        """The call's signature (datasketch's MinHash values), or None when it is too short to compare by text."""
+        number = self.entry(known_id, title, text)
+        return None if number is None else self._signatures[number]
+
+    def closest(self, signature: np.ndarray, keys: list[bytes], threshold: float, band_threshold: float,
+                places: dict[int, int]) -> tuple[int, float] | None:
+        """The (place, similarity) of the closest entry at or above `threshold` among those with a
+        place (entries of calls no longer live have none), found by the bands of `band_threshold`."""
+        bands = self._bands.setdefault(band_threshold, _Bands(band_threshold))
+        for number in range(self._indexed.get(band_threshold, 0), len(self._signatures)):
+            bands.add(number, _band_keys(self._signatures[number], band_threshold))
+        self._indexed[band_threshold] = len(self._signatures)
+        return _closest(signature, [(places[entry], self._signatures[entry])
+                                    for entry in bands.candidates(keys) if entry in places], threshold)
 
 
 def find_near_duplicates(drafts: Sequence[Draft], known: Sequence[tuple[Hashable, str, str]], *,
                          threshold: float = 0.8, cache: SignatureCache | None = None) -> dict[int, NearDuplicate]:
     """For each draft that repeats a known call (id, title, text) or an earlier draft of the batch,
-    what it repeats. Known calls win over batch drafts; the best similarity wins among them. Pass
-    one `cache` to every call of a crawl to compute each known call's signature once."""
+    what it repeats. Known calls win over batch drafts; the best similarity wins among them, then
+    the earliest in `known` or in the batch. Pass one `cache` to every call of a crawl to sign and
+    index each known call once."""
     # LSH only proposes candidates; a lower band threshold keeps near-misses from slipping through,
     # and each candidate is then checked against `threshold` with its estimated Jaccard similarity.
-    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.25), num_perm=NUM_PERM, weights=(0.3, 0.7))
-    signatures: dict[tuple[str, int], MinHash] = {}
-    known_ids: list[Hashable] = []
+    band_threshold = max(0.3, threshold - 0.25)
     cache = cache if cache is not None else SignatureCache()
+    places: dict[int, int] = {}   # cache entry -> its first place in `known`
     for number, (known_id, title, text) in enumerate(known):
-        signature = cache.signature(known_id, title, text)
-        if signature is not None:
-            signatures[("known", number)] = signature
-            lsh.insert(("known", number), signature)
-        known_ids.append(known_id)
+        entry = cache.entry(known_id, title, text)
+        if entry is not None:
+            places.setdefault(entry, number)
+    signer, batch, signatures = _Signer(), _Bands(band_threshold), {}
     found: dict[int, NearDuplicate] = {}
     by_url: dict[str, int] = {}
     for index, draft in enumerate(drafts):
@@ -98,25 +205,18 @@ def find_near_duplicates(drafts: Sequence[Draft], known: Sequence[tuple[Hashable
         grams = shingles(draft.title, draft.text or draft.summary)
         if len(grams) < _MIN_SHINGLES:
             continue
-        signature = _minhash(grams)
-        match = _best_match(lsh, signatures, signature, threshold)
+        signature = signer.sign(grams)
+        keys = _band_keys(signature, band_threshold)
+        match = cache.closest(signature, keys, threshold, band_threshold, places) if places else None
         if match is not None:
-            (kind, number), similarity = match
-            found[index] = NearDuplicate(index, known_ids[number] if kind == "known" else None,
-                                         number if kind == "draft" else None, similarity, "text")
-        signatures[("draft", index)] = signature
-        lsh.insert(("draft", index), signature)
+            found[index] = NearDuplicate(index, known[match[0]][0], None, match[1], "text")
+        else:
+            match = _closest(signature, [(i, signatures[i]) for i in batch.candidates(keys)], threshold)
+            if match is not None:
+                found[index] = NearDuplicate(index, None, match[0], match[1], "text")
+        signatures[index] = signature
+        batch.add(index, keys)
     return found
-
-
-def _best_match(lsh: MinHashLSH, signatures: dict[tuple[str, int], MinHash], signature: MinHash,
-                threshold: float) -> tuple[tuple[str, int], float] | None:
-    scored = [(key, signature.jaccard(signatures[key])) for key in lsh.query(signature)]
-    scored = [(key, score) for key, score in scored if score >= threshold]
-    if not scored:
-        return None
-    # A stored call beats a sibling in the batch; then the closest wins.
-    return max(scored, key=lambda pair: (pair[0][0] == "known", pair[1]))
 
 
 def pick_canonical_url(candidates: Sequence[tuple[str, SourceSpec]]) -> str:
