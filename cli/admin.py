@@ -165,7 +165,7 @@ def subscribers_add(
     role: str = typer.Option("student", help="student, faculty or staff"),
     fields: str = typer.Option("", help="ISCED-F codes, comma-separated (e.g. 0714,061)"),
     levels: str = typer.Option("", help="bachelor, master, phd, postdoc, faculty, staff (comma-separated)"),
-    kinds: str = typer.Option("", help="scholarship, exchange, research_funding, fellowship, training, conference"),
+    kinds: str = typer.Option("", help=", ".join(storage.KINDS)),
     language: str = typer.Option("en", help="en or ar"),
     frequency: str = typer.Option("weekly", help="weekly or instant"),
 ) -> None:

@@ -54,7 +54,7 @@ def test_a_minimal_entry_gets_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize("change, message", [
     ('type = "rss"', "staff.toml: source 'UKRI opportunities': field 'type' must be one of feed, api, html (got 'rss')"),
     ('colour = "blue"', "staff.toml: source 'UKRI opportunities': unknown field 'colour'"),
-    ('kind = "job"', "staff.toml: source 'UKRI opportunities': field 'kind' must be one of scholarship"),
+    ('kind = "holiday"', "staff.toml: source 'UKRI opportunities': field 'kind' must be one of scholarship"),
     ('levels = ["undergrad"]', "staff.toml: source 'UKRI opportunities': field 'levels' has 'undergrad'"),
     ('every_hours = 0', "staff.toml: source 'UKRI opportunities': field 'every_hours' must be a number of hours"),
     ('enabled = "yes"', "staff.toml: source 'UKRI opportunities': field 'enabled' must be true or false"),
