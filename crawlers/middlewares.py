@@ -5,7 +5,8 @@
   address and then connect to another (DNS rebinding).
 - RobotsTxtMiddleware, RedirectMiddleware, MetaRefreshMiddleware, HttpCompressionMiddleware:
   Scrapy's own, raising a typed IgnoreRequest (robots.txt, redirect loop, size cap after
-  decompression) where Scrapy raises a bare one, so the spider's errback knows why by type.
+  decompression) where Scrapy raises a bare one, so the spider's errback knows why by type;
+  the robots.txt one also waits for a host's robots.txt in its own way (see its docstring).
 - RetryAfterMiddleware: Scrapy's retry (transient codes only) that waits as long as a 429/503's
   Retry-After asks, up to a cap; beyond the cap it gives up until the next run.
 - PerHostLimitMiddleware: at most CONCURRENT_REQUESTS_PER_DOMAIN downloads in flight per host.
@@ -20,12 +21,17 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.downloadermiddlewares import httpcompression, redirect, robotstxt
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.asyncio import run_in_thread, sleep
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from twisted.internet.error import DNSLookupError
 
 from fursa.crawlers.errors import UnsafeURLError
@@ -112,7 +118,50 @@ class GuardedResolver(CachingThreadedResolver):
 
 
 class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, raising RobotsDisallowedError for a disallowed request."""
+    """Scrapy's robots.txt middleware, raising RobotsDisallowedError for a disallowed request, with
+    its own wait for a host's robots.txt.
+
+    Scrapy's `robot_parser` hands one Deferred to every request that waits for a host's robots.txt;
+    under the asyncio reactor each waiter turns it into a Future through a callback that returns
+    None, so the first waiter got the parser and every later one None, which Scrapy reads as
+    "allowed": with three or more sources on one host, robots.txt was ignored. Here each host's
+    fetch is one asyncio Task, and a finished Task gives the same parser to every request that
+    awaits it. As in Scrapy, a robots.txt that cannot be downloaded sets no rules.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._fetches: dict[str, asyncio.Task[RobotParser | None]] = {}
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        netloc = urlparse_cached(request).netloc
+        fetch = self._fetches.get(netloc)
+        if fetch is None:
+            fetch = self._fetches[netloc] = asyncio.get_running_loop().create_task(self._fetch_robots(request))
+        # shield: one waiter cancelled (its request timed out or the run closes) must not cancel the
+        # fetch the other requests on the host are waiting for.
+        return await asyncio.shield(fetch)
+
+    async def _fetch_robots(self, request: Request) -> RobotParser | None:
+        parts = urlparse_cached(request)
+        robots = Request(f"{parts.scheme}://{parts.netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                         meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+        self._stats.inc_value("robotstxt/request_count")
+        try:
+            response = await self.crawler.engine.download_async(robots)
+        except IgnoreRequest:   # the guard refused the host: its own requests are refused the same way
+            return None
+        except Exception as exc:  # noqa: BLE001 -- any download failure: no rules, as in Scrapy
+            self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+            log.warning("could not download %s (%s: %s); its host is crawled without robots.txt rules this run",
+                        robots.url, type(exc).__name__, exc)
+            return None
+        self._stats.inc_value("robotstxt/response_count")
+        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        parser = build_from_crawler(self._parserimpl, self.crawler, response.body)
+        await self.crawler.signals.send_catch_log_async(signal=signals.robots_parsed, robotparser=parser,
+                                                        request=request)
+        return parser
 
     def process_request_2(self, rp: Any, request: Request) -> None:
         try:
