@@ -10,8 +10,9 @@ taxonomy), what training chose, and a fingerprint of the model's bytes: the same
 same model, so the fingerprint must not change between runs, nor across a change that should not
 alter results. Compare fingerprints of runs with the same PYTHONHASHSEED (printed): the rules'
 scores of a few calls differ in their last bit with the string-hash order, as the tagger sums a
-phrase's fields in set order (one NSF call when written), and the model follows. The machine's load is printed
-too: on a busy machine, wall time is what a person waits for, CPU time what training cost.
+phrase's fields in set order (one NSF call when written), and the model follows. The machine's
+load is printed too: on a busy machine, wall time is what a person waits for, CPU time what
+training cost.
 """
 from __future__ import annotations
 
