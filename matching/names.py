@@ -78,6 +78,27 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Whole words that every kind of name above contains: entries of the phrase index, so the tagger
+# knows from its one pass over a call whether there is a name to look for at all.
+ANCHOR_WORDS = (
+    "ministry", "minister", "secretary", "bureau", "agency", "council", "institute", "foundation", "society",
+    "association", "academy", "museum", "trust", "commission", "authority", "federation", "law firm", "law group",
+    "law office", "associates", "llc", "llp", "pc", "inc", "ltd", "corporation", "clinic", "technology",
+    "technological", "technical", "polytechnic", "application",
+    "وزارة", "جامعة", "معهد", "أكاديمية", "اكاديمية")
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Where organisations' names (and a method's applications) stand in the text, merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted(_spans(text)) if text else ():
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
 def mask_names(text: str) -> str:
     """The text with organisations' names (and a method's applications) blanked out."""
     if not text:

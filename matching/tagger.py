@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from .deadlines import find_deadline
 from .eligibility import cues_from, read_eligibility
-from .names import mask_names
+from .names import name_spans
+from .normalize import split_words
 from .language import detect_language
 from .normalize import strip_html
 from .phrases import Hit
@@ -273,6 +274,23 @@ def _regions(hits: list[tuple[Hit, str]]) -> tuple[str, ...]:
     return tuple(sorted({h.entry.value for h, _ in hits if h.entry.category == "region"}))
 
 
+def _outside_names(hits: list[tuple[Hit, str]], title: str, text: str) -> list[tuple[Hit, str]]:
+    """The hits without the field words that stand inside an organisation's name ("Ministry of
+    Education", «وزارة التربية والتعليم العالي»): those names are looked for only in a part where
+    the one pass found one of their anchor words."""
+    parts = {where for hit, where in hits if hit.entry.category == "name_anchor"}
+    if not parts:
+        return hits
+    inside = {part: _word_ranges(source) for part, source in (("title", title), ("text", text)) if part in parts}
+    return [(hit, where) for hit, where in hits
+            if hit.entry.category != "field" or not any(a <= hit.start < b for a, b in inside.get(where, ()))]
+
+
+def _word_ranges(source: str) -> list[tuple[int, int]]:
+    """Names' character spans as ranges of word indices, as the phrase index counts words."""
+    return [(len(split_words(source[:start])), len(split_words(source[:end]))) for start, end in name_spans(source)]
+
+
 def _find_hits(title: str, text: str) -> list[tuple[Hit, str]]:
     index = load_vocabulary().index
     return [(h, "title") for h in index.find(title)] + [(h, "text") for h in index.find(text)]
@@ -313,7 +331,7 @@ def _analyse(title: str, text: str, categories: Sequence[str]
              ) -> tuple[list[tuple[Hit, str]], dict[str, float], dict[str, list[tuple[str, str]]], RuleScores]:
     """The phrases found, the score and evidence per code (words, funders' categories and
     programmes), and what the rules make of them."""
-    hits = _find_hits(mask_names(title), mask_names(text))
+    hits = _outside_names(_find_hits(title, text), title, text)
     excepted, excluded = _exceptions(hits)
     scores, evidence = _score_fields([pair for pair in hits if (pair[1], pair[0].start) not in excepted])
     implied = _add_categories(categories, scores, evidence) | _add_programmes(title, scores, evidence)

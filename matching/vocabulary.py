@@ -13,6 +13,7 @@ from typing import Iterator
 from .errors import TaxonomyError
 from .normalize import normalize_english
 from .eligibility import eligibility_phrases
+from .names import ANCHOR_WORDS
 from .phrases import Entry, PhraseIndex
 from .taxonomy import LANGUAGES, Taxonomy, load_taxonomy, read_data
 
@@ -50,8 +51,10 @@ def _field_phrases(taxonomy: Taxonomy) -> Iterator[tuple[str, Entry]]:
     for (phrase, weight), codes in by_phrase.items():
         if weight == TOPIC_WEIGHT and (phrase, KEYWORD_WEIGHT) in by_phrase:
             codes = codes - by_phrase[(phrase, KEYWORD_WEIGHT)]
-        for broad in {c[:2] for c in codes}:
-            mine = [c for c in codes if c[:2] == broad]
+        # sorted: a phrase under two fields must give its entries in the same order in every
+        # process, or float sums (and so trained models) differ with the string-hash seed
+        for broad in sorted({c[:2] for c in codes}):
+            mine = sorted(c for c in codes if c[:2] == broad)
             specific = [c for c in mine if not any(o != c and o.startswith(c) for o in mine)]
             for code in specific:
                 yield phrase, Entry("field", code, weight / len(specific), weight == KEYWORD_WEIGHT)
@@ -78,6 +81,8 @@ def _facet_phrases(data: dict) -> Iterator[tuple[str, Entry]]:
     for phrase in data.get("level_requirements", {}).get("not_eligible", ()):
         yield phrase, Entry("level_exclusion", "not_eligible")
     yield from eligibility_phrases()
+    for word in ANCHOR_WORDS:
+        yield word, Entry("name_anchor", "name")
     for category, section in (("level", "levels"), ("kind", "kinds"), ("region", "regions")):
         for value, by_lang in data[section].items():
             if not isinstance(by_lang, dict):
