@@ -81,10 +81,13 @@ def _spans(text: str) -> list[tuple[int, int]]:
 # Whole words that every kind of name above contains: entries of the phrase index, so the tagger
 # knows from its one pass over a call whether there is a name to look for at all.
 ANCHOR_WORDS = (
-    "ministry", "minister", "secretary", "bureau", "agency", "council", "institute", "foundation", "society",
-    "association", "academy", "museum", "trust", "commission", "authority", "federation", "law firm", "law group",
-    "law office", "associates", "llc", "llp", "pc", "inc", "ltd", "corporation", "clinic", "technology",
-    "technological", "technical", "polytechnic", "application",
+    *(f"{head} {link}" for head in ("ministry", "minister", "secretary", "bureau", "agency", "council", "institute",
+                                    "foundation", "society", "association", "academy", "museum", "trust", "commission",
+                                    "authority", "federation") for link in ("of", "for")),
+    "law firm", "law group", "law office", "associates", "llc", "llp", "inc", "ltd", "corporation", "clinic",
+    "of technology", "technological university", "technical university", "polytechnic university",
+    "with applications in", "with applications to", "with application in", "with application to",
+    "with potential applications", "with possible applications", "with direct applications",
     "وزارة", "جامعة", "معهد", "أكاديمية", "اكاديمية")
 
 
