@@ -34,6 +34,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("record_audit", "recent_audit"), "audit"),
     **dict.fromkeys(("finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run"),
                     "jobs"),
+    # monitoring: read-only totals for /metrics
+    **dict.fromkeys(("JobMetrics", "MetricsSnapshot", "SOURCE_STATES", "SourceMetrics", "read_metrics"), "metrics"),
     # calls: ingest, tagging state, curation, the public pages' queries
     **dict.fromkeys(("SameAs", "approved_open", "content_hash", "dedup_candidates", "expire_passed", "ingest_drafts",
                      "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status"),
@@ -96,6 +98,7 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     )
     from fursa.storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
     from fursa.storage.locks import SchedulerLock
+    from fursa.storage.metrics import SOURCE_STATES, JobMetrics, MetricsSnapshot, SourceMetrics, read_metrics
     from fursa.storage.models import (
         AuditEntry, Base, Delivery, JobRun, Opportunity, Sighting, Source, SourceRun, Subscriber, Suppression,
         TagCorrection, Token, User,
@@ -143,6 +146,7 @@ __all__ = [
     "SchedulerLock",
     "record_audit", "recent_audit",
     "finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run",
+    "JobMetrics", "MetricsSnapshot", "SOURCE_STATES", "SourceMetrics", "read_metrics",
     "SameAs", "approved_open", "content_hash", "dedup_candidates", "expire_passed", "ingest_drafts",
     "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status",
     "CallQuery", "OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
