@@ -14,6 +14,7 @@ from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 DEFAULT_CONFIG_FILE = Path("fursa.toml")
+MIN_METRICS_TOKEN_LENGTH = 24
 
 
 class SettingsError(Exception):
@@ -52,6 +53,8 @@ class Settings(BaseSettings):
     # Lets crawls reach loopback and private addresses: for tests and the offline demo only.
     allow_private_addresses: bool = False
     model_dir: Path = Path(".fursa")
+    # The bearer token a Prometheus server sends to read /metrics; unset = /metrics answers 404.
+    metrics_token: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -60,6 +63,16 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Hebron") from None
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _strong_token(cls, value: str | None) -> str | None:
+        if not value:
+            return None   # an empty FURSA_METRICS_TOKEN= turns /metrics off, as if unset
+        if len(value) < MIN_METRICS_TOKEN_LENGTH or not all("!" <= ch <= "~" for ch in value):
+            raise ValueError(f"metrics_token must be at least {MIN_METRICS_TOKEN_LENGTH} visible ASCII characters; "
+                             "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
         return value
 
     @field_validator("digest_weekday")

@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.web import (
-    api, curation, dashboard, desk, feeds, health, login, mailings, public, sources, subscribers, subscriptions,
+    api, curation, dashboard, desk, feeds, health, login, mailings, metrics, public, sources, subscribers,
+    subscriptions,
 )
 from fursa.web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
 from fursa.web.render import gettext_of, make_environment, render
@@ -48,7 +49,7 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
     app.state.templates = make_environment()
     for router in (login.router, dashboard.router, desk.router, curation.router, sources.router,
                    subscribers.router, mailings.router, public.router, feeds.router, subscriptions.router,
-                   subscriptions.one_click, api.router, health.router):
+                   subscriptions.one_click, api.router, health.router, metrics.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_error_pages(app)
