@@ -80,6 +80,7 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
         "levels": tuple(data.get("levels", ())),
         "categories": tuple(data.get("categories", ())),
         "regions": tuple(data.get("regions", ())),
+        "flags": tuple(data.get("flags", ())),
     })
 
 

@@ -1,4 +1,9 @@
-"""RSS and Atom: feedparser over the downloaded bytes (never over a URL), plus feed discovery."""
+"""RSS and Atom: feedparser over the downloaded bytes (never over a URL), plus feed discovery.
+
+A feed's bytes are decoded once, here (`crawlers.charsets`: header, BOM, XML declaration, then
+detection); feedparser gets that text as UTF-8 under a declaration and a header that both say
+UTF-8, so its own encoding rules have nothing left to decide.
+"""
 from __future__ import annotations
 
 import calendar
@@ -11,8 +16,9 @@ from parsel import Selector
 
 from fursa.storage import Draft, ItemError, SourceSpec
 
+from fursa.crawlers.charsets import decode_body
 from fursa.crawlers.errors import FormatError
-from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results
+from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, new_draft, sort_results, with_flags
 from fursa.crawlers.text import clean_title, decode_html, html_to_text, summarize
 from fursa.crawlers.urls import absolute_url, is_http_url
 
@@ -21,6 +27,8 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!docty
                          re.IGNORECASE | re.DOTALL)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF|RDF)\b", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_UTF8_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 COMMON_FEED_PATHS = ("/feed/", "/rss.xml", "/feed.xml", "/atom.xml", "/rss/", "/index.xml", "/feeds/posts/default",
                      "/?feed=rss2")
@@ -119,10 +127,11 @@ def parse_feed(body: bytes, spec: SourceSpec, url: str, content_type: str | None
     Raises FormatError when the body is not a feed at all (HTML, empty, not XML, entity declarations).
     """
     check_feed_body(body, url, content_type)
+    decoded = decode_body(body, content_type, "xml")
     # Our own nh3 pass cleans every text; feedparser's sanitizer and URI rewriting would only
     # repeat that work (they are most of its parsing time).
-    parsed = feedparser.parse(body, response_headers={"content-type": content_type or "application/xml",
-                                                      "content-location": url},
+    parsed = feedparser.parse(as_utf8_xml(decoded.text), response_headers={"content-type": utf8_content_type(content_type),
+                                                                          "content-location": url},
                               sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom root element"
@@ -130,8 +139,22 @@ def parse_feed(body: bytes, spec: SourceSpec, url: str, content_type: str | None
     feed_language = (parsed.feed.get("language") or "").split("-")[0].lower()
     drafts, errors = sort_results(spec, (draft_from_entry(entry, spec, feed_language, f"{url} item {number}")
                                          for number, entry in enumerate(parsed.entries, start=1)))
-    return ParsedPage(drafts=drafts, item_errors=errors,
+    return ParsedPage(drafts=tuple(with_flags(draft, decoded.flags) for draft in drafts), item_errors=errors,
                       next_request=_next_page(parsed, spec, url, page))
+
+
+def as_utf8_xml(text: str) -> bytes:
+    """Decoded feed text as UTF-8 bytes whose XML declaration says so (on the first line, so the
+    XML parser's line numbers stay those of the feed)."""
+    declaration = _XML_DECLARATION.match(text)
+    rest = text[declaration.end():] if declaration else text.lstrip()
+    return (_UTF8_DECLARATION + rest).encode("utf-8")
+
+
+def utf8_content_type(content_type: str | None) -> str:
+    """The response's media type with charset=utf-8, the encoding `as_utf8_xml` writes."""
+    media = (content_type or "").split(";")[0].strip() or "application/xml"
+    return f"{media}; charset=utf-8"
 
 
 def _next_page(parsed: Any, spec: SourceSpec, url: str, page: int) -> PageRequest | None:

@@ -20,8 +20,9 @@ from fursa.storage import Deadline, Draft, ItemError, SourceSpec
 
 from fursa.crawlers import extract
 from fursa.crawlers.dates import deadline_from, instant_from
-from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft, sort_results
-from fursa.crawlers.text import decode_html, summarize
+from fursa.crawlers.charsets import decode_body
+from fursa.crawlers.pages import PageRequest, ParsedPage, check_item, keep_by_title, new_draft, sort_results, with_flags
+from fursa.crawlers.text import summarize
 from fursa.crawlers.urls import absolute_url, is_http_url
 
 CALL_TYPES = {"Grant", "MonetaryGrant", "FundingScheme", "JobPosting", "Event", "EducationEvent", "Course",
@@ -85,6 +86,12 @@ def draft_from_item(item: Selector, spec: SourceSpec, url: str, where: str) -> D
         amount=amount, currency=currency, categories=_categories(item, options))
 
 
+def read_page(body: bytes, content_type: str | None) -> tuple[Selector, tuple[str, ...]]:
+    """The page, decoded once (`crawlers.charsets`), and the flags of what its reading had to guess."""
+    decoded = decode_body(body, content_type, "html")
+    return Selector(text=decoded.text), decoded.flags
+
+
 def parse_html_listing(body: bytes, spec: SourceSpec, url: str | None = None, request: PageRequest | None = None,
                        content_type: str | None = None) -> ParsedPage:
     """Drafts from a listing page read with `spec.options` selectors; with `detail = true` each
@@ -92,12 +99,13 @@ def parse_html_listing(body: bytes, spec: SourceSpec, url: str | None = None, re
     url = url or spec.url
     if not spec.options.get("item"):
         return parse_html_page(body, spec, url, request, content_type)
-    page = Selector(text=decode_html(body, content_type))
+    page, flags = read_page(body, content_type)
     must_contain = str(spec.options.get("link_contains", "")).lower()
     items = extract.select(page, str(spec.options["item"]))
     drafts, errors = sort_results(spec, (draft_from_item(item, spec, url, f"{url} item {number}")
                                          for number, item in enumerate(items, start=1)))
-    drafts = tuple(d for d in drafts if must_contain in d.url.lower())[: int(spec.options.get("max_items", 50))]
+    drafts = tuple(with_flags(d, flags) for d in drafts
+                   if must_contain in d.url.lower())[: int(spec.options.get("max_items", 50))]
     number = request.page if request else 1
     next_request = None
     if spec.options.get("next") and number < int(spec.options.get("max_pages", 1)):
@@ -112,8 +120,12 @@ def parse_html_listing(body: bytes, spec: SourceSpec, url: str | None = None, re
 def parse_html_detail(body: bytes, spec: SourceSpec, draft: Draft, url: str | None = None,
                       content_type: str | None = None) -> Draft:
     """`draft` completed from its detail page: main text, and any field the listing lacked."""
-    url = url or draft.url
-    page = Selector(text=decode_html(body, content_type))
+    page, flags = read_page(body, content_type)
+    return complete_draft(page, spec, with_flags(draft, flags))
+
+
+def complete_draft(page: Selector, spec: SourceSpec, draft: Draft) -> Draft:
+    """`draft` completed from its (decoded) detail page: main text, and any field the listing lacked."""
     options = spec.options
     text = extract.main_text(page, str(options.get("detail_text", "")))
     title = extract.select_text(page, str(options["detail_title"])) if options.get("detail_title") else ""
@@ -172,25 +184,25 @@ def parse_html_page(body: bytes, spec: SourceSpec, url: str | None = None, reque
     deadline of its own, links that read like calls (followed as detail pages); else the page
     itself as one call."""
     url = url or spec.url
-    page = Selector(text=decode_html(body, content_type))
+    page, flags = read_page(body, content_type)
     objects = [obj for obj in extract.json_ld_objects(page) if extract.schema_types(obj) & CALL_TYPES]
     if objects:
         drafts, errors = sort_results(spec, (draft_from_json_ld(obj, spec, url, f"{url} JSON-LD {n}")
                                              for n, obj in enumerate(objects, 1)))
-        return ParsedPage(drafts=drafts, item_errors=errors)
+        return ParsedPage(drafts=tuple(with_flags(draft, flags) for draft in drafts), item_errors=errors)
     # A page that labels its own deadline describes one call, however many links it has.
     single = len(extract.labelled_all(page, extract.DEADLINE_LABELS)) == 1
     links = [] if single else extract.call_links(page, url, int(spec.options.get("max_items", 30)))
     if len(links) >= 3 and (request is None or request.role == "page"):
-        details = tuple(PageRequest(url=link, role="detail", draft=new_draft(spec, link, text))
+        details = tuple(PageRequest(url=link, role="detail", draft=with_flags(new_draft(spec, link, text), flags))
                         for link, text in links)
         return ParsedPage(detail_requests=tuple(d for d in details if d.draft and keep_by_title(spec, d.draft)))
-    return ParsedPage(drafts=(page_as_draft(page, spec, url),))
+    return ParsedPage(drafts=(with_flags(page_as_draft(page, spec, url), flags),))
 
 
 def page_as_draft(page: Selector, spec: SourceSpec, url: str) -> Draft:
+    """The page itself as one call (read from the decoded page, never from re-encoded bytes)."""
     link = extract.canonical_link(page, url)
     draft = new_draft(spec, link, extract.page_title(page) or link)
     published = page.css('meta[property="article:published_time"]::attr(content)').get() or ""
-    draft = replace(draft, published_at=instant_from(published, _zone(spec)))
-    return parse_html_detail(page.get().encode("utf-8"), spec, draft, url, "text/html; charset=utf-8")
+    return complete_draft(page, spec, replace(draft, published_at=instant_from(published, _zone(spec))))

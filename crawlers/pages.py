@@ -92,6 +92,13 @@ def keep_by_title(spec: SourceSpec, draft: Draft) -> bool:
     return not any(re.search(pattern, draft.title, re.IGNORECASE) for pattern in exclude)
 
 
+def with_flags(draft: Draft, flags: tuple[str, ...]) -> Draft:
+    """`draft` also carrying `flags` (what reading it had to guess), each flag once."""
+    if not flags or set(flags) <= set(draft.flags):
+        return draft
+    return replace(draft, flags=tuple(dict.fromkeys(draft.flags + flags)))
+
+
 def with_defaults(draft: Draft, **changes: Any) -> Draft:
     """`draft` with `changes` applied only where the draft has nothing yet."""
     missing = {key: value for key, value in changes.items() if value and not getattr(draft, key)}

@@ -84,6 +84,9 @@ class Draft:
     levels: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    # What reading the item had to guess, for staff to check, e.g. "encoding_guessed": no label
+    # (header, BOM, declaration) named the page's encoding, so it was detected.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
