@@ -11,6 +11,7 @@ from starlette.requests import Request
 from fursa.storage import KINDS, Opportunity
 from fursa.storage import public_call, search_calls
 from fursa.web.filters import read_query
+from fursa.web.params import Offset, RowId
 from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/api/v1", tags=["calls"])
@@ -76,11 +77,12 @@ def list_calls(
     within: int | None = Query(None, description="deadline within 7, 30 or 90 days"),
     eligible: str = Query("", description="`ps`: only calls confirmed open to Palestinians"),
     language: str = Query("", description="language of the call (en, ar …)"),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     limit: int = Query(50, ge=1, le=200),
 ) -> CallList:
     """Approved calls whose deadline has not passed: featured first, then the nearest deadline."""
-    query = read_query(request.query_params)
+    query = read_query({"q": q, "field": field, "level": level, "kind": kind, "eligible": eligible,
+                        "language": language, "within": "" if within is None else str(within)})
     base_url = web_state(request).base_url
     with transaction(request) as session:
         found = search_calls(session, query, now_of(request), offset=offset, limit=limit)
@@ -90,7 +92,7 @@ def list_calls(
 
 @router.get("/calls/{call_id}", response_model=Call, summary="One call",
             responses={404: {"description": "no approved call with this id"}})
-def get_call(request: Request, call_id: int) -> Call:
+def get_call(request: Request, call_id: RowId) -> Call:
     with transaction(request) as session:
         row = public_call(session, call_id)
         if row is None:

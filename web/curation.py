@@ -22,6 +22,7 @@ from fursa.web.desk import ACTIONS, apply_action
 from fursa.web.errors import PageNotFoundError
 from fursa.web.fields import broad_codes, field_groups, known_field, picker_codes
 from fursa.web.forms import form_data, picked, text, unknown
+from fursa.web.params import RowId, row_id
 from fursa.web.render import flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
@@ -164,13 +165,13 @@ def _keep_unstated_zone(edit: OpportunityEdit, call: Opportunity, zone: ZoneInfo
 
 
 @router.get("/{call_id}")
-def call_page(request: Request, call_id: int) -> Response:
+def call_page(request: Request, call_id: RowId) -> Response:
     with transaction(request) as session:
         return _page(request, session, _call(session, call_id))
 
 
 @router.post("/{call_id}")
-def edit_call(request: Request, call_id: int, form: FormData = Depends(form_data),
+def edit_call(request: Request, call_id: RowId, form: FormData = Depends(form_data),
               user: StaffUser = Depends(staff_user)) -> Response:
     _ = gettext_of(request)
     values, edit, errors = read_edit(form, _)
@@ -185,7 +186,7 @@ def edit_call(request: Request, call_id: int, form: FormData = Depends(form_data
 
 
 @router.post("/{call_id}/action")
-def act_on_call(request: Request, call_id: int, form: FormData = Depends(form_data),
+def act_on_call(request: Request, call_id: RowId, form: FormData = Depends(form_data),
                 user: StaffUser = Depends(staff_user)) -> Response:
     _ = gettext_of(request)
     action = text(form, "action", 20)
@@ -199,14 +200,14 @@ def act_on_call(request: Request, call_id: int, form: FormData = Depends(form_da
 
 
 @router.post("/{call_id}/merge")
-def merge_call(request: Request, call_id: int, form: FormData = Depends(form_data),
+def merge_call(request: Request, call_id: RowId, form: FormData = Depends(form_data),
                user: StaffUser = Depends(staff_user)) -> Response:
     """Merge this call (a duplicate) into the call whose number staff give."""
     _ = gettext_of(request)
-    target_text = text(form, "into", 12).lstrip("#")
+    target_id = row_id(text(form, "into", 40).lstrip("#"))
     with transaction(request) as session:
         call = _call(session, call_id)
-        target = session.get(Opportunity, int(target_text)) if target_text.isdigit() else None
+        target = session.get(Opportunity, target_id) if target_id is not None else None
         problem = None
         if target is None:
             problem = _("There is no call with that number.")

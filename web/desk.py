@@ -15,6 +15,7 @@ from fursa.storage import change_status, opportunities_by_ids, review_queue, set
 from fursa.web.auth import StaffUser, safe_next, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.forms import form_data, ids, text
+from fursa.web.params import row_id, strip_controls
 from fursa.web.render import flash, gettext_of, render
 from fursa.web.state import now_of, transaction
 
@@ -29,8 +30,9 @@ def queue(request: Request, status: str = "new", kind: str = "", q: str = "", pa
     status = status if status in STATUSES else "new"
     kind = kind if kind in KINDS else ""
     page = max(1, min(page, 10000))
+    q = strip_controls(q).strip()[:200]
     with transaction(request) as session:
-        rows = review_queue(session, status=status, kind=kind, text=q.strip()[:200],
+        rows = review_queue(session, status=status, kind=kind, text=q,
                             offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         params = {"status": status, "kind": kind, "q": q}
         return render(request, "desk/queue.html", {
@@ -60,7 +62,8 @@ def _requested_action(form: FormData) -> tuple[str, tuple[int, ...]]:
     one = text(form, "one", 40)
     if one:
         action, _, number = one.partition(":")
-        return action, (int(number),) if number.isdigit() else ()
+        chosen = row_id(number)
+        return action, (chosen,) if chosen is not None else ()
     return text(form, "action", 20), ids(form)
 
 

@@ -1,7 +1,9 @@
 """Feeds of approved calls for any filter: RSS and Atom (feedgen) and an iCalendar of deadlines.
 
 Scraped text goes into feeds as text, never as markup: RSS descriptions are HTML by convention,
-so they are HTML-escaped first; Atom summaries are typed "text".
+so they are HTML-escaped first; Atom summaries are typed "text". Every text (the query's words
+too) loses the control characters XML 1.0 and iCalendar forbid before it is written: one such
+character in a stored title or a `q` would otherwise make the whole feed unwritable.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Sequence
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event
 from starlette.requests import Request
@@ -18,7 +20,8 @@ from starlette.responses import Response
 
 from fursa.storage import Opportunity
 from fursa.storage import CallQuery, search_calls
-from fursa.web.filters import as_params, read_query
+from fursa.web.filters import as_params, call_query
+from fursa.web.params import strip_controls
 from fursa.web.render import safe_href
 from fursa.web.state import now_of, transaction, web_state
 
@@ -31,18 +34,18 @@ CACHE = {"Cache-Control": "public, max-age=600"}
 
 def _title(query: CallQuery) -> str:
     parts = [value for value in (query.kind, query.level, query.discipline, query.text) if value]
-    return "Fursa calls" + (f": {', '.join(parts)}" if parts else "")
+    return strip_controls("Fursa calls" + (f": {', '.join(parts)}" if parts else ""))
 
 
 def _rss_title(title: str) -> str:
     """RSS does not say whether a title is text or HTML and readers guess both ways; with angle
     brackets swapped for look-alikes a scraped title reads the same and can never become markup."""
-    return title.replace("<", "\u2039").replace(">", "\u203a")
+    return strip_controls(title).replace("<", "\u2039").replace(">", "\u203a")
 
 
 def _describe(call: Opportunity) -> str:
     deadline = call.deadline_at.date().isoformat() if call.deadline_at else call.deadline_kind
-    return f"{call.provider} · {call.kind} · deadline: {deadline}\n\n{call.summary}".strip()
+    return strip_controls(f"{call.provider} · {call.kind} · deadline: {deadline}\n\n{call.summary}".strip())
 
 
 def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, now: datetime, *,
@@ -61,7 +64,7 @@ def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, no
         link = f"{base_url}/calls/{call.id}"
         entry.id(link)
         entry.guid(link, permalink=True)
-        entry.title(call.title if atom else _rss_title(call.title))
+        entry.title(strip_controls(call.title) if atom else _rss_title(call.title))
         entry.link(href=link)
         entry.published(call.approved_at or call.first_seen_at)
         entry.updated(call.approved_at or call.last_seen_at)
@@ -88,37 +91,36 @@ def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str
         day = call.deadline_at.date()
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("summary", f"Deadline: {call.title}")
+        event.add("summary", f"Deadline: {strip_controls(call.title)}")
         event.add("description", f"{_describe(call)}\n\n{base_url}/calls/{call.id}")
         event.add("url", f"{base_url}/calls/{call.id}")
-        href = safe_href(call.url)
+        href = safe_href(strip_controls(call.url))
         if href:
             event.add("attach", href)
         calendar.add_component(event)
     return calendar
 
 
-def _feed(request: Request, limit: int, build) -> bytes:
-    """The calls of the request's filters, made into a feed by `build` while the rows are at hand."""
-    query = read_query(request.query_params)
+def _feed(request: Request, query: CallQuery, limit: int, build) -> bytes:
+    """The calls of `query`, made into a feed by `build` while the rows are at hand."""
     with transaction(request) as session:
         calls = search_calls(session, query, now_of(request), limit=limit).rows
         return build(calls, query, web_state(request).base_url, now_of(request))
 
 
 @router.get("/calls.rss")
-def rss(request: Request) -> Response:
-    body = _feed(request, FEED_SIZE, lambda *a: build_feed(*a, atom=False).rss_str(pretty=True))
+def rss(request: Request, query: CallQuery = Depends(call_query)) -> Response:
+    body = _feed(request, query, FEED_SIZE, lambda *a: build_feed(*a, atom=False).rss_str(pretty=True))
     return Response(body, media_type="application/rss+xml; charset=utf-8", headers=CACHE)
 
 
 @router.get("/calls.atom")
-def atom(request: Request) -> Response:
-    body = _feed(request, FEED_SIZE, lambda *a: build_feed(*a, atom=True).atom_str(pretty=True))
+def atom(request: Request, query: CallQuery = Depends(call_query)) -> Response:
+    body = _feed(request, query, FEED_SIZE, lambda *a: build_feed(*a, atom=True).atom_str(pretty=True))
     return Response(body, media_type="application/atom+xml; charset=utf-8", headers=CACHE)
 
 
 @router.get("/calls.ics")
-def ics(request: Request) -> Response:
-    body = _feed(request, CALENDAR_SIZE, lambda *a: build_calendar(*a).to_ical())
+def ics(request: Request, query: CallQuery = Depends(call_query)) -> Response:
+    body = _feed(request, query, CALENDAR_SIZE, lambda *a: build_calendar(*a).to_ical())
     return Response(body, media_type="text/calendar; charset=utf-8", headers=CACHE)

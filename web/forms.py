@@ -7,6 +7,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 from fursa.web.csrf import MAX_FIELDS, MAX_PART_BYTES
+from fursa.web.params import row_id, strip_controls
 
 
 async def form_data(request: Request) -> FormData:
@@ -15,9 +16,10 @@ async def form_data(request: Request) -> FormData:
 
 
 def text(form: FormData, name: str, limit: int = 500) -> str:
-    """A text field, trimmed and cut at `limit` characters; a file or a missing field reads as ''."""
+    """A text field without control characters, trimmed and cut at `limit` characters; a file or a
+    missing field reads as ''."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return strip_controls(value).strip()[:limit] if isinstance(value, str) else ""
 
 
 def picked(form: FormData, name: str, allowed: Sequence[str] | None = None) -> tuple[str, ...]:
@@ -40,4 +42,6 @@ def upload(form: FormData, name: str) -> UploadFile | None:
 
 
 def ids(form: FormData, name: str = "ids") -> tuple[int, ...]:
-    return tuple(int(v) for v in form.getlist(name) if isinstance(v, str) and v.isdigit() and len(v) < 12)
+    """The row numbers ticked in a list; anything that is not one (params.row_id) is left out."""
+    numbers = (row_id(v) for v in form.getlist(name) if isinstance(v, str))
+    return tuple(number for number in numbers if number is not None)

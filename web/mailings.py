@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fursa import digests, pipeline
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -15,6 +15,7 @@ from fursa.storage import LANGUAGES, ROLES
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.fields import known_field
+from fursa.web.params import strip_controls
 from fursa.web.render import flash, gettext_of, render
 from fursa.web.security import PREVIEW_POLICY
 from fursa.web.state import now_of, transaction, web_state
@@ -40,16 +41,18 @@ class PreviewRequest:
         return bool(self.email or self.fields or self.levels or self.kinds)
 
 
-def read_preview_request(request: Request) -> PreviewRequest:
-    params = request.query_params
+def preview_request(
+    email: str = "", role: str = "", fields: list[str] = Query([]), levels: list[str] = Query([]),
+    kinds: list[str] = Query([]), language: str = "",
+) -> PreviewRequest:
+    """FastAPI dependency: whose digest to preview, from the query; unknown values are dropped."""
     return PreviewRequest(
-        email=params.get("email", "").strip()[:320],
-        role=params.get("role", "") if params.get("role", "") in ROLES else "student",
-        fields=tuple(code for raw in params.getlist("fields") for code in raw.replace(",", " ").split()
-                     if known_field(code)),
-        levels=tuple(v for v in params.getlist("levels") if v in LEVELS),
-        kinds=tuple(v for v in params.getlist("kinds") if v in KINDS),
-        language=params.get("language", "") if params.get("language", "") in LANGUAGES else "en",
+        email=strip_controls(email).strip()[:320],
+        role=role if role in ROLES else "student",
+        fields=tuple(code for raw in fields for code in raw.replace(",", " ").split() if known_field(code)),
+        levels=tuple(v for v in levels if v in LEVELS),
+        kinds=tuple(v for v in kinds if v in KINDS),
+        language=language if language in LANGUAGES else "en",
     )
 
 
@@ -70,9 +73,8 @@ def render_preview(request: Request, wanted: PreviewRequest) -> digests.Rendered
 
 
 @router.get("")
-def digests_page(request: Request, state: str = "") -> Response:
+def digests_page(request: Request, state: str = "", wanted: PreviewRequest = Depends(preview_request)) -> Response:
     _ = gettext_of(request)
-    wanted = read_preview_request(request)
     preview, error = None, ""
     if wanted.wanted:
         try:
@@ -90,9 +92,8 @@ def digests_page(request: Request, state: str = "") -> Response:
 
 
 @router.get("/preview.html")
-def preview_frame(request: Request) -> Response:
+def preview_frame(request: Request, wanted: PreviewRequest = Depends(preview_request)) -> Response:
     """The digest's HTML alone, for the preview frame: inline styles allowed, scripts never."""
-    wanted = read_preview_request(request)
     try:
         html = render_preview(request, wanted).html if wanted.wanted else ""
     except (NotFoundError, InvalidSubscriberError):

@@ -6,14 +6,15 @@ from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fursa.storage import KINDS, LEVELS
+from fursa.storage import KINDS, LEVELS, CallQuery
 from fursa.storage import public_call, search_calls, sources_of
 from fursa.web.auth import remember_language, safe_next
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import PageNotFoundError
 from fursa.web.fields import field_groups
-from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, read_query
+from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, call_query
 from fursa.web.i18n import LANGUAGES
+from fursa.web.params import RowId
 from fursa.web.render import page_language, render
 from fursa.web.state import now_of, transaction
 
@@ -22,8 +23,7 @@ PAGE_SIZE = 20
 
 
 @router.get("/")
-def browse(request: Request, page: int = 1) -> Response:
-    query = read_query(request.query_params)
+def browse(request: Request, page: int = 1, query: CallQuery = Depends(call_query)) -> Response:
     page = max(1, min(page, 1000))
     with transaction(request) as session:
         found = search_calls(session, query, now_of(request), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
@@ -36,7 +36,7 @@ def browse(request: Request, page: int = 1) -> Response:
 
 
 @router.get("/calls/{call_id}")
-def call_page(request: Request, call_id: int) -> Response:
+def call_page(request: Request, call_id: RowId) -> Response:
     with transaction(request) as session:
         call = public_call(session, call_id)
         if call is None:

@@ -20,6 +20,7 @@ from fursa.web.csrf import verify_csrf
 from fursa.web.dashboard import health_state
 from fursa.web.errors import PageNotFoundError
 from fursa.web.forms import form_data
+from fursa.web.params import RowId
 from fursa.web.probe import (
     SourceForm, check_source_form, edit_of_form, guard_url, preview_source, read_source_form, spec_of_form,
 )
@@ -105,7 +106,7 @@ def save_source(request: Request, form: FormData = Depends(form_data),
 
 
 @router.get("/{source_id}")
-def source_page(request: Request, source_id: int) -> Response:
+def source_page(request: Request, source_id: RowId) -> Response:
     with transaction(request) as session:
         row = _source(session, source_id)
         data = SourceForm(url=row.url, name=row.name, kind=row.kind, language=row.language,
@@ -115,7 +116,7 @@ def source_page(request: Request, source_id: int) -> Response:
 
 
 @router.post("/{source_id}")
-def edit(request: Request, source_id: int, form: FormData = Depends(form_data),
+def edit(request: Request, source_id: RowId, form: FormData = Depends(form_data),
          user: StaffUser = Depends(admin_user)) -> Response:
     _ = gettext_of(request)
     data = read_source_form(form)
@@ -135,7 +136,7 @@ def edit(request: Request, source_id: int, form: FormData = Depends(form_data),
 
 
 @router.post("/{source_id}/pause")
-def pause(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
+def pause(request: Request, source_id: RowId, user: StaffUser = Depends(staff_user)) -> Response:
     with transaction(request) as session:
         pause_source(session, _source(session, source_id), actor=user.email, now=now_of(request))
     flash(request, gettext_of(request)("Source paused: it will not be crawled until resumed."))
@@ -143,7 +144,7 @@ def pause(request: Request, source_id: int, user: StaffUser = Depends(staff_user
 
 
 @router.post("/{source_id}/resume")
-def resume(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
+def resume(request: Request, source_id: RowId, user: StaffUser = Depends(staff_user)) -> Response:
     with transaction(request) as session:
         resume_source(session, _source(session, source_id), actor=user.email, now=now_of(request))
     flash(request, gettext_of(request)("Source resumed: it will be crawled at its next turn."))
@@ -151,7 +152,7 @@ def resume(request: Request, source_id: int, user: StaffUser = Depends(staff_use
 
 
 @router.post("/{source_id}/run")
-def run_now(request: Request, source_id: int, user: StaffUser = Depends(staff_user)) -> Response:
+def run_now(request: Request, source_id: RowId, user: StaffUser = Depends(staff_user)) -> Response:
     """Crawl this one source now, then tag what it found: the same jobs the scheduler runs."""
     _ = gettext_of(request)
     with transaction(request) as session:

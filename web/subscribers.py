@@ -18,6 +18,7 @@ from fursa.web.csrf import verify_csrf
 from fursa.web.errors import PageNotFoundError
 from fursa.web.forms import form_data, text, upload
 from fursa.web.mail import Letter, deliver
+from fursa.web.params import RowId, strip_controls
 from fursa.web.render import flash, gettext_of, render
 from fursa.web.state import now_of, transaction, web_state
 
@@ -40,8 +41,9 @@ def _subscriber(session, subscriber_id: int) -> Subscriber:
 def subscriber_list(request: Request, q: str = "", status: str = "", page: int = 1) -> Response:
     status = status if status in STATUS_FILTERS else ""
     page = max(1, min(page, 10000))
+    q = strip_controls(q)[:200]
     with transaction(request) as session:
-        rows = search_subscribers(session, text=q[:200], status=status, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        rows = search_subscribers(session, text=q, status=status, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         return render(request, "desk/subscribers.html", {
             "rows": rows, "q": q, "status": status, "statuses": STATUS_FILTERS, "page": page,
             "params": {"q": q, "status": status}})
@@ -105,7 +107,7 @@ def _problems(outcome: RosterImport, _) -> list[str]:
 
 
 @router.post("/{subscriber_id}/status")
-def change_status(request: Request, subscriber_id: int, form: FormData = Depends(form_data),
+def change_status(request: Request, subscriber_id: RowId, form: FormData = Depends(form_data),
                   user: StaffUser = Depends(admin_user)) -> Response:
     _ = gettext_of(request)
     wanted = text(form, "status", 20)
@@ -126,13 +128,13 @@ def safe_back(form: FormData) -> str:
 
 
 @router.get("/{subscriber_id}/delete")
-def delete_form(request: Request, subscriber_id: int, user: StaffUser = Depends(admin_user)) -> Response:
+def delete_form(request: Request, subscriber_id: RowId, user: StaffUser = Depends(admin_user)) -> Response:
     with transaction(request) as session:
         return render(request, "desk/subscriber_delete.html", {"subscriber": _subscriber(session, subscriber_id)})
 
 
 @router.post("/{subscriber_id}/delete")
-def delete(request: Request, subscriber_id: int, user: StaffUser = Depends(admin_user)) -> Response:
+def delete(request: Request, subscriber_id: RowId, user: StaffUser = Depends(admin_user)) -> Response:
     with transaction(request) as session:
         erase_subscriber(session, _subscriber(session, subscriber_id), actor=user.email, now=now_of(request))
     flash(request, gettext_of(request)("Subscriber deleted. Their address is kept only as a hash, so they are never mailed again."))
