@@ -413,8 +413,8 @@ def _summary_of(result: Any) -> dict[str, Any]:
 @dataclass(frozen=True)
 class JobHealth:
     job: str
-    status: str                 # ok, failed, missed or running
-    started_at: datetime
+    status: str                 # ok, degraded, failed, missed or running
+    started_at: datetime        # a missed run: when it was due
     finished_at: datetime | None
     error: str | None
 
@@ -427,6 +427,9 @@ class FailingSource:
     paused: bool
 
 
+PROBLEM_STATUSES = ("degraded", "failed", "missed")
+
+
 @dataclass(frozen=True)
 class Health:
     """The state of the installation as operators need it: `fursa status` and `/healthz`."""
@@ -434,23 +437,27 @@ class Health:
     jobs: tuple[JobHealth, ...]             # the latest run of each job
     failing_sources: tuple[FailingSource, ...]
     due_sources: tuple[str, ...]
-    problems_last_7_days: int               # failed or missed job runs
+    problems_last_7_days: int               # degraded, failed or missed job runs
     sources: int
+    problems: tuple[JobHealth, ...] = ()    # those runs, newest first (at most 20)
 
     @property
     def degraded(self) -> bool:
-        """A job's latest run failed or was missed: something needs a look, though Fursa runs."""
-        return any(job.status in ("failed", "missed") for job in self.jobs)
+        """A job's latest run failed, was missed or did only part of its work: something needs a look."""
+        return any(job.status in PROBLEM_STATUSES for job in self.jobs)
 
 
 def health(ctx: Context, now: datetime) -> Health:
     """Read the job log and the sources' health; raises the database's error if it is unreachable."""
     with ctx.sessions() as session:
-        jobs = tuple(JobHealth(r.job, r.status, r.started_at, r.finished_at, r.error)
-                     for r in storage.latest_job_runs(session))
+        jobs = tuple(_job_health(r) for r in storage.latest_job_runs(session))
         sources = storage.list_sources(session)
         failing = tuple(FailingSource(s.name, s.last_error, s.consecutive_failures, bool(s.paused_reason))
                         for s in sources if s.last_status == "error")
         due = tuple(s.name for s in storage.due_sources(session, now))
-        problems = len(storage.recent_problems(session, now - timedelta(days=7)))
-    return Health(jobs, failing, due, problems, len(sources))
+        problems = storage.recent_problems(session, now - timedelta(days=7))
+    return Health(jobs, failing, due, len(problems), len(sources), tuple(_job_health(r) for r in problems[:20]))
+
+
+def _job_health(row: storage.JobRun) -> JobHealth:
+    return JobHealth(row.job, row.status, row.started_at, row.finished_at, row.error)

@@ -10,6 +10,7 @@ import signal
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -17,6 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import OperationalError
 
 from fursa import pipeline, storage
 
@@ -32,7 +34,10 @@ class Plan:
     """When one job runs and how it behaves when the process was down at that moment.
 
     `grace_s`: how late a run may still start after downtime; past it the run is skipped and
-    recorded as missed, so staff are told. `coalesce` folds a backlog of missed runs into one.
+    recorded as missed, so staff are told. `coalesce` folds a backlog of runs into one, the latest
+    (frequent jobs, where the latest always falls within its grace); without it each run that fell
+    due is judged alone, so every week a weekly job was down is recorded as missed, and at most one,
+    within its grace, is run.
     """
 
     job: str
@@ -50,9 +55,11 @@ def plans(settings) -> tuple[Plan, ...]:
         # A weekly digest missed by up to six hours still goes out once; later than that it would
         # land in the middle of the week, so it is skipped and recorded as missed.
         Plan("weekly_digest", CronTrigger(day_of_week=_cron_day(settings.digest_weekday),
-                                          hour=settings.digest_hour, timezone=zone), grace_s=6 * 3600),
+                                          hour=settings.digest_hour, timezone=zone), grace_s=6 * 3600,
+             coalesce=False),
+        # Expiring catches up on every day it missed in one run.
         Plan("expire", CronTrigger(hour=2, minute=30, timezone=zone), grace_s=24 * 3600),
-        Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600),
+        Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600, coalesce=False),
     )
 
 
@@ -68,43 +75,102 @@ def run_named_job(name: str) -> None:
 
 
 def build_scheduler(ctx: pipeline.Context) -> BackgroundScheduler:
+    """A scheduler on the database's job store, not started: `start_scheduler` starts it with its jobs."""
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=ctx.engine, tablename="scheduler_jobs")},
         executors={"default": {"type": "threadpool", "max_workers": 2}},
         timezone=ctx.settings.timezone,
     )
-    for plan in plans(ctx.settings):
-        scheduler.add_job(
-            run_named_job, plan.trigger, args=(plan.job,), id=plan.job, name=plan.job, replace_existing=True,
-            coalesce=plan.coalesce, max_instances=1, misfire_grace_time=plan.grace_s,
-        )
     scheduler.add_listener(lambda event: record_missed(ctx, event), EVENT_JOB_MISSED)
     return scheduler
+
+
+def start_scheduler(ctx: pipeline.Context, scheduler: BackgroundScheduler, *, paused: bool = False) -> None:
+    """Start `scheduler` with every plan's job, keeping the next run time each stored job already had.
+
+    A stored job whose schedule is unchanged keeps its next run time, so a run that fell due while
+    the process was down is run on start if within its grace, or recorded as missed (re-adding the
+    job would compute the next run from now and skip it silently). A job whose schedule changed in
+    the settings starts afresh from now; a stored job no plan names any more is removed.
+    """
+    scheduler.start(paused=True)   # the job store opens, nothing runs until the jobs are in place
+    wanted = {plan.job: plan for plan in plans(ctx.settings)}
+    for job in scheduler.get_jobs():
+        if job.id not in wanted:
+            log.info("stored job no longer planned; removed", extra={"job": job.id})
+            scheduler.remove_job(job.id)
+    for plan in wanted.values():
+        options = dict(name=plan.job, coalesce=plan.coalesce, max_instances=1, misfire_grace_time=plan.grace_s)
+        stored = scheduler.get_job(plan.job)
+        if stored is None:
+            scheduler.add_job(run_named_job, plan.trigger, args=(plan.job,), id=plan.job, **options)
+            continue
+        scheduler.modify_job(plan.job, func=run_named_job, args=(plan.job,), **options)
+        if schedule_of(stored.trigger) != schedule_of(plan.trigger):
+            log.info("job schedule changed; next run counted from now", extra={"job": plan.job})
+            scheduler.reschedule_job(plan.job, trigger=plan.trigger)
+        elif stored.next_run_time is not None and stored.next_run_time <= datetime.now(timezone.utc):
+            log.info("job fell due while the scheduler was down", extra={
+                "job": plan.job, "scheduled": stored.next_run_time.isoformat(), "grace_s": plan.grace_s})
+    if not paused:
+        scheduler.resume()
+
+
+def schedule_of(trigger: BaseTrigger) -> tuple[str, str, str]:
+    """What makes two triggers the same schedule (an interval trigger's start moment does not)."""
+    return type(trigger).__name__, str(trigger), str(getattr(trigger, "timezone", ""))
 
 
 def record_missed(ctx: pipeline.Context, event: JobExecutionEvent) -> None:
     """A run skipped after downtime goes into the job log, where `fursa status` and the desk show it."""
     now = datetime.now(timezone.utc)
-    reason = f"skipped: the scheduler was not running at {event.scheduled_run_time:%Y-%m-%d %H:%M %Z} " \
+    scheduled = event.scheduled_run_time.astimezone(ZoneInfo(ctx.settings.timezone))
+    reason = f"skipped: the scheduler was not running at {scheduled:%Y-%m-%d %H:%M %Z} " \
              "and the run's grace time had passed"
     log.warning("job missed", extra={"job": event.job_id, "scheduled": str(event.scheduled_run_time)})
     with ctx.sessions.begin() as session:
         storage.record_missed_job(session, event.job_id, event.scheduled_run_time.astimezone(timezone.utc), now, reason)
 
 
-def run_forever(ctx: pipeline.Context, stop: threading.Event | None = None) -> None:
-    """Hold the lock, run the jobs until SIGTERM/SIGINT (or `stop`), let the job in flight finish."""
+def run_forever(ctx: pipeline.Context, stop: threading.Event | None = None,
+                lock: storage.SchedulerLock | None = None) -> None:
+    """Hold the lock, run the jobs until SIGTERM/SIGINT (or `stop`), let the job in flight finish.
+
+    The lock lives in the database (storage.SchedulerLock), so one scheduler runs per database
+    wherever it is started. It is renewed while the scheduler runs; if it is lost, the scheduler
+    stops and LockLostError is raised. LockHeldError: another scheduler holds it.
+    """
     global _context
     stop = stop or threading.Event()
-    with storage.SchedulerLock(ctx.engine, ctx.settings.model_dir):
+    lock = lock or storage.SchedulerLock(ctx.engine)
+    lost: list[storage.LockLostError] = []
+    with lock:
         _context = ctx
         scheduler = build_scheduler(ctx)
         if threading.current_thread() is threading.main_thread():
             for number in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(number, lambda *_: stop.set())
-        scheduler.start()
+        keeper = threading.Thread(target=keep_lock, args=(lock, stop, lost), name="fursa-lock", daemon=True)
+        keeper.start()
+        start_scheduler(ctx, scheduler)
         log.info("scheduler started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})
         stop.wait()
         log.info("scheduler stopping; waiting for the job in flight")
         scheduler.shutdown(wait=True)
         _context = None
+        keeper.join()
+    if lost:
+        raise lost[0]
+
+
+def keep_lock(lock: storage.SchedulerLock, stop: threading.Event, lost: list) -> None:
+    """Renew the lock until `stop`; when it is lost, note why and stop the scheduler."""
+    while not stop.wait(lock.renew_every_s):
+        try:
+            lock.renew()
+        except storage.LockLostError as exc:
+            log.error("scheduler lock lost; stopping", extra={"error": str(exc)})
+            lost.append(exc)
+            stop.set()
+        except OperationalError as exc:   # busy or briefly unreachable: the lease has time for another try
+            log.warning("could not renew the scheduler lock; trying again", extra={"error": str(exc.orig)})

@@ -224,5 +224,5 @@ def scheduler() -> None:
     """Run the jobs on their clocks until stopped (SIGTERM or Ctrl-C)."""
     try:
         scheduler_module.run_forever(load_context(ensure=True))
-    except storage.LockHeldError as exc:
+    except (storage.LockHeldError, storage.LockLostError) as exc:
         fail(str(exc))

@@ -14,16 +14,17 @@ from fursa.cli.context import fail, load_context, now_utc
 
 
 def status(fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
-    """What ran, what failed, and what is due: the health of the whole installation."""
+    """What ran, what failed or was missed, and what is due: the health of the whole installation."""
     ctx = load_context(ensure=True)
     report = pipeline.health(ctx, now_utc())
-    runs = [{"job": j.job, "status": j.status, "started": j.started_at.isoformat(),
-             "finished": j.finished_at.isoformat() if j.finished_at else None, "error": j.error}
-            for j in report.jobs]
+    runs = [_run_of(j) for j in report.jobs]
+    problems = [_run_of(j) for j in report.problems]
     failing = [{"source": f.name, "error": f.error, "failures": f.failures, "paused": f.paused}
                for f in report.failing_sources]
     if fmt == "json":
-        typer.echo(json.dumps({"jobs": runs, "failing_sources": failing, "due_sources": list(report.due_sources),
+        typer.echo(json.dumps({"status": "degraded" if report.degraded else "ok", "jobs": runs,
+                               "problems": problems, "failing_sources": failing,
+                               "due_sources": list(report.due_sources),
                                "problems_last_7_days": report.problems_last_7_days, "sources": report.sources},
                               ensure_ascii=False, indent=2))
         return
@@ -34,11 +35,19 @@ def status(fmt: str = typer.Option("table", "--format", help="table or json")) -
     for run in runs:
         table.add_row(run["job"], run["status"], run["started"][:16], (run["error"] or "")[:60])
     console.print(table)
+    typer.echo(f"{report.problems_last_7_days} job run(s) degraded, failed or missed in 7 days")
+    for run in problems:
+        when = "was due" if run["status"] == "missed" else "started"
+        typer.echo(f"  ! {run['job']} {run['status']} ({when} {run['started'][:16]} UTC): {run['error'] or ''}")
     typer.echo(f"{report.sources} sources: {len(report.due_sources)} due now, {len(failing)} failing "
-               f"({sum(f['paused'] for f in failing)} paused); {report.problems_last_7_days} failed or missed "
-               "job runs in 7 days")
+               f"({sum(f['paused'] for f in failing)} paused)")
     for item in failing[:20]:
         typer.echo(f"  ! {item['source']}: {item['error']}")
+
+
+def _run_of(job: pipeline.JobHealth) -> dict:
+    return {"job": job.job, "status": job.status, "started": job.started_at.isoformat(),
+            "finished": job.finished_at.isoformat() if job.finished_at else None, "error": job.error}
 
 
 def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.JOBS)}")) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from fursa.storage.errors import (
     BackupError, DatabaseError, InvalidSourceError, InvalidSubscriberError, InvalidUserError, LockHeldError,
-    NotFoundError, RosterFileError, StorageError, SuppressedAddressError, WeakPasswordError,
+    LockLostError, NotFoundError, RosterFileError, StorageError, SuppressedAddressError, WeakPasswordError,
 )
 from fursa.storage.records import (
     AUDIENCES, FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES, SOURCE_TYPES, Deadline, Draft, FetchResult, ItemError,
@@ -24,12 +24,12 @@ from fursa.storage.records import (
 # Each lazily loaded name and the submodule that defines it.
 _LAZY: dict[str, str] = {
     # the schema
-    **dict.fromkeys(("AuditEntry", "Base", "Delivery", "JobRun", "Opportunity", "Sighting", "Source", "SourceRun",
-                     "Subscriber", "Suppression", "TagCorrection", "Token", "User"), "models"),
+    **dict.fromkeys(("AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source",
+                     "SourceRun", "Subscriber", "Suppression", "TagCorrection", "Token", "User"), "models"),
     # engines, sessions, migrations, backups, the scheduler's lock
     **dict.fromkeys(("is_migrated", "make_engine", "make_sessionmaker", "migrate"), "db"),
     **dict.fromkeys(("backup_database", "restore_database"), "backup"),
-    "SchedulerLock": "locks",
+    **dict.fromkeys(("SchedulerLock", "SCHEDULER_LEASE"), "locks"),
     # the audit log and the job log
     **dict.fromkeys(("record_audit", "recent_audit"), "audit"),
     **dict.fromkeys(("finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run"),
@@ -97,11 +97,11 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
     )
     from fursa.storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
-    from fursa.storage.locks import SchedulerLock
+    from fursa.storage.locks import SCHEDULER_LEASE, SchedulerLock
     from fursa.storage.metrics import SOURCE_STATES, JobMetrics, MetricsSnapshot, SourceMetrics, read_metrics
     from fursa.storage.models import (
-        AuditEntry, Base, Delivery, JobRun, Opportunity, Sighting, Source, SourceRun, Subscriber, Suppression,
-        TagCorrection, Token, User,
+        AuditEntry, Base, Delivery, JobRun, LockLease, Opportunity, Sighting, Source, SourceRun, Subscriber,
+        Suppression, TagCorrection, Token, User,
     )
     from fursa.storage.opportunities import (
         SameAs, approved_open, content_hash, dedup_candidates, expire_passed, ingest_drafts, set_canonical_url,
@@ -137,13 +137,13 @@ __all__ = [
     "AUDIENCES", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
     "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
     "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
-    "LockHeldError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",
+    "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",
     "WeakPasswordError",
     # loaded on first use
-    "AuditEntry", "Base", "Delivery", "JobRun", "Opportunity", "Sighting", "Source", "SourceRun", "Subscriber",
-    "Suppression", "TagCorrection", "Token", "User",
+    "AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source", "SourceRun",
+    "Subscriber", "Suppression", "TagCorrection", "Token", "User",
     "is_migrated", "make_engine", "make_sessionmaker", "migrate", "backup_database", "restore_database",
-    "SchedulerLock",
+    "SCHEDULER_LEASE", "SchedulerLock",
     "record_audit", "recent_audit",
     "finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run",
     "JobMetrics", "MetricsSnapshot", "SOURCE_STATES", "SourceMetrics", "read_metrics",

@@ -54,3 +54,7 @@ class BackupError(StorageError):
 
 class LockHeldError(StorageError):
     """Raised by SchedulerLock.acquire when another process already holds the lock."""
+
+
+class LockLostError(StorageError):
+    """Raised by SchedulerLock.renew when the lock was taken over or its connection died: stop at once."""

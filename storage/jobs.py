@@ -32,16 +32,19 @@ def record_missed_job(session: Session, job: str, scheduled_for: datetime, now: 
 
 
 def latest_job_runs(session: Session) -> Sequence[JobRun]:
-    """The newest run of every job."""
-    newest = select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
-    query = select(JobRun).join(newest, JobRun.id == newest.c.id).order_by(JobRun.job)
+    """The latest run of every job, by when it was due: a missed run is dated when it should have
+    run, so a run recorded as missed after a later one ran (a backlog judged at once) is not the latest."""
+    rank = func.row_number().over(partition_by=JobRun.job, order_by=(JobRun.started_at.desc(), JobRun.id.desc()))
+    ranked = select(JobRun.id, rank.label("rank")).subquery()
+    query = select(JobRun).join(ranked, JobRun.id == ranked.c.id).where(ranked.c.rank == 1).order_by(JobRun.job)
     return session.scalars(query).all()
 
 
 def recent_problems(session: Session, since: datetime) -> Sequence[JobRun]:
+    """Runs since `since` that failed, were missed, or were degraded (did part of their work), newest first."""
     query = (
         select(JobRun)
-        .where(JobRun.started_at >= since, JobRun.status.in_(("failed", "missed")))
-        .order_by(JobRun.started_at.desc())
+        .where(JobRun.started_at >= since, JobRun.status.in_(("degraded", "failed", "missed")))
+        .order_by(JobRun.started_at.desc(), JobRun.id.desc())
     )
     return session.scalars(query).all()

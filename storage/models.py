@@ -257,6 +257,17 @@ class Token(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class LockLease(Base):
+    """A lock kept in the database (SQLite's scheduler lock): who holds it, and until when unless renewed."""
+
+    __tablename__ = "lock_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class JobRun(Base):
     """One run of a pipeline job, for `fursa status` and the staff desk."""
 

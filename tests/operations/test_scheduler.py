@@ -11,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from apscheduler.events import EVENT_JOB_MISSED
 
 from fursa import digests, scheduler, storage
 from tests.operations.conftest import PROJECT_ROOT, job_runs
@@ -21,11 +20,11 @@ HEBRON = ZoneInfo("Asia/Hebron")
 
 def test_a_second_scheduler_on_the_same_database_is_refused(ctx):
     engine = ctx.engine
-    with storage.SchedulerLock(engine, ctx.settings.model_dir):
+    with storage.SchedulerLock(engine):
         with pytest.raises(storage.LockHeldError, match="another scheduler"):
-            storage.SchedulerLock(engine, ctx.settings.model_dir).acquire()
+            storage.SchedulerLock(engine).acquire()
     # Released with the first: a new scheduler may start.
-    storage.SchedulerLock(engine, ctx.settings.model_dir).acquire().release()
+    storage.SchedulerLock(engine).acquire().release()
 
 
 def test_weekly_digest_fires_once_a_week_at_08_local_across_both_dst_changes(ctx):
@@ -64,33 +63,33 @@ def test_the_clock_jumping_across_dst_keeps_one_period_until_the_next_sunday(ctx
     assert len(after) == 2
 
 
-def test_a_weekly_digest_missed_past_its_grace_is_recorded_for_staff(ctx):
-    missed = threading.Event()
-    sched = scheduler.build_scheduler(ctx)
-    sched.add_listener(lambda event: missed.set(), EVENT_JOB_MISSED)
-    now = datetime.now(timezone.utc)
-    sched.add_job(scheduler.run_named_job, "date", run_date=now - timedelta(hours=7), args=("weekly_digest",),
-                  id="weekly_digest_catch_up", misfire_grace_time=6 * 3600)
-    sched.start()
-    try:
-        assert missed.wait(20), "APScheduler did not report the missed run"
-    finally:
-        sched.shutdown(wait=True)
-    runs = [r for r in job_runs(ctx) if r.status == "missed"]
-    assert len(runs) == 1 and "grace time had passed" in runs[0].error
-    assert runs[0].job == "weekly_digest_catch_up"
-
-
-def test_stored_jobs_survive_a_restart_without_duplicates(ctx):
+def test_stored_jobs_survive_a_restart_without_duplicates_and_keep_their_next_run(ctx):
     first = scheduler.build_scheduler(ctx)
-    first.start(paused=True)
-    ids = sorted(job.id for job in first.get_jobs())
+    scheduler.start_scheduler(ctx, first, paused=True)
+    planned = {job.id: job.next_run_time for job in first.get_jobs()}
     first.shutdown(wait=False)
     second = scheduler.build_scheduler(ctx)
-    second.start(paused=True)
+    scheduler.start_scheduler(ctx, second, paused=True)
     try:
-        assert sorted(job.id for job in second.get_jobs()) == ids
-        assert set(ids) == {"crawl", "instant_alerts", "weekly_digest", "expire", "retrain"}
+        assert {job.id: job.next_run_time for job in second.get_jobs()} == planned
+        assert set(planned) == {plan.job for plan in scheduler.plans(ctx.settings)}
+    finally:
+        second.shutdown(wait=False)
+
+
+def test_a_changed_schedule_starts_afresh_and_a_job_no_longer_planned_is_removed(make_ctx):
+    ctx = make_ctx(digest_weekday=6, digest_hour=8)
+    first = scheduler.build_scheduler(ctx)
+    scheduler.start_scheduler(ctx, first, paused=True)
+    first.add_job(scheduler.run_named_job, "interval", hours=1, args=("old_job",), id="old_job")
+    first.shutdown(wait=False)
+    moved = make_ctx(digest_weekday=0, digest_hour=9)   # the same database, digests moved to Monday 09:00
+    second = scheduler.build_scheduler(moved)
+    scheduler.start_scheduler(moved, second, paused=True)
+    try:
+        assert second.get_job("old_job") is None
+        nxt = second.get_job("weekly_digest").next_run_time.astimezone(HEBRON)
+        assert (nxt.weekday(), nxt.hour) == (0, 9)
     finally:
         second.shutdown(wait=False)
 
@@ -117,10 +116,10 @@ def test_sigterm_stops_the_scheduler_cleanly_and_frees_the_lock(make_ctx, tmp_pa
             assert line is not None, "the scheduler exited before starting:\n" + "".join(seen)
             seen.append(line)
         with pytest.raises(storage.LockHeldError):
-            storage.SchedulerLock(ctx.engine, ctx.settings.model_dir).acquire()
+            storage.SchedulerLock(ctx.engine).acquire()
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=60) == 0
     finally:
         if child.poll() is None:
             child.kill()
-    storage.SchedulerLock(ctx.engine, ctx.settings.model_dir).acquire().release()
+    storage.SchedulerLock(ctx.engine).acquire().release()

@@ -84,3 +84,17 @@ def test_0003_adds_exclusions_and_eligibility_evidence_to_stored_calls_and_takes
     _upgrade_to(engine, "head")
     assert storage.is_migrated(engine)
     engine.dispose()
+
+
+def test_0004_adds_the_lock_lease_table_and_takes_it_away(database_url):
+    engine = storage.make_engine(database_url)
+    _upgrade_to(engine, "0003")
+    assert not inspect(engine).has_table("lock_leases")
+    _upgrade_to(engine, "0004")
+    assert {column["name"] for column in inspect(engine).get_columns("lock_leases")} == {
+        "name", "holder", "acquired_at", "expires_at"}
+    storage.SchedulerLock(engine).acquire().release()
+    _downgrade_to(engine, "0003")
+    assert not inspect(engine).has_table("lock_leases")
+    _upgrade_to(engine, "head")
+    engine.dispose()
