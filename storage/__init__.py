@@ -67,6 +67,16 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language",
                      "set_password"), "users"),
     **dict.fromkeys(("MIN_PASSWORD_LENGTH", "hash_password"), "passwords"),
+    # staff sessions (ended on the server), two-factor sign-in, the sign-in throttle
+    **dict.fromkeys(("AttemptCount", "RecoveryCode", "StaffSession"), "models"),
+    **dict.fromkeys(("change_password", "password_matches"), "users"),
+    **dict.fromkeys(("PENDING_LIFETIME", "SESSION_LIFETIME", "end_sessions_of", "end_staff_session",
+                     "find_staff_session", "open_staff_session", "same_session", "sessions_of"), "staff_sessions"),
+    **dict.fromkeys(("RECOVERY_CODE_COUNT", "SecondFactor", "begin_enrolment", "check_second_factor",
+                     "confirm_enrolment", "enrolment_uri", "has_two_factor", "recovery_codes_left",
+                     "replace_recovery_codes", "turn_off_two_factor"), "two_factor"),
+    **dict.fromkeys(("AttemptLimit", "attempts_of", "clear_attempts", "over_limit", "prune_attempts",
+                     "record_attempt"), "throttle"),
 }
 
 
@@ -131,6 +141,20 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     from fursa.storage.users import (
         STAFF_ROLES, add_user, authenticate, create_user, find_user, get_user, set_language, set_password,
     )
+    # staff sessions, two-factor sign-in, the sign-in throttle
+    from fursa.storage.models import AttemptCount, RecoveryCode, StaffSession
+    from fursa.storage.staff_sessions import (
+        PENDING_LIFETIME, SESSION_LIFETIME, end_sessions_of, end_staff_session, find_staff_session, open_staff_session,
+        same_session, sessions_of,
+    )
+    from fursa.storage.throttle import (
+        AttemptLimit, attempts_of, clear_attempts, over_limit, prune_attempts, record_attempt,
+    )
+    from fursa.storage.two_factor import (
+        RECOVERY_CODE_COUNT, SecondFactor, begin_enrolment, check_second_factor, confirm_enrolment, enrolment_uri,
+        has_two_factor, recovery_codes_left, replace_recovery_codes, turn_off_two_factor,
+    )
+    from fursa.storage.users import change_password, password_matches
 
 __all__ = [
     # loaded with the package: record types, their constants, errors
@@ -169,4 +193,10 @@ __all__ = [
     "clear_bounces", "delivery_states", "mark_deliveries_sent", "mark_failed", "record_bounce", "sent_item_ids",
     "STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language", "set_password",
     "MIN_PASSWORD_LENGTH", "hash_password",
+    "AttemptCount", "RecoveryCode", "StaffSession", "change_password", "password_matches",
+    "PENDING_LIFETIME", "SESSION_LIFETIME", "end_sessions_of", "end_staff_session", "find_staff_session",
+    "open_staff_session", "same_session", "sessions_of",
+    "RECOVERY_CODE_COUNT", "SecondFactor", "begin_enrolment", "check_second_factor", "confirm_enrolment",
+    "enrolment_uri", "has_two_factor", "recovery_codes_left", "replace_recovery_codes", "turn_off_two_factor",
+    "AttemptLimit", "attempts_of", "clear_attempts", "over_limit", "prune_attempts", "record_attempt",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fursa.storage.errors import InvalidSubscriberError, InvalidUserError, NotFoundError, StorageError
 from fursa.storage.models import User
 from fursa.storage.passwords import hash_password, needs_rehash, rehash, verify_password
+from fursa.storage.staff_sessions import end_sessions_of
 from fursa.storage.subscribers import normalize_email
 
 log = logging.getLogger("fursa.storage.users")
@@ -57,12 +58,19 @@ def create_user(
 
 
 def set_password(session: Session, email: str, password: str) -> User:
-    """Give an existing account a new password (`fursa users password`); the desk signs its other sessions out."""
+    """Give an existing account a new password (`fursa users password`); every session of it ends."""
     user = find_user(session, email)
     if user is None:
         raise NotFoundError(f"no staff account for {email!r}; create one with `fursa users add`")
-    user.password_hash = hash_password(password)
+    change_password(session, user, password)
     return user
+
+
+def change_password(session: Session, user: User, password: str) -> None:
+    """A new password for `user`, and every session of the account ended (the desk then opens a
+    fresh one for the browser that changed it). Raises WeakPasswordError for a short password."""
+    user.password_hash = hash_password(password)
+    end_sessions_of(session, user.id)
 
 
 def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
@@ -77,6 +85,11 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
         user.password_hash = rehash(password)
     user.last_login_at = now
     return user
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Whether `password` is the account's current one (the account page asks before changes)."""
+    return verify_password(user.password_hash, password)
 
 
 def find_user(session: Session, email: str) -> User | None:
