@@ -19,7 +19,9 @@ from fursa import scheduler as scheduler_module
 from fursa import storage, web
 from fursa.demo import run_demo
 from fursa.cli.admin import digest_app, sources_app, subscribers_app, users_app
-from fursa.cli.context import CliOptions, configure_logging, fail, load_context, now_utc
+from fursa.cli.context import (
+    DATABASE_FAILURES, CliOptions, configure_logging, describe_database_failure, fail, load_context, now_utc,
+)
 
 app = typer.Typer(help="Fursa (فرصة): scholarship, exchange and research-funding calls for PPU.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
@@ -215,8 +217,18 @@ def demo(
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the staff desk and the public pages."""
-    web.serve(load_context(ensure=True), host=host, port=port)
+    """Serve the staff desk and the public pages.
+
+    A database that cannot be read does not stop it: pages answer 503 and /healthz says "down", so a
+    monitor learns why instead of finding nothing listening."""
+    ctx = load_context()
+    try:
+        pipeline.ensure_database(ctx)
+        storage.check_tables(ctx.engine)
+    except DATABASE_FAILURES as exc:
+        typer.echo(f"warning: {describe_database_failure(exc, ctx.settings.database_url)}; serving anyway: "
+                   "pages answer 503 and /healthz says \"down\" until the database is repaired or restored", err=True)
+    web.serve(ctx, host=host, port=port)
 
 
 @app.command()

@@ -62,8 +62,9 @@ def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.J
 
 
 def backup(target: Path = typer.Argument(..., help="file to write (SQLite copy, or pg_dump custom format)")) -> None:
-    """Copy the database while Fursa runs (SQLite online backup, or pg_dump)."""
-    ctx = load_context(ensure=True)
+    """Copy the database while Fursa runs (SQLite online backup, or pg_dump), checked before and after:
+    a damaged database is not copied, and a failed backup never replaces the file already at TARGET."""
+    ctx = load_context()   # not ensure: a database that does not exist yet has nothing to back up
     try:
         storage.backup_database(ctx.engine, target)
     except storage.BackupError as exc:
@@ -73,7 +74,8 @@ def backup(target: Path = typer.Argument(..., help="file to write (SQLite copy, 
 
 def restore(source: Path = typer.Argument(..., help="a file written by `fursa backup`"),
             yes: bool = typer.Option(False, "--yes", help="confirm: the current data is replaced")) -> None:
-    """Replace the database with a backup. Stop the scheduler and the web server first."""
+    """Replace the database with a backup, checked first (a damaged backup is refused) and after.
+    Stop the scheduler and the web server first."""
     if not yes:
         fail("restore replaces every row of the current database; run again with --yes to confirm")
     ctx = load_context()

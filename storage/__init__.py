@@ -27,7 +27,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source",
                      "SourceRun", "Subscriber", "Suppression", "TagCorrection", "Token", "User"), "models"),
     # engines, sessions, migrations, backups, the scheduler's lock
-    **dict.fromkeys(("is_migrated", "make_engine", "make_sessionmaker", "migrate"), "db"),
+    **dict.fromkeys(("check_tables", "is_migrated", "make_engine", "make_sessionmaker", "migrate"), "db"),
     **dict.fromkeys(("backup_database", "restore_database"), "backup"),
     **dict.fromkeys(("SchedulerLock", "SCHEDULER_LEASE"), "locks"),
     # the audit log and the job log
@@ -101,7 +101,7 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         history_of, merge_opportunities, opportunities_by_ids, public_call, recent_deliveries, review_queue, runs_of,
         search_calls, set_featured, sources_of, status_counts, upcoming_deadlines, weekly_new_by_kind,
     )
-    from fursa.storage.db import is_migrated, make_engine, make_sessionmaker, migrate
+    from fursa.storage.db import check_tables, is_migrated, make_engine, make_sessionmaker, migrate
     from fursa.storage.deliveries import (
         DEFERRED, FAILED, SENDING, SENT, ClaimRequest, add_pending_deliveries, claim_deliveries, clear_bounces,
         delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
@@ -166,7 +166,7 @@ __all__ = [
     # loaded on first use
     "AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source", "SourceRun",
     "Subscriber", "Suppression", "TagCorrection", "Token", "User",
-    "is_migrated", "make_engine", "make_sessionmaker", "migrate", "backup_database", "restore_database",
+    "check_tables", "is_migrated", "make_engine", "make_sessionmaker", "migrate", "backup_database", "restore_database",
     "SCHEDULER_LEASE", "SchedulerLock",
     "record_audit", "recent_audit",
     "finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run",

@@ -6,9 +6,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fursa.storage.errors import DatabaseError
+from fursa.storage.models import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -58,11 +60,36 @@ def migrate(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except Exception as exc:  # alembic and drivers raise many kinds; the user needs one message
+        reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
         raise DatabaseError(
-            f"could not create or upgrade the database at {engine.url!r}: {exc}. "
-            "Check that FURSA_DATABASE_URL points to a writable database."
+            f"could not create or upgrade the database at {engine.url!r}: {' '.join(str(reason).split())}. "
+            "Check that FURSA_DATABASE_URL points to a writable database that is not damaged."
         ) from exc
 
 
 def is_migrated(engine: Engine) -> bool:
     return inspect(engine).has_table("alembic_version")
+
+
+def check_tables(engine: Engine) -> None:
+    """Read the first and the newest row of every table of the schema, as raw values.
+
+    A cheap proof, for health checks, that the database answers, that every table exists and that
+    the pages on those two paths through each table can be read. It does not read every page:
+    damage elsewhere is found by `PRAGMA integrity_check` (backup_database runs it) or by the query
+    that reaches it. Raises DatabaseError naming the table and the database's own reason.
+    """
+    quote = engine.dialect.identifier_preparer.quote
+    reading = "the database"
+    try:
+        with engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                reading = f"table {table.name}"
+                for order in ("ASC", "DESC"):
+                    key = ", ".join(f"{quote(column.name)} {order}" for column in table.primary_key.columns)
+                    # Raw SQL: values are read without type processing, so a damaged JSON text is
+                    # not mistaken for an unreadable page.
+                    connection.exec_driver_sql(f"SELECT * FROM {quote(table.name)} ORDER BY {key} LIMIT 1").fetchall()
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        raise DatabaseError(f"{reading} of {engine.url!r} cannot be read: {reason}") from exc

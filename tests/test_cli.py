@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from email import message_from_bytes
 from email.policy import default
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
 from fursa.cli import app
+from tests.web.damage import damage_schema, damage_table
+from tests.web.live import free_port
 
 runner = CliRunner()
 
@@ -244,3 +250,108 @@ def test_an_account_made_on_the_command_line_signs_in_at_the_desk(workdir):
     with TestClient(web.create_app(pipeline.make_context(load_settings())), base_url="http://testserver") as client:
         log_in(client, account)
         assert client.get("/desk/sources", follow_redirects=False).status_code == 200
+
+
+# A damaged database (issue 13, item 11): each command ends in one `error:` line and exit status 1,
+# never a traceback; `serve` starts anyway so /healthz can answer "down".
+
+DAMAGED_COMMANDS = [
+    ["status"], ["sources", "list"], ["sources", "pause", "Grants.gov"], ["subscribers", "list"],
+    ["subscribers", "add", "new@ppu.edu"], ["digest", "preview", "--email", "s1@ppu.edu"], ["digest", "send"], ["job", "expire"],
+    ["users", "add", "staff@ppu.edu", "--password", "a long enough passphrase"], ["backup", "backup.db"], ["init"],
+]
+
+
+@pytest.fixture
+def damaged(workdir):
+    """A real database, made and filled by the CLI, with its schema page overwritten on disk."""
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    for number in range(3):
+        assert runner.invoke(app, ["subscribers", "add", f"s{number}@ppu.edu"]).exit_code == 0
+    assert runner.invoke(app, ["backup", "good.db"]).exit_code == 0
+    damage_schema(workdir / "fursa.db")
+    return workdir
+
+
+def _one_error_line(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)   # handled, not a crash
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", DAMAGED_COMMANDS, ids=" ".join)
+def test_every_command_on_a_damaged_database_ends_in_one_clear_line(damaged, command):
+    line = _one_error_line(runner.invoke(app, command))
+    assert "database disk image is malformed" in line and "fursa.db" in line
+    assert not (damaged / "backup.db").exists()
+
+
+def test_a_damaged_database_is_one_line_in_a_real_process_too(damaged):
+    done = subprocess.run([sys.executable, "-m", "fursa.cli", "subscribers", "list"], cwd=damaged,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: the database at sqlite:///fursa.db failed: "
+                                                                     "database disk image is malformed."), done.stderr
+    verbose = subprocess.run([sys.executable, "-m", "fursa.cli", "-v", "subscribers", "list"], cwd=damaged,
+                             capture_output=True, text=True, timeout=60)
+    assert verbose.returncode == 1 and "Traceback" in verbose.stderr   # -v keeps the details for whoever digs
+
+
+def test_backup_refuses_a_database_with_one_damaged_table_and_restore_brings_it_back(workdir):
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    for number in range(3):
+        assert runner.invoke(app, ["subscribers", "add", f"s{number}@ppu.edu"]).exit_code == 0
+    assert runner.invoke(app, ["backup", "good.db"]).exit_code == 0
+    good = (workdir / "good.db").read_bytes()
+    damage_table(workdir / "fursa.db", "subscribers")
+
+    refused = _one_error_line(runner.invoke(app, ["backup", "good.db"]))
+    assert "fursa.db is damaged" in refused and "no backup was written" in refused
+    assert (workdir / "good.db").read_bytes() == good            # the last good backup is untouched
+    assert "malformed" in _one_error_line(runner.invoke(app, ["subscribers", "list"]))
+
+    restored = runner.invoke(app, ["restore", "good.db", "--yes"])
+    assert restored.exit_code == 0, restored.output
+    listed = json.loads(runner.invoke(app, ["subscribers", "list", "--format", "json"]).stdout)
+    assert [s["email"] for s in listed] == ["s0@ppu.edu", "s1@ppu.edu", "s2@ppu.edu"]
+
+
+def test_restore_refuses_a_damaged_backup(workdir):
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert runner.invoke(app, ["subscribers", "add", "kept@ppu.edu"]).exit_code == 0
+    assert runner.invoke(app, ["backup", "backup.db"]).exit_code == 0
+    damage_table(workdir / "backup.db", "subscribers")
+    line = _one_error_line(runner.invoke(app, ["restore", "backup.db", "--yes"]))
+    assert "the backup backup.db is damaged" in line and "nothing was restored" in line
+    assert "kept@ppu.edu" in runner.invoke(app, ["subscribers", "list"]).stdout
+
+
+def test_serve_starts_on_a_damaged_database_and_healthz_says_down(damaged):
+    port = free_port()
+    env = {**os.environ, "FURSA_SECRET_KEY": "a test secret key, not for production"}
+    server = subprocess.Popen([sys.executable, "-m", "fursa.cli", "serve", "--port", str(port)], cwd=damaged, env=env,
+                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        said = []
+        for line in server.stderr:   # uvicorn says when it listens; no polling, no sleep
+            said.append(line)
+            if "Uvicorn running on" in line:
+                break
+        assert any(line.startswith("warning: the database at sqlite:///fursa.db failed") for line in said), said
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+        assert health.status_code == 503 and health.json()["status"] == "down"
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 503 and "Temporarily unavailable" in page.text
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_config_option_chooses_the_settings_file(workdir):
+    (workdir / "other.toml").write_text(f'database_url = "sqlite:///{workdir / "other.db"}"\n', encoding="utf-8")
+    result = runner.invoke(app, ["--config", "other.toml", "init"])
+    assert result.exit_code == 0, result.output
+    assert (workdir / "other.db").exists() and not (workdir / "fursa.db").exists()

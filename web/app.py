@@ -13,6 +13,8 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DatabaseError as DriverDatabaseError
+from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -73,6 +75,7 @@ def _add_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(FeatureUnavailableError, _unavailable)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
+    app.add_exception_handler(DriverDatabaseError, _database_down)
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -120,6 +123,24 @@ async def _bad_request(request: Request, exc: Exception) -> Response:
     _ = gettext_of(request)
     return _error_page(request, 400, _("Something is wrong with this request"),
                        _("A number or a choice in the address is not valid. Go back and try again."))
+
+
+async def _database_down(request: Request, exc: Exception) -> Response:
+    """The database failed under a request (cannot be reached, locked past its timeout, damaged):
+    503, as /healthz says, with a page instead of a traceback. A statement the database refused as
+    wrong (a constraint, a bad value) is a bug and stays a 500."""
+    assert isinstance(exc, DriverDatabaseError)
+    if not (isinstance(exc, (OperationalError, InternalError)) or type(exc) is DriverDatabaseError):
+        raise exc
+    log.error("database failed under a request", extra={"path": request.url.path, "error": str(exc.orig)})
+    retry = {"Retry-After": "120"}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": "the database is not available"}, status_code=503, headers=retry)
+    _ = gettext_of(request)
+    response = _error_page(request, 503, _("Temporarily unavailable"),
+                           _("The site cannot read its database just now. Please try again in a few minutes."))
+    response.headers.update(retry)
+    return response
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:

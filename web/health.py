@@ -2,6 +2,11 @@
 
 No login: it says only what a monitor needs (counts and job states, no source names or error
 texts, which may carry addresses); staff read the details at /desk or with `fursa status`.
+
+"database": "ok" means every table of the schema was read just now (its first and newest row,
+storage.check_tables), not only that a connection opened: a table that cannot be read makes the
+answer 503 "down". Damage on pages those reads do not touch is not seen here; `fursa backup`
+runs SQLite's full integrity check.
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from fursa import pipeline
+from fursa import pipeline, storage
 
 log = logging.getLogger("fursa.web.health")
 router = APIRouter(include_in_schema=False)
@@ -20,12 +25,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/healthz")
 def healthz(request: Request) -> JSONResponse:
     """200 with "ok" or "degraded" (a job's latest run failed or was missed); 503 when the
-    database cannot be read."""
+    database cannot be reached or one of its tables cannot be read."""
     state = request.app.state.web
     try:
+        storage.check_tables(state.ctx.engine)
         report = pipeline.health(state.ctx, state.clock())
-    except SQLAlchemyError as exc:
-        log.error("health check: database unreachable", extra={"error": str(exc)})
+    except (SQLAlchemyError, storage.DatabaseError) as exc:
+        log.error("health check: database down", extra={"error": str(exc)})
         return JSONResponse({"status": "down", "database": "unreachable"}, status_code=503,
                             headers={"Cache-Control": "no-store"})
     body = {
