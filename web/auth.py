@@ -1,36 +1,51 @@
-"""The signed-in staff session: who it is, roles, and safe redirects after sign-in.
+"""The signed-in staff session: who it is, roles, the steps of signing in, and safe redirects after it.
 
-Accounts and their argon2 passwords are storage's (storage.users, storage.passwords), where the
-command line reaches them too; this module only turns a checked account into a browser session.
+Accounts, their argon2 passwords, their sessions and their second factor are storage's
+(storage.users, storage.staff_sessions, storage.two_factor), where the command line reaches them
+too. A browser's session is a row there, named by a random token inside the signed cookie: signing
+out, a new password and "sign out everywhere" delete rows, and a cookie copied before then opens
+nothing, however long the cookie itself lives.
+
+Signing in has up to two steps. A right password opens a *pending* session; it is verified at once
+for a curator without two-factor sign-in, else after a code from the authenticator app (or a
+recovery code), or, for an admin who has no second factor yet, after enrolling one.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from fursa.storage import NotFoundError, User, get_user, set_language
+from fursa.storage import (
+    StaffSession, User, end_staff_session, find_staff_session, get_user, has_two_factor, open_staff_session,
+    over_limit, record_attempt, set_language,
+)
+from fursa.web.csrf import rotate_csrf
 from fursa.web.errors import ForbiddenError, LoginRequiredError
+from fursa.web.render import gettext_of
 from fursa.web.state import now_of, transaction, web_state
+from fursa.web.throttle import CODES_PER_ACCOUNT, SIGN_INS_PER_ADDRESS, SIGN_INS_PER_CLIENT, client_key
 
-# A staff session lasts a working day; after that the desk asks for the password again.
-SESSION_LIFETIME = timedelta(hours=12)
 DESK_HOME = "/desk"
+TWO_FACTOR = "/desk/two-factor"
+TWO_FACTOR_SETUP = "/desk/two-factor/setup"
+_TOKEN = "sid"
 
 
 @dataclass(frozen=True)
 class StaffUser:
-    """The signed-in account as handlers see it: no password hash travels past this module."""
+    """The signed-in account as handlers see it: no password hash or secret travels past this module."""
 
     id: int
     email: str
     name: str
     role: str
     language: str
+    two_factor: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -41,42 +56,124 @@ class StaffUser:
         return self.name or self.email
 
 
-def _session_proof(user: User, secret_key: str) -> str:
-    """Binds a session to the password: changing it signs every other session out."""
-    message = f"{user.id}:{user.password_hash}".encode()
-    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+@dataclass(frozen=True)
+class SignedIn:
+    """A browser's live session and its account, inside one transaction."""
+
+    user: User
+    row: StaffSession
+
+    @property
+    def verified(self) -> bool:
+        return self.row.verified
+
+    @property
+    def staff(self) -> StaffUser:
+        user = self.user
+        return StaffUser(user.id, user.email, user.name, user.role, user.language, has_two_factor(user))
 
 
-def start_session(request: Request, user: User) -> None:
-    state = web_state(request)
-    request.session["uid"] = user.id
-    request.session["proof"] = _session_proof(user, state.secret_key)
-    request.session["since"] = now_of(request).timestamp()
+def needs_enrolment(user: User) -> bool:
+    """Admins must sign in with two factors: one without a second factor enrols before the desk opens."""
+    return user.role == "admin" and not has_two_factor(user)
+
+
+def start_session(request: Request, session: Session, user: User, *, verified: bool) -> None:
+    """Open a session for `user` in this browser, ending the one it had; a fresh CSRF token too."""
+    now = now_of(request)
+    end_staff_session(session, request.session.get(_TOKEN))
+    agent = request.headers.get("user-agent", "")
+    token = open_staff_session(session, user, now, verified=verified, agent=agent)
+    request.session.pop("uid", None)
+    request.session[_TOKEN] = token
+    request.session["proof"] = _session_proof(user, web_state(request).secret_key)
     request.session["lang"] = user.language
+    if verified:
+        request.session["uid"] = user.id   # lets the public pages offer the desk link without a query
+    rotate_csrf(request)
 
 
 def end_session(request: Request) -> None:
+    """Sign this browser out on the server, and forget the cookie's contents."""
+    with transaction(request) as session:
+        end_staff_session(session, request.session.get(_TOKEN))
     request.session.clear()
 
 
+def session_token(request: Request) -> str | None:
+    token = request.session.get(_TOKEN)
+    return token if isinstance(token, str) else None
+
+
+def signed_in(request: Request, session: Session) -> SignedIn | None:
+    """This browser's live session (verified or pending) with its active account, or None."""
+    row = find_staff_session(session, request.session.get(_TOKEN), now_of(request))
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(str(request.session.get("proof", "")), _session_proof(user, web_state(request).secret_key)):
+        return None   # the password changed since (even straight in the database)
+    return SignedIn(user, row)
+
+
 def current_user(request: Request) -> StaffUser | None:
-    """The signed-in, still active staff account, or None."""
-    uid = request.session.get("uid")
-    if not isinstance(uid, int):
-        return None
-    state = web_state(request)
-    since = request.session.get("since", 0)
-    if now_of(request).timestamp() - float(since) > SESSION_LIFETIME.total_seconds():
-        return None
+    """The signed-in, still active staff account past every sign-in step, or None."""
     with transaction(request) as session:
-        try:
-            user = get_user(session, uid)
-        except NotFoundError:
+        found = signed_in(request, session)
+        if found is None or not found.verified or needs_enrolment(found.user):
             return None
-        if not user.active or not hmac.compare_digest(request.session.get("proof", ""),
-                                                      _session_proof(user, state.secret_key)):
+        return found.staff
+
+
+def pending_step(request: Request, target: str) -> str | None:
+    """Where a browser whose password was right but whose second step is still due goes next, or None."""
+    with transaction(request) as session:
+        found = signed_in(request, session)
+        if found is None or found.verified:
             return None
-        return StaffUser(user.id, user.email, user.name, user.role, user.language)
+        return second_step(found.user, target)
+
+
+def second_step(user: User, target: str) -> str:
+    """The page of the step after a right password: the code, or the enrolment of an admin."""
+    page = TWO_FACTOR if has_two_factor(user) else TWO_FACTOR_SETUP
+    return f"{page}?next={quote(target, safe='/')}"
+
+
+def refused_password(request: Request, session: Session, email: str) -> str | None:
+    """Why a password may not be tried now (too many failures for this address or from this
+    client), in the page's language; None when it may."""
+    _ = gettext_of(request)
+    now = now_of(request)
+    if over_limit(session, SIGN_INS_PER_CLIENT, client_key(request), now):
+        return _("Too many failed sign-ins from your network. Wait 15 minutes and try again.")
+    if over_limit(session, SIGN_INS_PER_ADDRESS, email.casefold(), now):
+        return _("Too many wrong passwords for this address. Wait 15 minutes and try again.")
+    return None
+
+
+def count_wrong_password(request: Request, session: Session, email: str) -> None:
+    now = now_of(request)
+    record_attempt(session, SIGN_INS_PER_ADDRESS, email.casefold(), now)
+    record_attempt(session, SIGN_INS_PER_CLIENT, client_key(request), now)
+
+
+def refused_code(request: Request, session: Session, user: User) -> str | None:
+    """Why a second-factor code may not be tried now for this account or from this client, or None."""
+    _ = gettext_of(request)
+    now = now_of(request)
+    if over_limit(session, CODES_PER_ACCOUNT, str(user.id), now) \
+            or over_limit(session, SIGN_INS_PER_CLIENT, client_key(request), now):
+        return _("Too many wrong codes. Wait 15 minutes and try again.")
+    return None
+
+
+def count_wrong_code(request: Request, session: Session, user: User) -> None:
+    now = now_of(request)
+    record_attempt(session, CODES_PER_ACCOUNT, str(user.id), now)
+    record_attempt(session, SIGN_INS_PER_CLIENT, client_key(request), now)
 
 
 def staff_user(request: Request) -> StaffUser:
@@ -118,3 +215,9 @@ def safe_next(target: str | None, default: str = DESK_HOME) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def _session_proof(user: User, secret_key: str) -> str:
+    """Binds a session to the password: a new password, however it was set, ends every session."""
+    message = f"{user.id}:{user.password_hash}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from fursa.web.throttle import Throttle
+from fursa.web.throttle import LetterThrottle
 
 
 def utc_now() -> datetime:
@@ -23,10 +23,11 @@ class WebState:
 
     ctx: Any  # pipeline.Context: settings, sessions, crawl_config, delivery_config
     clock: Callable[[], datetime]
-    # Five wrong passwords per address in 15 minutes, then the address waits.
-    sign_ins: Throttle = field(default_factory=lambda: Throttle(5, timedelta(minutes=15)))
-    # Three subscription e-mails per address an hour: the form cannot flood an inbox.
-    letters: Throttle = field(default_factory=lambda: Throttle(3, timedelta(hours=1)))
+
+    @property
+    def letters(self) -> LetterThrottle:
+        """Three subscription e-mails per address an hour, counted in the database (web/throttle.py)."""
+        return LetterThrottle(self.ctx.sessions)
 
     @property
     def settings(self) -> Any:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -31,6 +32,7 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 ADMIN = ("admin@ppu.edu", "correct horse battery")
 CURATOR = ("curator@ppu.edu", "another long password")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_SECRET = re.compile(r'id="secret"[^>]*>([A-Z2-7 ]+)<')
 
 
 def make_settings(folder: Path, base_url: str = "http://testserver", smtp_url: str | None = None) -> Settings:
@@ -109,11 +111,49 @@ def csrf_of(html: str) -> str:
 
 
 def log_in(client: TestClient, account: tuple[str, str] = ADMIN) -> None:
+    """Sign in as a person would, through the second step when the desk asks for it: an admin's first
+    sign-in enrols the app (the key read from the page), later ones type its code."""
     page = client.get("/desk/login")
     response = client.post("/desk/login", data={"email": account[0], "password": account[1],
                                                 "csrf_token": csrf_of(page.text), "next": "/desk"},
                            follow_redirects=False)
     assert response.status_code == 303, response.text
+    step = response.headers["location"]
+    if step.startswith("/desk/two-factor/setup"):
+        page = client.get(step)
+        secret = "".join(_SECRET.search(page.text).group(1).split())
+        code = pyotp.TOTP(secret).at(client.app.state.web.clock())
+        done = client.post("/desk/two-factor/setup", data={"code": code, "csrf_token": csrf_of(page.text),
+                                                           "next": "/desk"})
+        assert done.status_code == 200 and "Two-factor sign-in is on" in done.text, done.text
+    elif step.startswith("/desk/two-factor"):
+        page = client.get(step)
+        code = second_factor_code(client.app.state.web.ctx, account[0], client.app.state.web.clock())
+        done = client.post("/desk/two-factor", data={"code": code, "csrf_token": csrf_of(page.text), "next": "/desk"},
+                           follow_redirects=False)
+        assert done.status_code == 303, done.text
+
+
+def enrol_in_browser(page, now: datetime) -> None:
+    """In a real browser, right after an admin's first password: set the app up with the key the
+    page shows, then go on past the recovery codes (to the page the sign-in was for)."""
+    assert "/desk/two-factor/setup" in page.url, page.url
+    secret = "".join(page.inner_text("#secret").split())
+    page.fill("#code", pyotp.TOTP(secret).at(now))
+    page.click("form[action='/desk/two-factor/setup'] button[type=submit]")
+    assert page.locator("ol.codes li").count() == 10
+    page.click("main a.button")
+
+
+def second_factor_code(ctx: pipeline.Context, email: str, now: datetime) -> str:
+    """The code the account's authenticator app shows at `now` that the desk has not taken yet (each
+    time step opens the desk once; the desk takes the step before and after now as well)."""
+    with ctx.sessions() as session:
+        user = storage.find_user(session, email)
+        totp, last = pyotp.TOTP(user.totp_secret), user.totp_last_step
+    step = totp.timecode(now) if last is None else max(totp.timecode(now), last + 1)
+    assert step <= totp.timecode(now) + 1, "every code the desk takes at this time is used: move the clock on"
+    return totp.generate_otp(step)
 
 
 @pytest.fixture
