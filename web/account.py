@@ -84,6 +84,7 @@ def sign_out_everywhere(request: Request, user: StaffUser = Depends(staff_user))
     _ = gettext_of(request)
     with transaction(request) as session:
         ended = end_sessions_of(session, user.id)
+    log.info("signed out everywhere", extra={"path": request.url.path, "sessions": ended})
     request.session.clear()
     flash(request, _("You are signed out everywhere, in this browser too. Sign in again to go on."))
     return RedirectResponse("/desk/login", status_code=303)

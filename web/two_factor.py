@@ -20,7 +20,7 @@ from fursa.storage import (
     begin_enrolment, check_second_factor, clear_attempts, confirm_enrolment, enrolment_uri, has_two_factor,
 )
 from fursa.web.auth import (
-    DESK_HOME, SignedIn, count_wrong_code, needs_enrolment, refused_code, safe_next, second_step, signed_in,
+    SignedIn, count_wrong_code, needs_enrolment, refused_code, safe_next, second_step, signed_in,
     start_session,
 )
 from fursa.web.csrf import verify_csrf
@@ -161,5 +161,4 @@ def _setup_values(request: Request, found: SignedIn, target: str) -> dict:
         "next": target,
         "pending": not found.verified,
         "required": user.role == "admin",
-        "home": DESK_HOME,
     }

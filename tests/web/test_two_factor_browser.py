@@ -7,7 +7,7 @@ import pytest
 
 from fursa import storage
 from tests.web.conftest import NOW, second_factor_code
-from tests.web.test_browser import CHROMIUM, browser, pytestmark, shoot, site, switch_language  # noqa: F401
+from tests.web.test_browser import browser, pytestmark, shoot, site, switch_language  # noqa: F401 (fixtures, marks)
 
 WIDTH = 390
 AMAL = ("amal@ppu.edu", "correct horse battery")
