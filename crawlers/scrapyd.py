@@ -302,8 +302,11 @@ class JobWatch:
             problem = f"Scrapyd job {job.id} did not finish within {self.wait_s:g} s and was cancelled"
         # The worker numbers the sources of its own batch from 0.
         for position, index in enumerate(job.indexes):
-            if position in results:
-                self.results[index] = results[position]
+            result = results.get(position)
+            # A source our cancel stopped with nothing read is explained by the cancel (and is
+            # tried again), whether or not the worker had started it and wrote its own word.
+            if result is not None and not (job.id in self.cancelled and not result.ok and not result.drafts):
+                self.results[index] = result
             else:
                 self.problems[index] = problem
 
