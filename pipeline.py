@@ -267,6 +267,12 @@ def send_instant_alerts(ctx: Context, now: datetime) -> digests.SendReport:
         return digests.send_instant_alerts(session, now=now, config=ctx.delivery_config)
 
 
+def retry_deliveries(ctx: Context, now: datetime) -> digests.SendReport:
+    """Send again what earlier runs deferred, paused before or were killed in; give up what is too old."""
+    with ctx.sessions() as session:
+        return digests.retry_deliveries(session, now=now, config=ctx.delivery_config)
+
+
 def run_once(ctx: Context, now: datetime, progress: Callable[[str], None] | None = None) -> RunSummary:
     """The main job: crawl what is due, tag, expire passed calls, send what is due."""
     ensure_database(ctx)
@@ -323,6 +329,7 @@ JOBS: dict[str, Callable[[Context, datetime], Any]] = {
     "crawl": crawl_and_tag,
     "weekly_digest": send_due_digests,
     "instant_alerts": send_instant_alerts,
+    "retry_deliveries": retry_deliveries,
     "expire": expire_calls,
     "retrain": retrain_matcher,
 }
@@ -330,6 +337,9 @@ JOBS: dict[str, Callable[[Context, datetime], Any]] = {
 
 @dataclass(frozen=True)
 class JobOutcome:
+    """How one run of a job ended: ok; degraded (it ran, but did only part of its work, e.g. messages
+    left to retry: `error` says what and why); failed (it raised, or the database stayed unavailable)."""
+
     job: str
     status: str
     result: Any = None
@@ -354,6 +364,8 @@ def run_job(
     for attempt in range(1, attempts + 1):
         try:
             result = job(ctx, now)
+            if isinstance(result, digests.SendReport) and result.degraded:
+                return _record(ctx, JobOutcome(name, "degraded", result, result.trouble(), attempt), now)
             return _record(ctx, JobOutcome(name, "ok", result, None, attempt), now)
         except OperationalError as exc:
             log.warning("database unavailable", extra={"job": name, "attempt": attempt, "error": str(exc.orig)})

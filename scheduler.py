@@ -52,6 +52,9 @@ def plans(settings) -> tuple[Plan, ...]:
         # Each source has its own interval; this only asks storage which are due, so it runs often.
         Plan("crawl", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60),
         Plan("instant_alerts", IntervalTrigger(minutes=10, timezone=zone), grace_s=10 * 60),
+        # Messages the server deferred, and runs that paused or died, are taken up again; each
+        # deferred message waits longer after each try (digests.retries).
+        Plan("retry_deliveries", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60),
         # A weekly digest missed by up to six hours still goes out once; later than that it would
         # land in the middle of the week, so it is skipped and recorded as missed.
         Plan("weekly_digest", CronTrigger(day_of_week=_cron_day(settings.digest_weekday),

@@ -50,13 +50,22 @@ def _run_of(job: pipeline.JobHealth) -> dict:
             "finished": job.finished_at.isoformat() if job.finished_at else None, "error": job.error}
 
 
+# `fursa job`'s exit status beyond 0 (ok) and 1 (failed, or a bad name or setting); README, "Commands".
+EXIT_DEGRADED = 3
+
+
 def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.JOBS)}")) -> None:
-    """Run one scheduler job now, as the scheduler would, and record it in the job log."""
+    """Run one scheduler job now, as the scheduler would, and record it in the job log.
+
+    Exit status: 0 ok; 1 failed; 3 degraded (it ran but left work undone, e.g. messages the SMTP
+    server deferred, which the retry_deliveries job sends later)."""
     if name not in pipeline.JOBS:
         fail(f"no job named {name!r}; jobs: {', '.join(pipeline.JOBS)}")
     ctx = load_context(ensure=True)
     outcome = pipeline.run_job(ctx, name, now_utc(), actor=cli_actor())
     typer.echo(f"{name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
+    if outcome.status == "degraded":
+        raise typer.Exit(code=EXIT_DEGRADED)
     if outcome.status != "ok":
         raise typer.Exit(code=1)
 

@@ -13,6 +13,7 @@ from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, 
 from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
 from fursa.digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
 from fursa.digests.render import render_digest
+from fursa.digests.retries import retry_deliveries
 from fursa.digests.selection import profile_of, select_items
 from fursa.digests.sending import send_digests, send_instant_alerts, send_one
 from fursa.digests.signing import sign_message
@@ -24,6 +25,7 @@ __all__ = [
     "DigestItem", "Envelope", "InvalidAddressError", "PermanentDeliveryError", "RenderedDigest", "SendReport",
     "ServerUnavailableError", "TemporaryDeliveryError", "TokenError", "build_envelope", "build_message",
     "compose_digest", "digest_period", "instant_period", "is_weekend", "make_subscriber_token", "message_id_for",
-    "parse_smtp_url", "preview_digest", "profile_of", "read_subscriber_token", "render_digest", "select_items",
+    "parse_smtp_url", "preview_digest", "profile_of", "read_subscriber_token", "render_digest", "retry_deliveries",
+    "select_items",
     "send_digests", "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
 ]

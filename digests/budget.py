@@ -28,6 +28,6 @@ class ErrorBudget:
     def explain(self) -> str:
         return (
             f"the server refused {self.in_a_row} messages in a row (last: {self.last}). "
-            "The run stopped so the rest of the list is not burned; fix the server or the SMTP settings "
-            "and run again: digests already sent are not sent twice"
+            "The run stopped so the rest of the list is not burned; fix the server or the SMTP settings: "
+            "the run is resumed later, and digests already sent are not sent twice"
         )

@@ -34,9 +34,11 @@ class DeliveryConfig:
     smtp_cafile: Path | None = None  # extra CA bundle to trust, e.g. a campus relay's own certificate
     bounce_threshold: int = 3  # consecutive hard bounces before a subscriber is suspended
     error_budget: int = 10  # consecutive server-side failures before a run pauses
-    max_attempts: int = 3  # sends of one digest before a temporary failure becomes final
+    max_attempts: int = 30  # sends of one digest before a temporary failure becomes final (retry_for ends it first)
     sending_lease: timedelta = timedelta(minutes=30)  # a 'sending' row older than this was left by a dead run
     retry_after: timedelta = timedelta(minutes=15)  # wait before retrying a 4xx (greylisting wants minutes)
+    max_retry_delay: timedelta = timedelta(hours=4)  # the wait doubles after each try, up to this
+    retry_for: timedelta = timedelta(days=3)  # after its send moment, how long a digest is still worth sending
     closing_soon_days: int = 7
     max_items: int = 20
     attach_calendar: bool = True
@@ -70,6 +72,10 @@ def check_config(config: DeliveryConfig) -> None:
             f"digest weekday {config.weekday} is one of the weekend days {config.weekend_days}; "
             "nothing goes out on the weekend, so pick a working day"
         )
+    if not config.retry_after <= config.retry_for <= timedelta(days=6):
+        raise ConfigurationError(
+            f"retry_for ({config.retry_for}) must be at least retry_after ({config.retry_after}) and at most 6 days, "
+            "so that a weekly digest is never retried once the next one is due")
     if config.connections < 1:
         raise ConfigurationError(f"connections must be at least 1, not {config.connections}")
     if config.rate_per_second is not None and config.rate_per_second <= 0:

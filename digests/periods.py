@@ -55,6 +55,24 @@ def period_week(period: str) -> tuple[int, int] | None:
     return year, week
 
 
+def period_start(period: str, config: DeliveryConfig) -> datetime | None:
+    """When a period's digests were due (aware, local): a weekly period's send moment, an instant
+    alert's minute; None for a period name this module did not make."""
+    kind, _, rest = period.partition(":")
+    if kind == WEEKLY:
+        week = period_week(period)
+        if week is None:
+            return None
+        day = date.fromisocalendar(week[0], week[1], config.weekday + 1)
+        return datetime.combine(day, time(config.hour), tzinfo=config.zone)
+    if kind == INSTANT:
+        try:
+            return datetime.strptime(rest, "%Y-%m-%dT%H:%M").replace(tzinfo=config.zone)
+        except ValueError:
+            return None
+    return None
+
+
 def _require_aware(now: datetime) -> None:
     if now.tzinfo is None:
         raise ValueError(f"now={now!r} is naive; pass an aware datetime (UTC) so the digest day is unambiguous")

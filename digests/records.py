@@ -73,7 +73,9 @@ class SendReport:
     """What one run of send_digests did, in counts and in words a person can act on.
 
     The run fills it in as it goes (one type for the running count and the result), so a run that
-    stops early still returns what it did."""
+    stops early still returns what it did. `paused`: the run stopped early (the server kept
+    refusing, or the database failed) and says why; `resting`: nothing is sent today (the weekend).
+    """
 
     period: str
     transport: str
@@ -84,15 +86,24 @@ class SendReport:
     deferred: int = 0
     in_progress: int = 0
     given_up: int = 0
+    expired: int = 0
     suspended: tuple[str, ...] = ()
     failures: tuple[str, ...] = ()
     paused: str | None = None
+    resting: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and self.deferred == 0 and self.paused is None
 
+    @property
+    def degraded(self) -> bool:
+        """Messages were left to retry or given up, or the run stopped early: it did only part of its work."""
+        return self.deferred > 0 or self.expired > 0 or self.paused is not None
+
     def describe(self) -> str:
+        if self.resting:
+            return f"{self.period} via {self.transport}: nothing sent: {self.resting}"
         text = (
             f"{self.period} via {self.transport}: {self.sent} sent, {self.already_sent} already sent, "
             f"{self.skipped_empty} empty (not sent), {self.failed} failed, {self.deferred} to retry"
@@ -101,11 +112,33 @@ class SendReport:
             text += f", {self.in_progress} being sent by another run"
         if self.given_up:
             text += f", {self.given_up} failed in an earlier run (see the ledger)"
+        if self.expired:
+            text += f", {self.expired} given up as too old to send"
         if self.suspended:
             text += f", {len(self.suspended)} suspended after repeated bounces"
         if self.paused:
             text += f". Paused: {self.paused}"
         return text
+
+    def trouble(self) -> str:
+        """For the job log of a degraded run: the counts, the reason, and what happens next."""
+        text = self.describe()
+        if self.failures and not self.paused:   # a pause already names the last reason
+            text += f". First problem: {self.failures[0]}"
+        if self.deferred or self.paused:
+            text += (". The retry_deliveries job takes the rest up every 15 minutes (a deferred message waits "
+                     "longer after each try) until it is sent or its digest is too old")
+        return text
+
+    def add(self, other: "SendReport") -> None:
+        """Count another run's report into this one (the retry job runs once per period it resumes)."""
+        for name in ("sent", "skipped_empty", "already_sent", "failed", "deferred", "in_progress", "given_up",
+                     "expired"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.suspended += other.suspended
+        self.failures += other.failures
+        self.paused = self.paused or other.paused
+        self.resting = self.resting or other.resting
 
     def note_failure(self, words: str) -> None:
         self.failures += (words,)

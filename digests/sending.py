@@ -49,14 +49,15 @@ def send_digests(session: Session, *, now: datetime, config: DeliveryConfig, per
     """The weekly job: a digest to every active confirmed subscriber, ledger-guarded, empty ones skipped."""
     period = period or digest_period(now, config)
     session.expire_all()  # bounce counts and states change under Core UPDATEs; read them fresh
-    return _run(session, active_subscribers(session), now=now, config=config, period=period, closing_soon=True)
+    return run_period(session, active_subscribers(session), now=now, config=config, period=period, closing_soon=True)
 
 
 def send_instant_alerts(session: Session, *, now: datetime, config: DeliveryConfig) -> SendReport:
     """The "as soon as approved" job: subscribers with frequency 'instant' get calls not yet mailed to them."""
     session.expire_all()
     subscribers = [row for row in active_subscribers(session) if row.frequency == "instant"]
-    return _run(session, subscribers, now=now, config=config, period=instant_period(now, config), closing_soon=False)
+    return run_period(session, subscribers, now=now, config=config, period=instant_period(now, config),
+                      closing_soon=False)
 
 
 def make_transport_factory(config: DeliveryConfig) -> Callable[[], Transport]:
@@ -78,12 +79,13 @@ def send_one(envelope: Envelope, config: DeliveryConfig) -> str:
     return str(written) if written is not None else transport.name
 
 
-def _run(session: Session, subscribers: Sequence, *, now: datetime, config: DeliveryConfig, period: str,
-         closing_soon: bool) -> SendReport:
+def run_period(session: Session, subscribers: Sequence, *, now: datetime, config: DeliveryConfig, period: str,
+               closing_soon: bool) -> SendReport:
+    """Send `period`'s digest to each of `subscribers` who has not had it (the ledger decides)."""
     if is_weekend(now, config):
         return SendReport(period, config.transport_name,
-                          paused=f"{now.astimezone(config.zone):%A} is a weekend day in {config.timezone}; "
-                                 "nothing is sent on the weekend (setting: weekend_days)")
+                          resting=f"{now.astimezone(config.zone):%A} is a weekend day in {config.timezone}; "
+                                  "nothing is sent on the weekend (setting: weekend_days)")
     run = DigestRun(session, now=now, config=config, period=period, closing_soon=closing_soon)
     with SendPool(make_transport_factory(config), connections=config.connections,
                   rate=config.rate_per_second) as pool:

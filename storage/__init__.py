@@ -60,8 +60,9 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("MAX_ROWS", "RosterImport", "RowProblem", "export_roster", "import_roster"), "roster_files"),
     **dict.fromkeys(("find_token", "issue_token", "redeem_token"), "tokens"),
     # the delivery ledger
-    **dict.fromkeys(("DEFERRED", "FAILED", "SENDING", "SENT", "ClaimRequest", "add_pending_deliveries",
-                     "claim_deliveries", "clear_bounces", "delivery_states", "mark_deliveries_sent", "mark_failed",
+    **dict.fromkeys(("DEFERRED", "FAILED", "PENDING", "SENDING", "SENT", "ClaimRequest", "Outstanding",
+                     "add_pending_deliveries", "claim_deliveries", "clear_bounces", "delivery_states",
+                     "give_up_deliveries", "mark_deliveries_sent", "mark_failed", "outstanding_deliveries",
                      "record_bounce", "sent_item_ids"), "deliveries"),
     # staff accounts and their passwords
     **dict.fromkeys(("STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language",
@@ -103,8 +104,9 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     )
     from fursa.storage.db import check_tables, is_migrated, make_engine, make_sessionmaker, migrate
     from fursa.storage.deliveries import (
-        DEFERRED, FAILED, SENDING, SENT, ClaimRequest, add_pending_deliveries, claim_deliveries, clear_bounces,
-        delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
+        DEFERRED, FAILED, PENDING, SENDING, SENT, ClaimRequest, Outstanding, add_pending_deliveries,
+        claim_deliveries, clear_bounces, delivery_states, give_up_deliveries, mark_deliveries_sent, mark_failed,
+        outstanding_deliveries, record_bounce, sent_item_ids,
     )
     from fursa.storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
     from fursa.storage.locks import SCHEDULER_LEASE, SchedulerLock
@@ -189,8 +191,9 @@ __all__ = [
     "enrol_subscriber", "erase_subscriber", "search_subscribers", "set_subscriber_status",
     "MAX_ROWS", "RosterImport", "RowProblem", "export_roster", "import_roster",
     "find_token", "issue_token", "redeem_token",
-    "DEFERRED", "FAILED", "SENDING", "SENT", "ClaimRequest", "add_pending_deliveries", "claim_deliveries",
-    "clear_bounces", "delivery_states", "mark_deliveries_sent", "mark_failed", "record_bounce", "sent_item_ids",
+    "DEFERRED", "FAILED", "PENDING", "SENDING", "SENT", "ClaimRequest", "Outstanding", "add_pending_deliveries",
+    "claim_deliveries", "clear_bounces", "delivery_states", "give_up_deliveries", "mark_deliveries_sent",
+    "mark_failed", "outstanding_deliveries", "record_bounce", "sent_item_ids",
     "STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language", "set_password",
     "MIN_PASSWORD_LENGTH", "hash_password",
     "AttemptCount", "RecoveryCode", "StaffSession", "change_password", "password_matches",

@@ -247,12 +247,14 @@ def clear_bounces(session: Session, subscriber_ids: Iterable[int]) -> None:
 def sent_item_ids(
     session: Session, *, exclude_period: str | None = None, among: Collection[int] | None = None,
 ) -> dict[int, set[int]]:
-    """subscriber id → ids of opportunities already mailed (or being mailed) to them in other periods.
+    """subscriber id → ids of opportunities mailed, being mailed or to be retried to them in other periods.
 
-    `among` keeps only those ids (a run passes the calls still open): after a year of weekly digests
-    the ledger names some thousand calls per subscriber, nearly all of them closed long ago.
+    A deferred message keeps its calls: the retry job sends it, so a later digest must not repeat
+    them; once it is given up (failed) they are free again. `among` keeps only those ids (a run
+    passes the calls still open): after a year of weekly digests the ledger names some thousand
+    calls per subscriber, nearly all of them closed long ago.
     """
-    query = select(Delivery.subscriber_id, Delivery.items).where(Delivery.state.in_((SENT, SENDING)))
+    query = select(Delivery.subscriber_id, Delivery.items).where(Delivery.state.in_((SENT, SENDING, DEFERRED)))
     if exclude_period is not None:
         query = query.where(Delivery.period != exclude_period)
     keep = None if among is None else frozenset(among)
@@ -269,3 +271,46 @@ def delivery_counts(session: Session, period: str) -> dict[str, int]:
     rows = session.execute(
         select(Delivery.state, func.count()).where(Delivery.period == period).group_by(Delivery.state))
     return {state: count for state, count in rows}
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """A ledger row whose digest has not gone out and that no live run is working on."""
+
+    delivery_id: int
+    subscriber_id: int
+    period: str
+    state: str            # pending (never tried), deferred (to retry) or sending (its run died)
+    attempts: int
+    updated_at: datetime
+    error: str | None
+
+
+def outstanding_deliveries(session: Session, *, idle_before: datetime, stale_before: datetime) -> list[Outstanding]:
+    """Rows a retry may take up: pending or deferred and untouched since `idle_before` (a live run
+    claims its pending rows within moments), or sending and untouched since `stale_before` (the lease)."""
+    query = (
+        select(Delivery.id, Delivery.subscriber_id, Delivery.period, Delivery.state, Delivery.attempts,
+               Delivery.updated_at, Delivery.error)
+        .where(or_(and_(Delivery.state.in_((PENDING, DEFERRED)), Delivery.updated_at <= idle_before),
+                   and_(Delivery.state == SENDING, Delivery.updated_at < stale_before)))
+        .order_by(Delivery.period, Delivery.subscriber_id)
+    )
+    return [Outstanding(*row) for row in session.execute(query)]
+
+
+def give_up_deliveries(session: Session, rows: Sequence[Outstanding], reason: str, now: datetime) -> int:
+    """outstanding → failed, each row only if it is still as it was read; returns how many were given up.
+
+    The row's last error is kept after `reason`, so the send log says why it never went out.
+    """
+    given_up = 0
+    for row in rows:
+        words = f"{reason}; last error: {row.error}" if row.error else reason
+        given_up += session.execute(
+            update(Delivery)
+            .where(Delivery.id == row.delivery_id, Delivery.state == row.state, Delivery.updated_at == row.updated_at)
+            .values(state=FAILED, error=words[:2000], updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return given_up

@@ -1,7 +1,7 @@
 """The desk's front page: counts, and pictures of new calls, coming deadlines and source health."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
 from fursa import pipeline
@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fursa.storage import Source, latest_job_runs, list_sources
+from fursa.storage import Source, latest_job_runs, list_sources, recent_problems
 from fursa.storage import delivery_totals, status_counts, upcoming_deadlines, weekly_new_by_kind
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.charts import HealthTile, TimelinePoint, WeekBar, deadline_timeline, health_grid, weekly_bars
@@ -23,6 +23,7 @@ from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/desk", dependencies=[Depends(staff_user), Depends(verify_csrf)], include_in_schema=False)
 TIMELINE_DAYS = 60
+PROBLEM_DAYS = 7   # job runs missed, failed or done in part are listed for this long
 
 
 def health_state(source: Source) -> str:
@@ -53,6 +54,7 @@ def dashboard(request: Request) -> Response:
         sources = list_sources(session)
         counts, sends = status_counts(session), delivery_totals(session)
         jobs = {run.job: run for run in latest_job_runs(session)}
+        problems = recent_problems(session, now - timedelta(days=PROBLEM_DAYS))[:20]
         bars = [WeekBar(fmt.date(w.week, "d MMM"), w.by_kind) for w in weeks]
         points = [TimelinePoint(c.title, c.deadline_at, c.kind, f"/desk/calls/{c.id}") for c in deadlines]
         tiles = health_tiles(sources, lambda s: _describe(s, label, fmt, now))
@@ -65,7 +67,7 @@ def dashboard(request: Request) -> Response:
             "timeline_chart": deadline_timeline(points, now, TIMELINE_DAYS, lambda d: fmt.date(d, "d MMM"),
                                                 _("Deadlines in the next 60 days")),
             "health_chart": health_grid(tiles, legend, _("Source health")),
-            "source_count": len(sources), "jobs": jobs, "job_names": tuple(pipeline.JOBS),
+            "source_count": len(sources), "jobs": jobs, "job_names": tuple(pipeline.JOBS), "problems": problems,
         })
 
 
@@ -78,6 +80,9 @@ def run_job(request: Request, name: str, user: StaffUser = Depends(admin_user)) 
     outcome = pipeline.run_job(web_state(request).ctx, name, now_of(request), attempts=1, actor=user.email)
     if outcome.status == "ok":
         flash(request, _("%(job)s: done.") % {"job": labeller(_)("job", name)})
+    elif outcome.status == "degraded":
+        flash(request, _("%(job)s: done in part: %(error)s") % {"job": labeller(_)("job", name),
+                                                                "error": outcome.error}, "error")
     else:
         flash(request, _("%(job)s failed: %(error)s") % {"job": labeller(_)("job", name), "error": outcome.error},
               "error")

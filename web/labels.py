@@ -52,10 +52,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "job": {
         "crawl": N_("Crawl due sources and tag"), "weekly_digest": N_("Send the weekly digests"),
-        "instant_alerts": N_("Send instant alerts"), "expire": N_("Mark passed calls expired"),
+        "instant_alerts": N_("Send instant alerts"), "retry_deliveries": N_("Send again what was deferred"),
+        "expire": N_("Mark passed calls expired"),
         "retrain": N_("Retrain the matcher on reviewed calls"),
     },
-    "job_status": {"ok": N_("Done"), "failed": N_("Failed"), "missed": N_("Missed"), "running": N_("Running")},
+    "job_status": {"ok": N_("Done"), "degraded": N_("Done in part"), "failed": N_("Failed"), "missed": N_("Missed"),
+                   "running": N_("Running")},
 }
 
 

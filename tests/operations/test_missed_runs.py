@@ -26,6 +26,7 @@ PROMISES = {
     # job: (late within its grace, outcome), (late past its grace, outcome)
     "crawl": ((timedelta(minutes=10), RAN), (timedelta(hours=3), RAN)),            # backlog folded into one run
     "instant_alerts": ((timedelta(minutes=5), RAN), (timedelta(hours=3), RAN)),
+    "retry_deliveries": ((timedelta(minutes=10), RAN), (timedelta(hours=3), RAN)),
     "weekly_digest": ((timedelta(hours=1), RAN), (timedelta(hours=7), MISSED)),
     "expire": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),              # the latest day's run is due
     "retrain": ((timedelta(hours=3), RAN), (timedelta(hours=30), MISSED)),

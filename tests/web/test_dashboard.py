@@ -87,3 +87,34 @@ def test_an_admin_runs_a_job_by_hand_and_the_job_log_shows_it(admin_client, ctx,
         assert session.get(storage.Opportunity, call_id).status == "expired"
         assert [run.status for run in storage.latest_job_runs(session)] == ["ok"]
     assert admin_client.post("/desk/jobs/format-disk", data={"csrf_token": csrf_of(page.text)}).status_code == 404
+
+
+def test_missed_and_part_done_runs_are_shown_to_staff_in_both_languages(admin_client, ctx, now):
+    with ctx.sessions.begin() as session:
+        storage.record_missed_job(session, "weekly_digest", now - timedelta(days=1), now - timedelta(hours=17),
+                                  "skipped: the scheduler was not running at 2026-11-29 08:00 EET and the run's "
+                                  "grace time had passed")
+        row = storage.start_job_run(session, "retry_deliveries", now - timedelta(minutes=5))
+        storage.finish_job_run(row, now, "degraded", {"deferred": 4}, "retries via smtp: 0 sent, 4 to retry")
+    page = admin_client.get("/desk").text
+    problems = page.split("Missed, failed or done in part in the last 7 days")[1]
+    assert "Send the weekly digests: <strong>Missed</strong> – skipped: the scheduler was not running" in problems
+    assert "Send again what was deferred: <strong>Done in part</strong> – retries via smtp: 0 sent" in problems
+    admin_client.get("/language/ar?next=/desk")
+    arabic = admin_client.get("/desk").text
+    assert "فات موعده" in arabic and "تمّ جزئيًا" in arabic and "إعادة إرسال ما تأجّل" in arabic
+
+
+def test_a_digest_run_by_hand_that_could_not_deliver_says_it_did_part(admin_client, ctx, now, make_call):
+    make_call("Erasmus+ master scholarship in any field", status="approved", disciplines=["any"],
+              levels=["master"], kind="scholarship", palestinian_eligible=True)
+    with ctx.sessions.begin() as session:
+        storage.add_subscriber(session, storage.SubscriberInput(email="lina@ppu.edu", levels=("master",),
+                                                                confirmed=True), now)
+    ctx.settings.outbox_dir.parent.mkdir(parents=True, exist_ok=True)
+    ctx.settings.outbox_dir.write_text("a file where the outbox folder should be")   # every write fails
+    page = admin_client.get("/desk")
+    response = admin_client.post("/desk/jobs/weekly_digest", data={"csrf_token": csrf_of(page.text)})
+    assert "Send the weekly digests: done in part: " in response.text and "1 to retry" in response.text
+    with ctx.sessions() as session:
+        assert [(run.job, run.status) for run in storage.latest_job_runs(session)] == [("weekly_digest", "degraded")]
