@@ -294,3 +294,19 @@ def users_password(
     except (storage.WeakPasswordError, storage.NotFoundError) as exc:
         fail(str(exc))
     typer.echo(f"password of {email} changed")
+
+
+@users_app.command("reset-two-factor")
+def users_reset_two_factor(email: str) -> None:
+    """Forget a staff account's authenticator and recovery codes (a lost phone) and end its sessions:
+    the next sign-in enrols again, which an admin must do before using the desk."""
+    ctx = load_context(ensure=True)
+    with ctx.sessions.begin() as session:
+        user = storage.find_user(session, email)
+        if user is None:
+            fail(f"no staff account {email!r}; `fursa users add {email}` creates one")
+        storage.turn_off_two_factor(session, user)
+        ended = storage.end_sessions_of(session, user.id)
+        storage.record_audit(session, actor=cli_actor(), action="user.reset_two_factor", target_type="user",
+                             target_id=user.id, now=now_utc(), details={"sessions_ended": ended})
+    typer.echo(f"two-factor sign-in of {email} reset; {ended} session(s) ended; the next sign-in enrols again")

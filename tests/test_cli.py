@@ -355,3 +355,22 @@ def test_the_config_option_chooses_the_settings_file(workdir):
     result = runner.invoke(app, ["--config", "other.toml", "init"])
     assert result.exit_code == 0, result.output
     assert (workdir / "other.db").exists() and not (workdir / "fursa.db").exists()
+
+
+def test_a_lost_second_factor_is_reset_from_the_command_line(workdir):
+    from fursa.settings import load_settings
+    from fursa import pipeline, storage
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "add", "boss@ppu.edu", "--role", "admin", "--password", "correct horse battery"]).exit_code == 0
+    ctx = pipeline.make_context(load_settings(None))
+    with ctx.sessions.begin() as session:
+        user = storage.find_user(session, "boss@ppu.edu")
+        user.totp_secret = "JBSWY3DPEHPK3PXP"
+    result = runner.invoke(app, ["users", "reset-two-factor", "boss@ppu.edu"])
+    assert result.exit_code == 0, result.output
+    assert "reset" in result.output
+    with ctx.sessions.begin() as session:
+        assert storage.find_user(session, "boss@ppu.edu").totp_secret is None
+        assert any(e.action == "user.reset_two_factor" for e in storage.recent_audit(session))
+    missing = runner.invoke(app, ["users", "reset-two-factor", "nobody@ppu.edu"])
+    assert missing.exit_code == 1 and "no staff account" in missing.output
