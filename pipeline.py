@@ -354,8 +354,9 @@ def run_job(
     """Run one job by name, record it in the job log, and never let it take the caller down.
 
     A database that is locked or briefly unreachable is retried with backoff (every job is safe
-    to repeat: ingest is idempotent and the ledger guards sends); any other failure is logged with
-    the job's name and recorded, and the other jobs go on. `actor` names the person who asked
+    to repeat: ingest is idempotent and the ledger guards sends); a full one fails the run at once
+    with what to do; any other failure is logged with the job's name and recorded, and the other
+    jobs go on. `actor` names the person who asked
     (`fursa job`, the desk's buttons) for the audit log; the scheduler's own runs have none.
     """
     job = JOBS[name]
@@ -367,12 +368,22 @@ def run_job(
             if isinstance(result, digests.SendReport) and result.degraded:
                 return _record(ctx, JobOutcome(name, "degraded", result, result.trouble(), attempt), now)
             return _record(ctx, JobOutcome(name, "ok", result, None, attempt), now)
-        except OperationalError as exc:
-            log.warning("database unavailable", extra={"job": name, "attempt": attempt, "error": str(exc.orig)})
-            if attempt < attempts:
+        except digests.LedgerError as exc:   # a sending run stopped cleanly when the database failed
+            log.warning("the database stopped recording a sending run", extra={"job": name, "error": str(exc)})
+            if not exc.database_full and attempt < attempts:
                 sleep(backoff_s * 2 ** (attempt - 1))
                 continue
-            outcome = JobOutcome(name, "failed", None, f"database unavailable: {exc.orig}", attempt)
+            outcome = JobOutcome(name, "failed", exc.report, str(exc), attempt)
+        except OperationalError as exc:
+            log.warning("database unavailable", extra={"job": name, "attempt": attempt, "error": str(exc.orig)})
+            if storage.is_database_full(exc):   # not passing: waiting will not free the disk
+                outcome = JobOutcome(name, "failed", None, f"the database is full ({exc.orig}): free space on the "
+                                     "disk that holds it, then run the job again", attempt)
+            elif attempt < attempts:
+                sleep(backoff_s * 2 ** (attempt - 1))
+                continue
+            else:
+                outcome = JobOutcome(name, "failed", None, f"database unavailable: {exc.orig}", attempt)
         except Exception as exc:  # the job loop: one job's bug must not stop the others
             log.exception("job failed", extra={"job": name})
             outcome = JobOutcome(name, "failed", None, f"{type(exc).__name__}: {exc}", attempt)

@@ -6,8 +6,8 @@ Imports only `storage` and `matching`. This module is the package's whole public
 from fursa.digests.compose import compose_digest, preview_digest
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.errors import (
-    BouncedAddressError, ConfigurationError, DeliveryError, DigestError, InvalidAddressError,
-    PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError, TokenError,
+    BouncedAddressError, ClaimExpiringError, ConfigurationError, DeliveryError, DigestError, InvalidAddressError,
+    LedgerError, PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError, TokenError,
 )
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
 from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
@@ -21,11 +21,11 @@ from fursa.digests.smtp import parse_smtp_url
 from fursa.digests.tokens import make_subscriber_token, read_subscriber_token, verify_subscriber_token
 
 __all__ = [
-    "SIGNED_HEADERS", "WIRE_POLICY", "BouncedAddressError", "ConfigurationError", "DeliveryConfig", "DeliveryError", "Digest", "DigestError",
-    "DigestItem", "Envelope", "InvalidAddressError", "PermanentDeliveryError", "RenderedDigest", "SendReport",
-    "ServerUnavailableError", "TemporaryDeliveryError", "TokenError", "build_envelope", "build_message",
-    "compose_digest", "digest_period", "instant_period", "is_weekend", "make_subscriber_token", "message_id_for",
-    "parse_smtp_url", "preview_digest", "profile_of", "read_subscriber_token", "render_digest", "retry_deliveries",
-    "select_items",
-    "send_digests", "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
+    "SIGNED_HEADERS", "WIRE_POLICY", "BouncedAddressError", "ClaimExpiringError", "ConfigurationError",
+    "DeliveryConfig", "DeliveryError", "Digest", "DigestError", "DigestItem", "Envelope", "InvalidAddressError",
+    "LedgerError", "PermanentDeliveryError", "RenderedDigest", "SendReport", "ServerUnavailableError",
+    "TemporaryDeliveryError", "TokenError", "build_envelope", "build_message", "compose_digest", "digest_period",
+    "instant_period", "is_weekend", "make_subscriber_token", "message_id_for", "parse_smtp_url", "preview_digest",
+    "profile_of", "read_subscriber_token", "render_digest", "retry_deliveries", "select_items", "send_digests",
+    "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
 ]

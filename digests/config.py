@@ -35,7 +35,10 @@ class DeliveryConfig:
     bounce_threshold: int = 3  # consecutive hard bounces before a subscriber is suspended
     error_budget: int = 10  # consecutive server-side failures before a run pauses
     max_attempts: int = 30  # sends of one digest before a temporary failure becomes final (retry_for ends it first)
-    sending_lease: timedelta = timedelta(minutes=30)  # a 'sending' row older than this was left by a dead run
+    # A 'sending' row older than this was left by a dead run and may be sent again: short, so that a
+    # digest held by a run that died goes out within minutes; a live send never outlasts it (a
+    # message not handed over by `sending_lease - 2 * smtp_timeout - 10 s` after its claim is deferred).
+    sending_lease: timedelta = timedelta(minutes=2)
     retry_after: timedelta = timedelta(minutes=15)  # wait before retrying a 4xx (greylisting wants minutes)
     max_retry_delay: timedelta = timedelta(hours=4)  # the wait doubles after each try, up to this
     retry_for: timedelta = timedelta(days=3)  # after its send moment, how long a digest is still worth sending
@@ -49,6 +52,12 @@ class DeliveryConfig:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def data_deadline_s(self) -> float:
+        """Seconds after a claim within which its message must be handed to the server (DATA begun), so the
+        send and the recording of the answer end before the claim's lease does."""
+        return self.sending_lease.total_seconds() - 2 * self.smtp_timeout - 10
 
     @property
     def transport_name(self) -> str:
@@ -76,6 +85,10 @@ def check_config(config: DeliveryConfig) -> None:
         raise ConfigurationError(
             f"retry_for ({config.retry_for}) must be at least retry_after ({config.retry_after}) and at most 6 days, "
             "so that a weekly digest is never retried once the next one is due")
+    if config.data_deadline_s < 30:
+        raise ConfigurationError(
+            f"sending_lease ({config.sending_lease}) must leave at least 30 s to reach the server after the "
+            f"2 x smtp_timeout ({config.smtp_timeout:g} s) that DATA and its answer may take, plus 10 s")
     if config.connections < 1:
         raise ConfigurationError(f"connections must be at least 1, not {config.connections}")
     if config.rate_per_second is not None and config.rate_per_second <= 0:

@@ -1,5 +1,7 @@
 """Errors raised by digests/; each docstring says who raises it."""
 
+from fursa.storage import DatabaseError
+
 
 class DigestError(Exception):
     """Base class of every error digests/ raises."""
@@ -30,6 +32,11 @@ class ServerUnavailableError(TemporaryDeliveryError):
     """Raised by the SMTP transport when the server cannot be reached or refuses the session itself."""
 
 
+class ClaimExpiringError(TemporaryDeliveryError):
+    """Raised by the send pool or the SMTP transport, before DATA, when a message's claim is about to end:
+    sending it now could overlap a retry by another run, so it is deferred instead."""
+
+
 class PermanentDeliveryError(DeliveryError):
     """Raised by a transport for a 5xx answer about the message or the sender: retrying will not help."""
 
@@ -42,3 +49,13 @@ class BouncedAddressError(PermanentDeliveryError):
 
 class InvalidAddressError(PermanentDeliveryError):
     """Raised before sending when a subscriber's address cannot be put on an envelope (no '@', non-ASCII mailbox)."""
+
+
+class LedgerError(DigestError, DatabaseError):
+    """Raised by a sending run when the database stops recording it (full, locked, unreachable): the run
+    stopped sending; `report` says what it did, `database_full` whether the disk is full (no quick retry)."""
+
+    def __init__(self, message: str, report, *, database_full: bool) -> None:
+        super().__init__(message)
+        self.report = report
+        self.database_full = database_full

@@ -24,7 +24,8 @@ class OutboxTransport:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
 
-    def send(self, envelope: Envelope) -> Path:
+    def send(self, envelope: Envelope, *, deadline: float | None = None) -> Path:
+        """Write the message; `deadline` is for transports that talk to a server and is not needed here."""
         target = self.directory / file_name_for(envelope)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Protocol
 
+from fursa.digests.errors import ClaimExpiringError
 from fursa.digests.records import Envelope
 
 
@@ -14,7 +15,7 @@ class Transport(Protocol):
 
     name: str
 
-    def send(self, envelope: Envelope) -> object: ...
+    def send(self, envelope: Envelope, *, deadline: float | None = None) -> object: ...
 
     def close(self) -> None: ...
 
@@ -51,13 +52,24 @@ class SendPool:
         self._limiter = RateLimiter(rate) if rate else None
         self.connections = connections
 
-    def submit(self, envelope: Envelope) -> Future:
-        return self._executor.submit(self._send, envelope)
+    def submit(self, envelope: Envelope, *, deadline: float | None = None,
+               then: Callable[[], object] | None = None) -> Future:
+        """Send on a worker; the future's result is `then()`, called in the worker the moment the transport
+        accepted the message (nothing else happens in between), or the transport's result without `then`.
 
-    def _send(self, envelope: Envelope) -> object:
+        `deadline` (time.monotonic()): the latest moment the message may still be handed to the server;
+        past it, it is not sent (ClaimExpiringError), as its claim may be taken over by another run.
+        """
+        return self._executor.submit(self._send, envelope, deadline, then)
+
+    def _send(self, envelope: Envelope, deadline: float | None, then: Callable[[], object] | None) -> object:
         if self._limiter is not None:
             self._limiter.wait()
-        return self._transport().send(envelope)
+        if deadline is not None and time.monotonic() > deadline:
+            raise ClaimExpiringError(f"{envelope.recipient}: not sent: it waited for a connection until its claim "
+                                     "was about to end; a later run sends it")
+        result = self._transport().send(envelope, deadline=deadline)
+        return then() if then is not None else result
 
     def _transport(self) -> Transport:
         transport = getattr(self._local, "transport", None)

@@ -3,10 +3,11 @@
 A run leaves work undone when the server deferred messages (a 4xx answer, or down), when it
 paused (the error budget), or when it was killed: its ledger rows stay 'deferred', 'pending', or
 'sending' past the lease. retry_deliveries (every 15 minutes in the scheduler) takes such rows up
-and resumes their period's run: a deferred message once its wait is over (retry_after, doubled
-after each try up to max_retry_delay), a pending one at once, a sending one once its lease ran
-out. A weekly run is resumed for everyone it has not reached (a paused or killed run never built
-rows for the rest); an instant alert only for the subscribers it left. A digest still unsent
+and resumes their period's run for them: a deferred message once its wait is over (retry_after,
+doubled after each try up to max_retry_delay), a pending one at once, a sending one once its lease
+ran out. A weekly run adds a pending row for everyone before it sends (sending.run_period), so a
+run that paused or died leaves its whole unfinished list here. A period a run is still working on
+(a row of it changed within the lease) is left to that run. A digest still unsent
 `retry_for` after its send moment is given up: its rows become 'failed' with the reason, and its
 calls are free for the next digest.
 """
@@ -16,7 +17,9 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
-from fursa.storage import DEFERRED, Outstanding, active_subscribers, give_up_deliveries, outstanding_deliveries
+from fursa.storage import (
+    DEFERRED, Outstanding, active_subscribers, give_up_deliveries, last_activity, outstanding_deliveries,
+)
 
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.periods import WEEKLY, period_start
@@ -37,21 +40,20 @@ def retry_deliveries(session: Session, *, now: datetime, config: DeliveryConfig)
     for row in rows:
         by_period.setdefault(row.period, []).append(row)
     active = {subscriber.id: subscriber for subscriber in active_subscribers(session)}
+    latest = last_activity(session, by_period)
     for period, left in by_period.items():
         start = period_start(period, config)
         if start is None or now >= start + config.retry_for:
             _give_up(session, left, _too_old(period, start, config), now, report)
             continue
+        if latest[period] > now - config.sending_lease:   # a run is at work on it, or died too recently to tell
+            continue
         _give_up(session, [row for row in left if row.subscriber_id not in active],
                  "not sent: the subscriber left or was suspended before a retry", now, report)
-        due = [row for row in left if row.subscriber_id in active and is_due(row, now, config)]
-        if not due:
+        subscribers = [active[row.subscriber_id] for row in left
+                       if row.subscriber_id in active and is_due(row, now, config)]
+        if not subscribers:
             continue
-        if period.startswith(f"{WEEKLY}:"):
-            waiting = {row.subscriber_id for row in left} - {row.subscriber_id for row in due}
-            subscribers = [subscriber for key, subscriber in active.items() if key not in waiting]
-        else:
-            subscribers = [active[row.subscriber_id] for row in due]
         log.info("resuming %s for %d subscriber(s)", period, len(subscribers))
         report.add(run_period(session, subscribers, now=now, config=config, period=period,
                               closing_soon=period.startswith(f"{WEEKLY}:")))

@@ -1,32 +1,40 @@
-"""The sending jobs: every due digest, each (subscriber, period) exactly once, whatever fails.
+"""The sending jobs: every due digest, each (subscriber, period) once, whatever fails.
 
 Order per subscriber: compose and render (no writes) → wait for a free connection → claim the
-ledger row (commit: the checkpoint) → send → mark sent or failed (committed with the next claim,
-or at the end). Messages are built up to LOOKAHEAD ahead, and their ledger rows are added as
-'pending' together, in one statement; when connections are free, as many rows as there are free
-connections are claimed (pending → sending) in one statement and one commit. A row is claimed only
-when a connection is free for it, so at most `connections` rows are 'sending' at any instant:
-that is the most a SIGKILL can duplicate, because a restart takes over 'sending' rows only after
-the lease. A 'pending' row left by a run that stopped early is claimed by the next run.
+ledger row (commit: the checkpoint) → send → the sending thread marks the row sent the moment the
+server accepts (its own commit, digests.ledger), or the run records the failure (committed at
+once). Messages are built up to LOOKAHEAD ahead, and their ledger rows are added as 'pending'
+together, in one statement; when connections are free, as many rows as there are free connections
+are claimed (pending → sending) in one statement and one commit. A row is claimed only when a
+connection is free for it, so at most `connections` rows are 'sending' at any instant, and only
+those whose server said 250 in the instant before a crash can go out twice (digests.ledger says
+the bound). A 'pending' row left by a run that stopped early is claimed by the next run, or by the
+retry job (digests.retries). If the database stops recording (full disk, locked), the run claims
+nothing more, lets the messages in flight finish, and raises LedgerError.
 """
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Callable, Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from fursa.storage import (
-    DEFERRED, FAILED, SENDING, SENT, ClaimRequest, active_subscribers, add_pending_deliveries, approved_open,
-    claim_deliveries, clear_bounces, delivery_states, mark_deliveries_sent, mark_failed, record_bounce, sent_item_ids,
+    DEFERRED, FAILED, PENDING, SENDING, SENT, ClaimRequest, active_subscribers, add_pending_deliveries, approved_open,
+    claim_deliveries, delivery_states, drop_pending_deliveries, mark_deliveries_sent, mark_failed, record_bounce,
+    sent_item_ids,
 )
 
 from fursa.digests.budget import ErrorBudget
 from fursa.digests.compose import compose_digest
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.errors import BouncedAddressError, DeliveryError, InvalidAddressError, TemporaryDeliveryError
+from fursa.digests.ledger import Acceptances, RunClock, Ticket, ledger_error
 from fursa.digests.letters import FormLetters
 from fursa.digests.messages import SIGNED_HEADERS, message_id_for
 from fursa.digests.outbox import OutboxTransport
@@ -49,7 +57,8 @@ def send_digests(session: Session, *, now: datetime, config: DeliveryConfig, per
     """The weekly job: a digest to every active confirmed subscriber, ledger-guarded, empty ones skipped."""
     period = period or digest_period(now, config)
     session.expire_all()  # bounce counts and states change under Core UPDATEs; read them fresh
-    return run_period(session, active_subscribers(session), now=now, config=config, period=period, closing_soon=True)
+    return run_period(session, active_subscribers(session), now=now, config=config, period=period, closing_soon=True,
+                      plan_ahead=True)
 
 
 def send_instant_alerts(session: Session, *, now: datetime, config: DeliveryConfig) -> SendReport:
@@ -80,29 +89,24 @@ def send_one(envelope: Envelope, config: DeliveryConfig) -> str:
 
 
 def run_period(session: Session, subscribers: Sequence, *, now: datetime, config: DeliveryConfig, period: str,
-               closing_soon: bool) -> SendReport:
-    """Send `period`'s digest to each of `subscribers` who has not had it (the ledger decides)."""
+               closing_soon: bool, plan_ahead: bool = False) -> SendReport:
+    """Send `period`'s digest to each of `subscribers` who has not had it (the ledger decides).
+
+    `plan_ahead`: first add a 'pending' row for each of them (the weekly run), so that a run that
+    stops early leaves its unfinished list in the ledger for the retry job; an instant alert does not,
+    as the next alert reaches whoever this one did not.
+    """
     if is_weekend(now, config):
         return SendReport(period, config.transport_name,
                           resting=f"{now.astimezone(config.zone):%A} is a weekend day in {config.timezone}; "
                                   "nothing is sent on the weekend (setting: weekend_days)")
-    run = DigestRun(session, now=now, config=config, period=period, closing_soon=closing_soon)
+    run = DigestRun(session, now=now, config=config, period=period, closing_soon=closing_soon, plan_ahead=plan_ahead)
     with SendPool(make_transport_factory(config), connections=config.connections,
                   rate=config.rate_per_second) as pool:
         run.send_all(subscribers, pool)
     report = run.report
     log.info("digests %s", report.describe())
     return report
-
-
-@dataclass(frozen=True)
-class _Ticket:
-    """What the run remembers about a message in flight, to record its outcome."""
-
-    delivery_id: int
-    subscriber_id: int
-    email: str
-    had_bounces: bool
 
 
 @dataclass(frozen=True)
@@ -115,22 +119,29 @@ class _Ready:
 
 
 class DigestRun:
-    """One run over a list of subscribers for one period; holds the only database session (main thread)."""
+    """One run over a list of subscribers for one period. Its session (main thread) adds, claims and
+    records failures, committing each at once; the sending threads mark what the server accepted."""
 
-    def __init__(self, session: Session, *, now: datetime, config: DeliveryConfig, period: str, closing_soon: bool):
+    def __init__(self, session: Session, *, now: datetime, config: DeliveryConfig, period: str, closing_soon: bool,
+                 plan_ahead: bool = False):
         self.session = session
+        self.plan_ahead = plan_ahead
+        self.planned = False
         self.now = now
+        self.clock = RunClock(now)
         self.config = config
         self.period = period
         self.closing_soon = closing_soon
         self.report = SendReport(period, config.transport_name)
         self.budget = ErrorBudget(config.error_budget)
         self.signer: DkimSigner | None = make_signer(config, SIGNED_HEADERS)
-        self.stale_before = now - config.sending_lease
-        self.in_flight: dict[Future, _Ticket] = {}
+        self.acceptances = Acceptances(session.get_bind(), self.clock)
+        self.in_flight: dict[Future, Ticket] = {}
         self.ready: list[_Ready] = []
         self.with_rows: set[int] = set()  # subscribers in `ready` whose 'pending' row exists
-        self.unmarked: list[int] = []  # delivery ids sent but not yet marked 'sent'
+        self.empty: list[int] = []  # subscribers whose digest is empty: their untried 'pending' row is dropped
+        self.unrecorded: list[Ticket] = []  # accepted by the server, not marked sent: the database failed
+        self.ledger_failure: SQLAlchemyError | None = None
         self.states = delivery_states(session, period)
         self.opportunities = OpenCalls(approved_open(session, now), now=now)
         self.sent_ids = sent_item_ids(session, exclude_period=period, among=self.opportunities.ids)
@@ -142,22 +153,68 @@ class DigestRun:
                         "that are not https (RFC 8058); set FURSA_PUBLIC_BASE_URL", config.public_base_url)
 
     def send_all(self, subscribers: Sequence, pool: SendPool) -> None:
+        """Send to each subscriber in turn; raises LedgerError when the database stopped recording the run."""
         try:
+            if self.plan_ahead:
+                self.plan(subscribers)
             for subscriber in subscribers:
-                if self.budget.exhausted:
-                    self.report.paused = self.budget.explain()
+                if self.stopped:
                     break
                 self.queue(subscriber)
                 if len(self.ready) >= max(LOOKAHEAD, pool.connections):
                     self.dispatch(pool)
-            while self.ready and not self.budget.exhausted:
+            while self.ready and not self.stopped:
                 self.dispatch(pool)
-        finally:  # whatever stopped the loop, what was sent is recorded as sent
+        except SQLAlchemyError as error:  # the ledger cannot be written: claim nothing more
+            self.ledger_failed(error)
+        finally:  # whatever stopped the loop, the messages in flight finish and record their outcome
             self.collect(until=0)
-            self.mark_sent()
-            self.session.commit()
+        self.settle()
+        if self.ledger_failure is not None:
+            raise ledger_error(self.ledger_failure, self.report, self.unrecorded, self.config,
+                               resumable=self.planned or not self.plan_ahead)
         if self.budget.exhausted and not self.report.paused:
             self.report.paused = self.budget.explain()
+
+    @property
+    def stopped(self) -> bool:
+        if self.budget.exhausted and not self.report.paused:
+            self.report.paused = self.budget.explain()
+        return self.ledger_failure is not None or self.budget.exhausted
+
+    def ledger_failed(self, error: SQLAlchemyError) -> None:
+        """The database could not record a step: stop claiming, so nothing more is sent unrecorded."""
+        if self.ledger_failure is None:
+            self.ledger_failure = error
+            log.error("the database stopped recording the run of %s; no more digests are claimed: %s",
+                      self.period, getattr(error, "orig", error))
+        try:
+            self.session.rollback()
+        except SQLAlchemyError:
+            pass
+
+    def plan(self, subscribers: Sequence) -> None:
+        """A 'pending' row for every subscriber without one, in one statement and one commit, before anything
+        is sent: whatever stops the run, the ledger then holds who is still to be sent to."""
+        ids = [subscriber.id for subscriber in subscribers]
+        self.session.commit()
+        add_pending_deliveries(self.session, [key for key in ids if key not in self.states], self.period, self.clock())
+        self.session.commit()
+        self.with_rows.update(ids)
+        self.planned = True
+
+    def settle(self) -> None:
+        """At the end: commit what is pending and try once more to mark what the server accepted."""
+        try:
+            self.drop_empty()
+            self.session.commit()
+            if self.unrecorded:
+                kept = mark_deliveries_sent(self.session, [ticket.delivery_id for ticket in self.unrecorded],
+                                            self.clock())
+                self.session.commit()
+                self.unrecorded = [ticket for ticket in self.unrecorded if ticket.delivery_id not in kept]
+        except SQLAlchemyError as error:
+            self.ledger_failed(error)
 
     def queue(self, subscriber) -> None:
         """Build the subscriber's message and add it to `ready`; unsendable and empty digests stop here."""
@@ -178,6 +235,8 @@ class DigestRun:
             return
         if envelope is None:
             self.report.skipped_empty += 1
+            if subscriber.id in self.with_rows or state == PENDING:
+                self.empty.append(subscriber.id)
             return
         self.ready.append(_Ready(subscriber, envelope, items))
 
@@ -188,9 +247,12 @@ class DigestRun:
             return
         free = pool.connections - len(self.in_flight)
         batch, self.ready = self.ready[:free], self.ready[free:]
-        for ready, ticket in zip(batch, self.claim(batch)):
+        tickets = self.claim(batch)
+        deadline = time.monotonic() + self.config.data_deadline_s   # DATA begins before the claim's lease ends
+        for ready, ticket in zip(batch, tickets):
             if ticket is not None:
-                self.in_flight[pool.submit(ready.envelope)] = ticket
+                self.in_flight[pool.submit(ready.envelope, deadline=deadline,
+                                           then=partial(self.acceptances.record, ticket))] = ticket
 
     def prepare(self, subscriber) -> tuple[Envelope | None, tuple[int, ...]]:
         digest = compose_digest(subscriber, self.opportunities, sent_ids=self.sent_ids.get(subscriber.id, set()),
@@ -202,18 +264,21 @@ class DigestRun:
                                  boundaries=self.boundaries)
         return envelope, digest.opportunity_ids
 
-    def claim(self, batch: Sequence[_Ready]) -> list[_Ticket | None]:
-        """Claim the batch's rows and commit, together with the outcomes recorded since the last claim.
+    def claim(self, batch: Sequence[_Ready]) -> list[Ticket | None]:
+        """Claim the batch's rows and commit before any of them is sent (the checkpoint).
 
-        One commit per batch: an outcome waits at most until the next claim, and only as many rows as
-        there are free connections are claimed, so at most `connections` rows are ever 'sending'.
+        Only as many rows as there are free connections are claimed, so at most `connections` rows
+        are ever 'sending'. Stamped with the run's clock: another run takes a claim over only once it
+        is `sending_lease` old.
         """
         requests = [ClaimRequest(ready.subscriber.id, ready.envelope.message_id, ready.items) for ready in batch]
         self.add_rows(batch)
-        self.mark_sent()
+        self.drop_empty()
+        now = self.clock()
         claims = claim_deliveries(self.session, self.period, requests, transport=self.config.transport_name,
-                                  now=self.now, stale_before=self.stale_before, max_attempts=self.config.max_attempts,
-                                  retry_before=self.now - self.config.retry_after, add_rows=False)
+                                  now=now, stale_before=now - self.config.sending_lease,
+                                  max_attempts=self.config.max_attempts, retry_before=now - self.config.retry_after,
+                                  add_rows=False)
         self.session.commit()
         self.with_rows.difference_update(request.subscriber_id for request in requests)
         tickets = []
@@ -221,7 +286,7 @@ class DigestRun:
             claim, subscriber = claims[ready.subscriber.id], ready.subscriber
             if not claim.won:
                 self._count_settled(claim.state)
-            tickets.append(_Ticket(claim.delivery_id, subscriber.id, subscriber.email, bool(subscriber.bounces))
+            tickets.append(Ticket(claim.delivery_id, subscriber.id, subscriber.email, bool(subscriber.bounces))
                            if claim.won else None)
         return tickets
 
@@ -230,9 +295,14 @@ class DigestRun:
         while len(self.in_flight) > until:
             done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
             for future in done:
-                self.record(self.in_flight.pop(future), future.exception())
+                self.record(self.in_flight.pop(future), future)
         for future in [future for future in self.in_flight if future.done()]:  # and any others already done
-            self.record(self.in_flight.pop(future), future.exception())
+            self.record(self.in_flight.pop(future), future)
+
+    def drop_empty(self) -> None:
+        """Drop the untried 'pending' rows of the empty digests found since the last claim (in its transaction)."""
+        empty, self.empty = self.empty, []
+        drop_pending_deliveries(self.session, empty, self.period)
 
     def add_rows(self, batch: Sequence[_Ready]) -> None:
         """Add the 'pending' rows the batch lacks, and those of every message built behind it, in one statement.
@@ -245,35 +315,37 @@ class DigestRun:
             return
         missing = [ready.subscriber.id for ready in (*batch, *self.ready) if ready.subscriber.id not in self.with_rows]
         self.session.commit()
-        add_pending_deliveries(self.session, missing, self.period, self.now)
+        add_pending_deliveries(self.session, missing, self.period, self.clock())
         self.session.commit()
         self.with_rows.update(missing)
 
-    def mark_sent(self) -> None:
-        """Mark the rows whose messages went out since the last claim, in one statement of the claim's transaction."""
-        sent, self.unmarked = self.unmarked, []
-        for delivery_id in set(sent) - mark_deliveries_sent(self.session, sent, self.now):
-            log.warning("delivery %s was taken over by another run while sending", delivery_id)
-
-    def record(self, ticket: _Ticket, error: BaseException | None) -> None:
-        """Write a send's outcome; it is committed with the next claim or at the end of the run."""
+    def record(self, ticket: Ticket, future: Future) -> None:
+        """Count a finished send; a failure is written and committed at once (the success was marked by its
+        sending thread). A database that cannot take the failure stops the run."""
+        error = future.exception()
         if error is None:
-            self.unmarked.append(ticket.delivery_id)  # marked by mark_sent, just before the next commit
-            if ticket.had_bounces:
-                clear_bounces(self.session, [ticket.subscriber_id])
             self.budget.record_success()
             self.report.sent += 1
-        elif isinstance(error, DeliveryError):
-            self._record_failure(ticket, error)
-        else:
-            log.error("sending to %s failed unexpectedly", ticket.email, exc_info=error)
-            mark_failed(self.session, ticket.delivery_id, f"unexpected error: {error!r}", self.now,
-                        temporary=True, max_attempts=self.config.max_attempts)
-            self.report.deferred += 1
-            self.report.note_failure(f"{ticket.email}: unexpected error {error!r}; see the log")
+            unrecorded = future.result()
+            if unrecorded is not None:
+                self.unrecorded.append(ticket)
+                self.ledger_failed(unrecorded)
+            return
+        try:
+            if isinstance(error, DeliveryError):
+                self._record_failure(ticket, error)
+            else:
+                log.error("sending to %s failed unexpectedly", ticket.email, exc_info=error)
+                mark_failed(self.session, ticket.delivery_id, f"unexpected error: {error!r}", self.clock(),
+                            temporary=True, max_attempts=self.config.max_attempts)
+                self.report.deferred += 1
+                self.report.note_failure(f"{ticket.email}: unexpected error {error!r}; see the log")
+            self.session.commit()
+        except SQLAlchemyError as db_error:
+            self.ledger_failed(db_error)
 
-    def _record_failure(self, ticket: _Ticket, error: DeliveryError) -> None:
-        state = mark_failed(self.session, ticket.delivery_id, str(error), self.now,
+    def _record_failure(self, ticket: Ticket, error: DeliveryError) -> None:
+        state = mark_failed(self.session, ticket.delivery_id, str(error), self.clock(),
                             temporary=error.temporary, max_attempts=self.config.max_attempts)
         if state == FAILED:
             self.report.failed += 1
@@ -282,7 +354,7 @@ class DigestRun:
         self.report.note_failure(str(error) if ticket.email in str(error) else f"{ticket.email}: {error}")
         self.budget.record_failure(error)
         if isinstance(error, (BouncedAddressError, InvalidAddressError)):
-            if record_bounce(self.session, ticket.subscriber_id, str(error), self.now,
+            if record_bounce(self.session, ticket.subscriber_id, str(error), self.clock(),
                              threshold=self.config.bounce_threshold):
                 self.report.note_suspended(ticket.email)
 

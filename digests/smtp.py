@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from fursa.digests.errors import (
-    BouncedAddressError, ConfigurationError, PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError,
+    BouncedAddressError, ClaimExpiringError, ConfigurationError, PermanentDeliveryError, ServerUnavailableError,
+    TemporaryDeliveryError,
 )
 from fursa.digests.records import Envelope
 
@@ -75,7 +77,12 @@ class SmtpTransport:
         self._connection: smtplib.SMTP | None = None
         self.connects = 0
 
-    def send(self, envelope: Envelope) -> None:
+    def send(self, envelope: Envelope, *, deadline: float | None = None) -> None:
+        """Deliver one message; returns once the server accepted it (250 to DATA), raises DeliveryError.
+
+        `deadline` (time.monotonic()): DATA is not begun after it (ClaimExpiringError, nothing sent),
+        so a slow server cannot make this send overlap another run's retry of the same message.
+        """
         for attempt in (1, 2):
             connection = self._connect_if_needed()
             try:
@@ -86,6 +93,11 @@ class SmtpTransport:
                     raise ServerUnavailableError(f"SMTP server {self.server} keeps closing the connection: {exc}")
                 log.info("SMTP server %s closed the connection (%s); reconnecting", self.server, exc)
                 continue
+            if deadline is not None and time.monotonic() > deadline:
+                self._reset(connection)
+                raise ClaimExpiringError(f"{envelope.recipient}: not sent: the server took so long to accept the "
+                                         "sender and recipient that the message's claim was about to end; a later "
+                                         "run sends it")
             self._send_data(connection, envelope)
             return
 

@@ -27,7 +27,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source",
                      "SourceRun", "Subscriber", "Suppression", "TagCorrection", "Token", "User"), "models"),
     # engines, sessions, migrations, backups, the scheduler's lock
-    **dict.fromkeys(("check_tables", "is_migrated", "make_engine", "make_sessionmaker", "migrate"), "db"),
+    **dict.fromkeys(("check_tables", "is_database_full", "is_migrated", "make_engine", "make_sessionmaker", "migrate"),
+                    "db"),
     **dict.fromkeys(("backup_database", "restore_database"), "backup"),
     **dict.fromkeys(("SchedulerLock", "SCHEDULER_LEASE"), "locks"),
     # the audit log and the job log
@@ -62,8 +63,8 @@ _LAZY: dict[str, str] = {
     # the delivery ledger
     **dict.fromkeys(("DEFERRED", "FAILED", "PENDING", "SENDING", "SENT", "ClaimRequest", "Outstanding",
                      "add_pending_deliveries", "claim_deliveries", "clear_bounces", "delivery_states",
-                     "give_up_deliveries", "mark_deliveries_sent", "mark_failed", "outstanding_deliveries",
-                     "record_bounce", "sent_item_ids"), "deliveries"),
+                     "drop_pending_deliveries", "give_up_deliveries", "last_activity", "mark_deliveries_sent",
+                     "mark_failed", "outstanding_deliveries", "record_bounce", "sent_item_ids"), "deliveries"),
     # staff accounts and their passwords
     **dict.fromkeys(("STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language",
                      "set_password"), "users"),
@@ -102,11 +103,11 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         history_of, merge_opportunities, opportunities_by_ids, public_call, recent_deliveries, review_queue, runs_of,
         search_calls, set_featured, sources_of, status_counts, upcoming_deadlines, weekly_new_by_kind,
     )
-    from fursa.storage.db import check_tables, is_migrated, make_engine, make_sessionmaker, migrate
+    from fursa.storage.db import check_tables, is_database_full, is_migrated, make_engine, make_sessionmaker, migrate
     from fursa.storage.deliveries import (
         DEFERRED, FAILED, PENDING, SENDING, SENT, ClaimRequest, Outstanding, add_pending_deliveries,
-        claim_deliveries, clear_bounces, delivery_states, give_up_deliveries, mark_deliveries_sent, mark_failed,
-        outstanding_deliveries, record_bounce, sent_item_ids,
+        claim_deliveries, clear_bounces, delivery_states, drop_pending_deliveries, give_up_deliveries, last_activity,
+        mark_deliveries_sent, mark_failed, outstanding_deliveries, record_bounce, sent_item_ids,
     )
     from fursa.storage.jobs import finish_job_run, latest_job_runs, recent_problems, record_missed_job, start_job_run
     from fursa.storage.locks import SCHEDULER_LEASE, SchedulerLock
@@ -168,7 +169,8 @@ __all__ = [
     # loaded on first use
     "AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source", "SourceRun",
     "Subscriber", "Suppression", "TagCorrection", "Token", "User",
-    "check_tables", "is_migrated", "make_engine", "make_sessionmaker", "migrate", "backup_database", "restore_database",
+    "check_tables", "is_database_full", "is_migrated", "make_engine", "make_sessionmaker", "migrate",
+    "backup_database", "restore_database",
     "SCHEDULER_LEASE", "SchedulerLock",
     "record_audit", "recent_audit",
     "finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run",
@@ -192,8 +194,8 @@ __all__ = [
     "MAX_ROWS", "RosterImport", "RowProblem", "export_roster", "import_roster",
     "find_token", "issue_token", "redeem_token",
     "DEFERRED", "FAILED", "PENDING", "SENDING", "SENT", "ClaimRequest", "Outstanding", "add_pending_deliveries",
-    "claim_deliveries", "clear_bounces", "delivery_states", "give_up_deliveries", "mark_deliveries_sent",
-    "mark_failed", "outstanding_deliveries", "record_bounce", "sent_item_ids",
+    "claim_deliveries", "clear_bounces", "delivery_states", "drop_pending_deliveries", "give_up_deliveries",
+    "last_activity", "mark_deliveries_sent", "mark_failed", "outstanding_deliveries", "record_bounce", "sent_item_ids",
     "STAFF_ROLES", "add_user", "authenticate", "create_user", "find_user", "get_user", "set_language", "set_password",
     "MIN_PASSWORD_LENGTH", "hash_password",
     "AttemptCount", "RecoveryCode", "StaffSession", "change_password", "password_matches",

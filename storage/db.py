@@ -40,6 +40,19 @@ def _sqlite_pragmas(dbapi_conn, busy_timeout_s: float) -> None:
     cursor.close()
 
 
+# SQLite's SQLITE_FULL ("database or disk is full") and PostgreSQL's disk_full (SQLSTATE 53100).
+_SQLITE_FULL = 13
+_PG_DISK_FULL = "53100"
+
+
+def is_database_full(error: BaseException) -> bool:
+    """True when `error` (a SQLAlchemy error, or the driver's own) says the database's disk is full:
+    not a passing failure to retry in a few seconds, but one a person must act on."""
+    orig = getattr(error, "orig", None) or error
+    return (getattr(orig, "sqlite_errorcode", None) == _SQLITE_FULL or getattr(orig, "sqlstate", None) == _PG_DISK_FULL
+            or "database or disk is full" in str(orig))
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

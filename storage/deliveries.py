@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Collection, Iterable, Sequence
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -190,18 +190,35 @@ def add_pending_deliveries(session: Session, subscriber_ids: Sequence[int], peri
             pass
 
 
-def mark_sent(session: Session, delivery_id: int, now: datetime) -> bool:
+def drop_pending_deliveries(session: Session, subscriber_ids: Sequence[int], period: str) -> None:
+    """Remove the 'pending' rows never tried of these subscribers (their digest turned out empty): a
+    ledger row means a digest to send, and an empty digest is not sent."""
+    if subscriber_ids:
+        session.execute(delete(Delivery).where(
+            Delivery.period == period, Delivery.subscriber_id.in_(sorted(set(subscriber_ids))),
+            Delivery.state == PENDING, Delivery.attempts == 0).execution_options(synchronize_session=False))
+
+
+def mark_sent(session: Session | Connection, delivery_id: int, now: datetime) -> bool:
     """sending → sent; False if the row was no longer ours (a takeover after the lease ran out)."""
     return session.execute(_MARK_SENT, {"row_ids": [delivery_id], "now": now}).rowcount == 1
 
 
-def mark_deliveries_sent(session: Session, delivery_ids: Sequence[int], now: datetime) -> set[int]:
-    """mark_sent for several rows whose messages have each gone out; returns the ids that were still ours."""
+def mark_deliveries_sent(session: Session | Connection, delivery_ids: Sequence[int], now: datetime) -> set[int]:
+    """mark_sent for several rows whose messages have each gone out; returns the ids that were still ours.
+
+    Takes a Session or a Connection: a sending thread records the server's acceptance on a
+    connection of its own, in its own transaction, the moment the server said 250.
+    """
     if not delivery_ids:
         return set()
-    if not session.get_bind().dialect.update_returning:
+    if not _dialect(session).update_returning:
         return {delivery_id for delivery_id in delivery_ids if mark_sent(session, delivery_id, now)}
     return set(session.scalars(_MARK_SENT_RETURNING, {"row_ids": list(delivery_ids), "now": now}))
+
+
+def _dialect(executor: Session | Connection):
+    return executor.get_bind().dialect if isinstance(executor, Session) else executor.dialect
 
 
 def mark_failed(
@@ -234,7 +251,7 @@ def record_bounce(session: Session, subscriber_id: int, reason: str, now: dateti
     return result.rowcount == 1
 
 
-def clear_bounces(session: Session, subscriber_ids: Iterable[int]) -> None:
+def clear_bounces(session: Session | Connection, subscriber_ids: Iterable[int]) -> None:
     """Reset the bounce count after a delivery went through: only consecutive bounces suspend."""
     ids = list(subscriber_ids)
     if ids:
@@ -297,6 +314,15 @@ def outstanding_deliveries(session: Session, *, idle_before: datetime, stale_bef
         .order_by(Delivery.period, Delivery.subscriber_id)
     )
     return [Outstanding(*row) for row in session.execute(query)]
+
+
+def last_activity(session: Session, periods: Collection[str]) -> dict[str, datetime]:
+    """period → when any of its rows last changed: a run still at work keeps it within its lease."""
+    if not periods:
+        return {}
+    rows = session.execute(select(Delivery.period, func.max(Delivery.updated_at))
+                           .where(Delivery.period.in_(sorted(periods))).group_by(Delivery.period))
+    return {period: latest for period, latest in rows}
 
 
 def give_up_deliveries(session: Session, rows: Sequence[Outstanding], reason: str, now: datetime) -> int:

@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from fursa.storage import Delivery
 
+from fursa.digests import DeliveryConfig
+
 from tests.digests.conftest import NOW, PERIOD, add_call, add_person
 from tests.digests.smtpsink import Received
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SUBSCRIBERS = 16
-LEASE = timedelta(minutes=30)
+LEASE = DeliveryConfig.__dataclass_fields__["sending_lease"].default   # a restart takes over after it
 
 
 def start_child(database_url, sink, now, connections, outbox):

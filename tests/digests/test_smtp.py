@@ -131,7 +131,7 @@ def test_temporary_refusal_is_deferred_and_retried_by_the_next_run(session, sink
     first = send_digests(session, now=NOW, config=smtp_config)
     del sink.behaviour.rcpt["busy@ppu.edu"]
     too_soon = send_digests(session, now=NOW + timedelta(minutes=5), config=smtp_config)
-    second = send_digests(session, now=NOW + smtp_config.retry_after, config=smtp_config)
+    second = send_digests(session, now=NOW + smtp_config.retry_after + timedelta(minutes=1), config=smtp_config)
 
     assert (first.sent, first.deferred, first.failed) == (1, 1, 0)
     assert too_soon.sent == 0 and too_soon.deferred == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -55,7 +56,7 @@ def test_a_weekly_digest_with_the_smtp_server_down_is_degraded_and_retried_on_it
     deferred = run.summary["deferred"]   # the budget (10) and what was still in flight on the other connection
     assert run.summary["sent"] == 0 and deferred in (10, 11) and run.summary["paused"]
     assert line.startswith("weekly_digest: degraded — ") and f"0 sent, 0 already sent" in line, line
-    assert f"{deferred} to retry" in line and f"Paused: the server refused {deferred} messages in a row" in line
+    assert f"{deferred} to retry" in line and re.search(r"Paused: the server refused 1[01] messages in a row", line)
     assert "127.0.0.1:9" in line and "retry_deliveries" in run.error and run.error in line
 
     # The deferred digests wait their turn (retry_after); move the ledger back instead of waiting.
