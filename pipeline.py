@@ -211,7 +211,9 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
     """Copy the tagger's findings onto the row without overwriting what a person or the source said."""
     result = tagging.as_dict()
     opportunity.tagged_at = now
-    opportunity.flags = list(tagging.flags)
+    # what the crawl had to guess (an undeclared encoding) stays beside what the tagger flags
+    crawled = [flag for flag in opportunity.flags if flag in storage.CRAWL_FLAGS]
+    opportunity.flags = crawled + [flag for flag in tagging.flags if flag not in crawled]
     if opportunity.tags_edited:
         return
     # No field found stays [] (never "any"): the digests send such a call only to subscribers who

@@ -17,8 +17,8 @@ from fursa.storage.errors import (
     LockLostError, NotFoundError, RosterFileError, StorageError, SuppressedAddressError, WeakPasswordError,
 )
 from fursa.storage.records import (
-    AUDIENCES, FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES, SOURCE_TYPES, Deadline, Draft, FetchResult, ItemError,
-    SourceSpec, Validators,
+    AUDIENCES, CRAWL_FLAGS, FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES, SOURCE_TYPES, Deadline, Draft, FetchResult,
+    ItemError, SourceSpec, Validators,
 )
 
 # Each lazily loaded name and the submodule that defines it.
@@ -161,7 +161,7 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
 
 __all__ = [
     # loaded with the package: record types, their constants, errors
-    "AUDIENCES", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
+    "AUDIENCES", "CRAWL_FLAGS", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
     "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
     "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
     "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",

@@ -131,6 +131,7 @@ def _fill_from_draft(opportunity: Opportunity, draft: Draft, digest: str) -> Non
     opportunity.amount = draft.amount
     opportunity.currency = draft.currency
     opportunity.language = draft.language
+    opportunity.flags = list(draft.flags)
     opportunity.content_hash = digest
 
 

@@ -89,6 +89,10 @@ class Draft:
     flags: tuple[str, ...] = ()
 
 
+# Flags a crawler may put on a Draft; they stay on the stored call beside the tagger's own.
+CRAWL_FLAGS = ("encoding_guessed",)
+
+
 @dataclass(frozen=True)
 class ItemError:
     """An item a crawler skipped, and why, in words a person can act on."""

@@ -200,3 +200,27 @@ def test_a_deadline_without_a_year_is_read_against_the_publication_date_or_flagg
         assert dated_row.deadline_kind == "date" and dated_row.deadline_at.date().isoformat() == "2027-03-15"
         assert undated_row.deadline_kind == "unknown" and undated_row.deadline_at is None
         assert "deadline_year_unknown" in undated_row.flags and "15 March" in undated_row.deadline_text
+
+
+def test_a_guessed_encoding_stays_on_the_stored_call_beside_the_taggers_flags(tmp_path):
+    """A draft flagged by the crawl (encoding_guessed) keeps the flag once tagged, for staff."""
+    from datetime import datetime, timezone
+    from fursa import pipeline, storage
+    from fursa.settings import load_settings
+    from fursa.storage import Draft, SourceSpec
+    settings = load_settings(None).model_copy(update={"database_url": f"sqlite:///{tmp_path / 'f.db'}",
+                                                       "outbox_dir": tmp_path / "outbox"})
+    ctx = pipeline.make_context(settings)
+    pipeline.ensure_database(ctx)
+    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    with ctx.sessions.begin() as session:
+        source = storage.source_from_spec(SourceSpec(name="s", type="feed", url="https://example.org/feed"))
+        session.add(source)
+        session.flush()
+        storage.ingest_drafts(session, source, [Draft(source_name="s", title="منحة", url="https://example.org/c/1",
+                                                      text="نص", flags=("encoding_guessed",))], now)
+    pipeline.tag_new(ctx, now)
+    with ctx.sessions.begin() as session:
+        (call,) = storage.review_queue(session).rows
+        assert "encoding_guessed" in call.flags
+        assert "no_field_found" in call.flags or "any" in call.disciplines

@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "truncated": N_("The text was cut short: it was very long"),
         "empty_text": N_("The call has no text to read"),
         "unsupported_language": N_("Neither English nor Arabic: tags may be missing"),
+        "encoding_guessed": N_("The page did not say its encoding; it was guessed: check the Arabic reads right"),
     },
     "job": {
         "crawl": N_("Crawl due sources and tag"), "weekly_digest": N_("Send the weekly digests"),
