@@ -3,8 +3,8 @@
 "Ministry of Education, Culture, Sports, Science and Technology", "Institute for Nanomaterials",
 "Banafshe Law Firm, PC", "Nanyang Technological University", «وزارة التربية والتعليم العالي»,
 «جامعة الملك عبدالله للعلوم والتقنية»: a careful reader skips them when asking what a call is
-about, and so does the tagger, which reads fields from the text with these names blanked out. The
-same goes for the applications of a method ("a mathematics project with applications in public
+about, and so does the tagger, which drops the field words that stand inside these names
+(`name_spans`, where the phrase index found one of `ANCHOR_WORDS`). The same goes for the applications of a method ("a mathematics project with applications in public
 health" is mathematics).
 
 Each kind of name is found from a word it must contain (its anchor), looked up with str.find, and
@@ -100,22 +100,3 @@ def name_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append([start, end])
     return [(start, end) for start, end in merged]
-
-
-def mask_names(text: str) -> str:
-    """The text with organisations' names (and a method's applications) blanked out."""
-    if not text:
-        return text
-    spans = _spans(text)
-    if not spans:
-        return text
-    pieces, last = [], 0
-    for start, end in sorted(spans):
-        if start >= last:
-            pieces.append(text[last:start])
-            pieces.append(" ")
-            last = end
-        elif end > last:
-            last = end
-    pieces.append(text[last:])
-    return "".join(pieces)
