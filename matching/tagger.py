@@ -390,7 +390,6 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
         flags.append("unsupported_language")
     hits, scores, evidence, rules = _analyse(title, text, categories)
     chosen, confidence = model.decide(title, text, rules) if model is not None else rules_decision(rules)
-    any_named = rules.any_named
     if not chosen:
         flags.append("no_field_found")
     excluded = tuple(sorted(rules.excluded)) if chosen == [ANY] else ()
