@@ -55,7 +55,7 @@ def test_a_weekly_digest_with_the_smtp_server_down_is_degraded_and_retried_on_it
     assert (run.job, run.status) == ("weekly_digest", "degraded")
     deferred = run.summary["deferred"]   # the budget (10) and what was still in flight on the other connection
     assert run.summary["sent"] == 0 and deferred in (10, 11) and run.summary["paused"]
-    assert line.startswith("weekly_digest: degraded — ") and f"0 sent, 0 already sent" in line, line
+    assert line.startswith("weekly_digest: degraded — ") and "0 sent, 0 already sent" in line, line
     assert f"{deferred} to retry" in line and re.search(r"Paused: the server refused 1[01] messages in a row", line)
     assert "127.0.0.1:9" in line and "retry_deliveries" in run.error and run.error in line
 

@@ -15,7 +15,7 @@ import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 
 from fursa import pipeline, scheduler
-from tests.operations.conftest import PROJECT_ROOT, job_runs
+from tests.operations.conftest import job_runs
 from tests.operations.schedulers import SchedulerProcess, move_next_run, scheduler_env, stored_next_run
 
 HEBRON = ZoneInfo("Asia/Hebron")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fursa import digests, scheduler, storage
-from tests.operations.conftest import PROJECT_ROOT, job_runs
+from tests.operations.conftest import PROJECT_ROOT
 
 HEBRON = ZoneInfo("Asia/Hebron")
 
