@@ -323,6 +323,8 @@ def _folded(title: str, text: str) -> str:
 
 
 # Words without which a pattern cannot match: testing a set first spares scanning a long text.
+# Each set must hold a word of every alternative of its pattern (_OPEN, _DOMESTIC, _IN_HOUSE):
+# a phrase added to a pattern without its gate word here is never read.
 _PALESTINE_WORDS = ("palestin", "فلسطين", "gaza", "غزه", "west bank", "الضفه")
 _OPEN_WORDS = frozenset({
     "all nationalities", "any nationality", "all nationals", "all countries", "any country", "regardless of nationality",
