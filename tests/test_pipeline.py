@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from fursa import pipeline, storage
+from fursa import matching, pipeline, storage
 from fursa.settings import load_settings
 from tests.crawlers.server import LocalServer, Reply
 from tests.databases import test_database_url
@@ -119,20 +119,29 @@ def test_retrain_needs_enough_reviewed_calls_then_writes_a_model_the_tagger_uses
 
 
 def test_a_stored_model_that_cannot_be_read_leaves_tagging_to_the_rules(tmp_path, caplog):
-    """After an upgrade the stored model may have an older format: tagging goes on with the rules."""
-    ctx = pipeline.make_context(load_settings(
-        database_url=test_database_url(tmp_path), catalogue=tmp_path / "c.toml", model_dir=tmp_path / ".fursa",
-        outbox_dir=tmp_path / "outbox"))
-    (tmp_path / "c.toml").write_text("")
-    pipeline.init_database(ctx)
+    """After an upgrade the stored model may have an older format: the crawl job still tags every new
+    call, with the rules alone (their fields and evidence), and the log says to retrain."""
+    ctx = _tagging_context(tmp_path)
     ctx.model_path.parent.mkdir(parents=True, exist_ok=True)
     ctx.model_path.write_bytes(zlib.compress(json.dumps({"format": "fursa-broad-logreg/1"}).encode()))
-    _reviewed_calls(ctx, 3)
+    calls = (("Scholarships in nursing and midwifery care", "Support for master students in nursing and midwifery care."),
+             ("Grants in civil engineering and construction", "Support for projects in civil engineering and construction."))
+    ids = _store(ctx, *calls)
+    with ctx.sessions.begin() as session:
+        storage.get_source(session, "feed").enabled = False   # no crawl: the job's tagging is what is tested
     with caplog.at_level("WARNING", logger="fursa.pipeline"):
         assert pipeline.load_model(ctx) is None
         outcome = pipeline.run_job(ctx, "crawl", NOW)
-    assert outcome.status == "ok"
-    assert "retrain" in caplog.text
+    assert outcome.status == "ok" and outcome.result.tags.tagged == 2
+    assert "fursa job retrain" in caplog.text
+    with ctx.sessions() as session:
+        rows = [session.get(storage.Opportunity, i) for i in ids]
+        assert [row.tagged_at for row in rows] == [NOW, NOW]
+        assert [row.disciplines for row in rows] == [["0913"], ["0732"]]   # nursing; civil engineering
+        for row, (title, text) in zip(rows, calls):
+            rules = matching.tag_item(title, text, model=None)
+            assert row.disciplines == [tag.code for tag in rules.disciplines]
+            assert row.evidence == rules.as_dict()["evidence"] and row.evidence
 
 
 def _tagging_context(tmp_path) -> pipeline.Context:
