@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from fursa.storage import Draft, SourceSpec
 
-from fursa.crawlers import darpa, grants_gov, html_pages, json_api, sedia
+from fursa.crawlers import darpa, for9a, grants_gov, html_pages, json_api, sedia
 from fursa.crawlers.feeds import parse_feed
 from fursa.crawlers.pages import PageRequest, ParsedPage
 
@@ -132,6 +132,10 @@ FORMATS: dict[str, Format] = {
         "detail_deadline": Option(_STR, "selector of the detail page's deadline", selector=True),
         "timezone": TIMEZONE,
         "date_languages": Option(_LIST, "languages of written dates (default: the source language and English)"),
+    }, conditional=True),
+    "for9a": Format("for9a", ("html",), "html", for9a.first_request, for9a.parse_for9a_listing, for9a.parse_for9a_detail, {
+        **COMMON, "max_items": Option(_INT, "at most this many opportunities (and pages) per listing page (default 50)"),
+        "timezone": TIMEZONE,
     }, conditional=True),
 }
 DEFAULT_BY_TYPE = {"feed": "feed", "api": "json", "html": "html"}
