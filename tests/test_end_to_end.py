@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from email.message import EmailMessage
+from html import unescape
 
 import pytest
+from icalendar import Calendar
 
 from fursa import pipeline, storage
 from fursa.settings import load_settings
@@ -77,6 +79,13 @@ def _body(message: EmailMessage, subtype: str) -> str:
     return part.get_content()
 
 
+def _mime_tree(part: EmailMessage):
+    """The message's structure: a leaf's content type, or (multipart type, its parts' trees)."""
+    if not part.is_multipart():
+        return part.get_content_type()
+    return part.get_content_type(), tuple(_mime_tree(child) for child in part.iter_parts())
+
+
 def test_captured_source_is_crawled_tagged_and_mailed(world):
     ctx, server, sink, capture = world
     _add_subscriber(ctx, "faculty@ppu.example", role="faculty")
@@ -97,19 +106,28 @@ def test_captured_source_is_crawled_tagged_and_mailed(world):
     (received,) = sink.messages
     message = received.parsed()
     assert received.recipients == ("faculty@ppu.example",)
-    assert message.get_content_type() == "multipart/alternative" or message.is_multipart()
+    assert _mime_tree(message) == ("multipart/mixed", (
+        ("multipart/alternative", ("text/plain", "text/html")),
+        "text/calendar",
+    )), "not text and HTML as alternatives with the deadlines' calendar beside them"
     for header in ("Message-ID", "Date", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post"):
         assert message[header], f"missing {header}"
     assert "https://fursa.ppu.example/unsubscribe/" in message["List-Unsubscribe"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     html, text = _body(message, "html"), _body(message, "plain")
-    open_titles = {h["title"] for h in hits if datetime.strptime(h["closeDate"], "%m/%d/%Y").date() >= NOW.date()}
-    closed_titles = {h["title"] for h in hits} - open_titles
+    open_titles = {unescape(h["title"]) for h in hits if datetime.strptime(h["closeDate"], "%m/%d/%Y").date() >= NOW.date()}
+    closed_titles = {unescape(h["title"]) for h in hits} - open_titles
     mailed = {title for title in open_titles if title in text}
-    assert mailed, "no open call from the capture reached the digest"
+    assert mailed == open_titles, "an open call from the capture did not reach the faculty digest"
     assert all(title in html for title in mailed)
     assert not any(title in text for title in closed_titles), "a call whose deadline passed was mailed"
+    (calendar,) = message.iter_attachments()
+    assert calendar.get_filename() == "fursa-deadlines.ics"
+    # text/calendar is UTF-8 by default (RFC 5545 section 8.1); the part names no charset
+    ics = calendar.get_payload(decode=True).decode("utf-8")
+    events = [str(event["SUMMARY"]) for event in Calendar.from_ical(ics).walk("VEVENT")]
+    assert sorted(events) == sorted(f"Deadline: {title}" for title in mailed)
 
     with ctx.sessions() as session:
         (delivery,) = session.query(storage.Delivery).all()
