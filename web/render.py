@@ -35,6 +35,7 @@ def make_environment() -> Environment:
     env.filters["safe_href"] = safe_href
     env.filters["paragraphs"] = paragraphs
     env.filters["evidence"] = plain_words
+    env.tests["opening_of"] = opening_of
     env.globals["query"] = query_string
     return env
 
@@ -57,6 +58,15 @@ def paragraphs(text: str | None, limit: int = 20000) -> list[str]:
         return []
     blocks = [" ".join(block.split()) for block in text[:limit].replace("\r\n", "\n").split("\n\n")]
     return [block for block in blocks if block]
+
+
+def opening_of(summary: str | None, text: str | None) -> bool:
+    """True when `summary` is the first words of `text` (crawlers make summaries so), when a page
+    showing both would print those words twice."""
+    if not summary or not text:
+        return False
+    head = " ".join(summary.split()).removesuffix("…").rstrip()
+    return bool(head) and " ".join(text.split()).startswith(head)
 
 
 def plain_words(value: Any, limit: int = 400) -> str:
