@@ -5,9 +5,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from fursa.digests import ConfigurationError, DeliveryConfig, digest_period, is_weekend, send_digests
 from fursa.digests.periods import send_moment
+from fursa.storage import Delivery
+from tests.digests.conftest import add_call, add_person
 
 CONFIG = DeliveryConfig(outbox_dir=Path("unused"))
 
@@ -36,9 +39,23 @@ def test_friday_is_the_weekend_in_hebron_by_default():
     assert not is_weekend(utc(2026, 12, 5, 10, 0), CONFIG)
 
 
-def test_nothing_goes_out_on_the_weekend(session, outbox_config):
-    report = send_digests(session, now=utc(2026, 12, 4, 10, 0), config=outbox_config)
-    assert report.sent == 0 and "weekend" in report.resting and not report.degraded and report.paused is None
+@pytest.mark.parametrize("now", [
+    utc(2026, 12, 4, 10, 0),    # Friday noon in Hebron
+    utc(2026, 12, 3, 22, 30),   # Thursday in UTC, already Friday 00:30 in Hebron
+], ids=["friday-noon", "friday-just-after-midnight-in-hebron"])
+def test_nothing_goes_out_on_the_weekend(session, outbox_config, now):
+    """A subscriber with a call due gets nothing on Friday in Hebron, and the same run on Saturday sends it."""
+    add_person(session, "lina@ppu.edu")
+    add_call(session, "Master scholarship in software engineering")
+    report = send_digests(session, now=now, config=outbox_config)
+    assert report.sent == 0 and not report.degraded and report.paused is None
+    assert report.resting.startswith("Friday is a weekend day in Asia/Hebron")
+    assert not outbox_config.outbox_dir.exists() or not any(outbox_config.outbox_dir.iterdir())
+    assert session.scalars(select(Delivery)).all() == []   # nothing planned, nothing claimed
+
+    saturday = send_digests(session, now=utc(2026, 12, 5, 10, 0), config=outbox_config)
+    assert saturday.sent == 1 and saturday.resting is None
+    assert len(list(outbox_config.outbox_dir.glob("*.eml"))) == 1
 
 
 def test_naive_now_is_refused():
