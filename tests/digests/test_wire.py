@@ -1,6 +1,7 @@
 """The direct MIME writer: byte for byte what build_message + the stdlib generator write, for every shape a digest takes."""
 from __future__ import annotations
 
+import string
 from email import message_from_bytes
 from email.policy import default
 
@@ -76,9 +77,38 @@ def test_the_envelope_matches_build_envelope():
         assert decoded.replace("\r\n", "\n").rstrip("\n") == content.rstrip("\n")
 
 
+BASE64_ALPHABET = set(string.ascii_letters + string.digits + "+/=")
+
+
+def _delimiters(body: bytes, boundary: str) -> list[bytes]:
+    """The lines of `body` that name `boundary`, but for the Content-Type parameter declaring it."""
+    return [line for line in body.split(b"\r\n")
+            if boundary.encode() in line and f'boundary="{boundary}"'.encode() not in line]
+
+
 def test_one_pair_of_boundaries_serves_a_run_because_base64_never_contains_them():
-    mixed, alternative = new_boundaries()
-    assert mixed != alternative and mixed.startswith("=_") and alternative.startswith("=_")
+    """One pair of boundaries for every message of a run, whatever the text says, even text that
+    spells the boundaries out: in a body they occur only as delimiters, as base64 cannot write them."""
+    mixed, alternative = boundaries = new_boundaries()
+    assert mixed not in alternative and alternative not in mixed
+    for boundary in boundaries:
+        assert set(boundary) - BASE64_ALPHABET, f"{boundary} is made of base64 characters alone"
+    spelled = f"--{mixed} --{alternative}-- {mixed}{alternative}"
+    run = [(person("en", name=spelled), [call(1, title=f"Grant {spelled}"), call(2, deadline=None)]),
+           (person("ar", name="ليلى"), [call(3, title=f"منحة {spelled}")]),
+           (person("en", name="Lina"), [call(4, title=spelled, deadline=None)])]
+    for subscriber, calls in run:
+        rendered = rendered_for(subscriber, calls)
+        assert spelled in rendered.text and spelled in rendered.html
+        data = message_bytes(rendered, subscriber, CONFIG, now=NOW, boundaries=boundaries)
+        body = data.partition(b"\r\n\r\n")[2]   # the headers may quote the name; a body is what gets split
+        assert _delimiters(body, alternative) == [f"--{alternative}".encode()] * 2 + [f"--{alternative}--".encode()]
+        in_mixed = [] if rendered.ics is None else [f"--{mixed}".encode()] * 2 + [f"--{mixed}--".encode()]
+        assert _delimiters(body, mixed) == in_mixed
+        parsed = message_from_bytes(data, policy=default)
+        for subtype, content in (("html", rendered.html), ("plain", rendered.text)):
+            decoded = parsed.get_body(preferencelist=(subtype,)).get_content()
+            assert decoded.replace("\r\n", "\n").rstrip("\n") == content.rstrip("\n")
 
 
 def replace_person(subscriber, **fields):
