@@ -1,13 +1,16 @@
 """The MIME message: structure, addresses, and the fast serializer matching the stdlib generator byte for byte."""
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
 
 import pytest
 
-from fursa.digests import DeliveryConfig, InvalidAddressError, build_message, render_digest
+from fursa.digests import DeliveryConfig, InvalidAddressError, build_message, instant_period, render_digest
 from fursa.digests.compose import compose_digest
 from fursa.digests.messages import WIRE_POLICY, envelope_address, message_id_for, wire_bytes
 from tests.digests.conftest import NOW, PERIOD
@@ -16,11 +19,11 @@ from tests.digests.test_render import call, person
 CONFIG = DeliveryConfig(outbox_dir=Path("unused"), secret_key="k", from_address="Fursa <fursa@ppu.edu>")
 
 
-def message_for(language="ar", calls=None, name="ليلى"):
+def message_for(language="ar", calls=None, name="ليلى", now=NOW):
     subscriber = person(language, name=name)
     calls = calls if calls is not None else [call(1), call(2, deadline=None)]
     digest = compose_digest(subscriber, calls, sent_ids=set(), period=PERIOD, now=NOW, config=CONFIG)
-    return build_message(render_digest(digest, CONFIG), subscriber, CONFIG, now=NOW)
+    return build_message(render_digest(digest, CONFIG), subscriber, CONFIG, now=now)
 
 
 @pytest.mark.parametrize("language, calls", [("ar", None), ("en", None), ("en", [call(3, deadline=None)])])
@@ -42,9 +45,17 @@ def test_the_parts_decode_back_to_what_was_rendered():
 
 
 def test_message_id_is_stable_per_subscriber_and_period():
-    assert message_id_for(5, PERIOD, CONFIG) == message_id_for(5, PERIOD, CONFIG)
-    assert message_id_for(5, PERIOD, CONFIG) != message_id_for(5, "weekly:2026-W49", CONFIG)
-    assert message_id_for(5, PERIOD, CONFIG).endswith("@ppu.edu>")
+    """A digest built again (a resend after a crash, an hour later) carries the same Message-ID;
+    another subscriber, another period or another installation's key gives another one."""
+    first, again = message_for("en"), message_for("en", now=NOW + timedelta(hours=1))
+    assert first["Date"] != again["Date"]
+    assert first["Message-ID"] == again["Message-ID"] == message_id_for(person("en").id, PERIOD, CONFIG)
+    assert message_for("en", name="Someone else")["Message-ID"] == first["Message-ID"]   # the row's id counts, not the name
+    ids = {message_id_for(subscriber, period, config)
+           for subscriber in (5, 6, 50) for period in (PERIOD, "weekly:2026-W49", instant_period(NOW, CONFIG))
+           for config in (CONFIG, replace(CONFIG, secret_key="another installation"))}
+    assert len(ids) == 3 * 3 * 2
+    assert all(re.fullmatch(r"<[A-Za-z0-9.-]+\.[0-9a-f]{20}@ppu\.edu>", value) for value in ids), ids
 
 
 def test_a_display_name_with_a_line_break_cannot_inject_headers():
