@@ -15,6 +15,7 @@ from rich.table import Table
 
 from fursa import crawlers, digests, pipeline, storage
 from fursa.cli.context import fail, load_context, now_utc
+from fursa.web.fields import profile_codes
 
 sources_app = typer.Typer(help="The sources Fursa crawls, and their health.", no_args_is_help=True)
 subscribers_app = typer.Typer(help="People who receive digests.", no_args_is_help=True)
@@ -171,7 +172,8 @@ def subscribers_add(
 ) -> None:
     """Add (or update) a subscriber, confirmed: staff add people who asked in person.
 
-    An address on the do-not-mail list is refused; the person can subscribe again on the public form.
+    A bad address, field code or choice is a usage error (exit status 2) and stores nothing. An
+    address on the do-not-mail list is refused (1); the person can subscribe again on the public form.
     """
     ctx = load_context(ensure=True)
     data = storage.SubscriberInput(email=email, name=name, role=role, disciplines=_split(fields),
@@ -179,10 +181,13 @@ def subscribers_add(
                                    frequency=frequency, confirmed=True)
     try:
         with ctx.sessions.begin() as session:
-            row, created = storage.enrol_subscriber(session, data, actor=cli_actor(), now=now_utc())
+            row, created = storage.enrol_subscriber(session, data, known_fields=profile_codes(), actor=cli_actor(),
+                                                    now=now_utc())
             address = row.email
-    except storage.InvalidSubscriberError as exc:
+    except storage.SuppressedAddressError as exc:
         fail(str(exc))
+    except storage.InvalidSubscriberError as exc:
+        raise typer.BadParameter(str(exc)) from None   # a usage error: exit status 2
     typer.echo(f"{'added' if created else 'updated'} {address}")
 
 
@@ -198,8 +203,8 @@ def subscribers_import(path: Path) -> None:
     ctx = load_context(ensure=True)
     try:
         with ctx.sessions.begin() as session:
-            outcome = storage.import_roster(session, path.read_bytes(), consented=True, actor=cli_actor(),
-                                            now=now_utc())
+            outcome = storage.import_roster(session, path.read_bytes(), consented=True, known_fields=profile_codes(),
+                                            actor=cli_actor(), now=now_utc())
     except storage.RosterFileError as exc:
         fail(f"{path}: {exc}")
     typer.echo(outcome.summary())

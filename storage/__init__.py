@@ -52,11 +52,11 @@ _LAZY: dict[str, str] = {
                      "resume_source", "source_name_taken", "source_problems", "valid_source_name"), "source_changes"),
     # subscribers, the do-not-mail list, opt-in, rosters, tokens
     **dict.fromkeys(("SubscriberInput", "active_subscribers", "add_subscriber", "get_subscriber", "list_subscribers",
-                     "normalize_email", "validate_subscriber"), "subscribers"),
+                     "normalize_email", "validate_subscriber", "unknown_fields"), "subscribers"),
     **dict.fromkeys(("email_hash", "lift_suppression", "refuse_suppressed", "suppress", "suppression_of"),
                     "suppressions"),
     **dict.fromkeys(("CONFIRM_HOURS", "CONFIRM_PURPOSE", "OptIn", "confirm_subscription", "request_subscription",
-                     "update_preferences", "start_opt_in"), "subscriptions"),
+                     "update_preferences", "start_opt_in", "kept_fields"), "subscriptions"),
     **dict.fromkeys(("enrol_subscriber", "erase_subscriber", "search_subscribers", "set_subscriber_status"), "roster"),
     **dict.fromkeys(("MAX_ROWS", "RosterImport", "RowProblem", "export_roster", "import_roster"), "roster_files"),
     **dict.fromkeys(("find_token", "issue_token", "redeem_token"), "tokens"),
@@ -133,11 +133,11 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     )
     from fursa.storage.subscribers import (
         SubscriberInput, active_subscribers, add_subscriber, get_subscriber, list_subscribers, normalize_email,
-        validate_subscriber,
+        unknown_fields, validate_subscriber,
     )
     from fursa.storage.subscriptions import (
-        CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, confirm_subscription, request_subscription, update_preferences,
-        start_opt_in,
+        CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, confirm_subscription, kept_fields, request_subscription,
+        update_preferences, start_opt_in,
     )
     from fursa.storage.suppressions import email_hash, lift_suppression, refuse_suppressed, suppress, suppression_of
     from fursa.storage.tokens import find_token, issue_token, redeem_token
@@ -186,10 +186,10 @@ __all__ = [
     "SOURCE_LANGUAGES", "SourceEdit", "add_source", "edit_of", "edit_source", "pause_source", "resume_source",
     "source_name_taken", "source_problems", "valid_source_name",
     "SubscriberInput", "active_subscribers", "add_subscriber", "get_subscriber", "list_subscribers",
-    "normalize_email", "validate_subscriber",
+    "normalize_email", "validate_subscriber", "unknown_fields",
     "email_hash", "lift_suppression", "refuse_suppressed", "suppress", "suppression_of",
     "CONFIRM_HOURS", "CONFIRM_PURPOSE", "OptIn", "confirm_subscription", "request_subscription", "update_preferences",
-    "start_opt_in",
+    "start_opt_in", "kept_fields",
     "enrol_subscriber", "erase_subscriber", "search_subscribers", "set_subscriber_status",
     "MAX_ROWS", "RosterImport", "RowProblem", "export_roster", "import_roster",
     "find_token", "issue_token", "redeem_token",

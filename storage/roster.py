@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Collection
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -13,14 +14,16 @@ from fursa.storage.subscribers import SubscriberInput, add_subscriber
 from fursa.storage.suppressions import refuse_suppressed, suppress
 
 
-def enrol_subscriber(session: Session, data: SubscriberInput, *, actor: str, now: datetime) -> tuple[Subscriber, bool]:
-    """Staff add (or update) one subscriber; returns (row, created), audited.
+def enrol_subscriber(session: Session, data: SubscriberInput, *, known_fields: Collection[str], actor: str,
+                     now: datetime) -> tuple[Subscriber, bool]:
+    """Staff add (or update) one subscriber; returns (row, created), audited. Field codes must be in
+    `known_fields` (the taxonomy's; storage.subscribers.check_fields).
 
     Raises InvalidSubscriberError for a bad address or preference, and its SuppressedAddressError
     for an address on the do-not-mail list (see storage.suppressions for who may lift it).
     """
     refuse_suppressed(session, data.email)
-    row, created = add_subscriber(session, data, now)
+    row, created = add_subscriber(session, data, now, known_fields)
     record_audit(session, actor=actor, action="subscriber:add" if created else "subscriber:update",
                  target_type="subscriber", target_id=row.id, now=now)
     return row, created

@@ -6,21 +6,23 @@ one outcome whichever door it came through. The rules:
   required, names are matched without regard to case or spaces, unknown columns are ignored;
 - several values in one cell (fields, levels, kinds) are separated by `;` or `,`;
 - blank lines are skipped; at most MAX_ROWS rows are read;
-- every row is checked; a bad one is reported with its line number and the rest go on;
+- every row is checked, its field codes against the taxonomy's (passed in by the door); a bad
+  one is reported with its line number and reason, and the rest go on;
 - an address already in the file is imported once, from its first line; later lines are reported;
 - an address on the do-not-mail list is reported and skipped (storage.suppressions);
-- an address already subscribed is updated to the file's preferences (never unconfirmed), a new
-  one is added; with `consented`, rows count as confirmed, else each new person gets an opt-in.
+- an address already subscribed is updated to the file's preferences (never unconfirmed) in the
+  columns the file has; a column the file does not have keeps what the subscriber saved. A new one is added; with `consented`, rows count as confirmed, else each new person gets an opt-in.
 The columns of an export are the import's, so a file moves between the two.
 """
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Iterable
+from typing import Collection, Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fursa.storage.audit import record_audit
@@ -51,6 +53,7 @@ class RowProblem:
 class RosterRow:
     line: int
     data: SubscriberInput
+    columns: frozenset[str] = frozenset(COLUMNS)   # the profile columns the file has
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,11 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
 
 
-def read_roster(data: bytes, *, confirmed: bool) -> tuple[list[RosterRow], list[RowProblem]]:
-    """The valid rows of a CSV file and the problems of the others; RosterFileError when the file is unreadable."""
+def read_roster(data: bytes, *, confirmed: bool,
+                known_fields: Collection[str]) -> tuple[list[RosterRow], list[RowProblem]]:
+    """The valid rows of a CSV file and the problems of the others; RosterFileError when the file is unreadable.
+
+    `known_fields`: the field codes a profile may hold (the taxonomy's; storage.subscribers.check_fields)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -79,6 +85,7 @@ def read_roster(data: bytes, *, confirmed: bool) -> tuple[list[RosterRow], list[
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "email" not in [(f or "").strip().lower() for f in reader.fieldnames]:
         raise RosterFileError(f"the first line must name the columns, at least 'email' ({', '.join(COLUMNS)})")
+    columns = frozenset((name or "").strip().lower() for name in reader.fieldnames) & frozenset(COLUMNS)
     rows: list[RosterRow] = []
     problems: list[RowProblem] = []
     first_line: dict[str, int] = {}
@@ -94,7 +101,7 @@ def read_roster(data: bytes, *, confirmed: bool) -> tuple[list[RosterRow], list[
         if not any(cells.values()):
             continue
         try:
-            clean = validate_subscriber(_input_of(cells, confirmed))
+            clean = validate_subscriber(_input_of(cells, confirmed), known_fields)
         except InvalidSubscriberError as exc:
             problems.append(RowProblem(number, str(exc), INVALID, cells.get("email", "")))
             continue
@@ -104,7 +111,7 @@ def read_roster(data: bytes, *, confirmed: bool) -> tuple[list[RosterRow], list[
                 DUPLICATE, clean.email))
             continue
         first_line[clean.email] = number
-        rows.append(RosterRow(number, clean))
+        rows.append(RosterRow(number, clean, columns))
     return rows, problems
 
 
@@ -116,9 +123,25 @@ def _input_of(cells: dict[str, str], confirmed: bool) -> SubscriberInput:
         frequency=cells.get("frequency") or "weekly", confirmed=confirmed)
 
 
-def import_roster(session: Session, data: bytes, *, consented: bool, actor: str, now: datetime) -> RosterImport:
-    """Add or update everyone in a CSV file by the rules above, audited; RosterFileError when it cannot be read."""
-    rows, problems = read_roster(data, confirmed=consented)
+def _with_kept(session: Session, entry: RosterRow) -> SubscriberInput:
+    """The row's preferences, and for a subscriber already here, what they saved in the columns the file lacks."""
+    row = session.scalar(select(Subscriber).where(Subscriber.email == entry.data.email))
+    if row is None:
+        return entry.data
+    saved = {"name": row.name, "role": row.role, "disciplines": tuple(row.disciplines or ()),
+             "levels": tuple(row.levels or ()), "kinds": tuple(row.kinds or ()), "language": row.language,
+             "frequency": row.frequency}
+    column_of = {"disciplines": "fields"}   # the file's name for the column, where it differs
+    return replace(entry.data, **{name: value for name, value in saved.items()
+                                  if column_of.get(name, name) not in entry.columns})
+
+
+def import_roster(session: Session, data: bytes, *, consented: bool, known_fields: Collection[str], actor: str,
+                  now: datetime) -> RosterImport:
+    """Add or update everyone in a CSV file by the rules above, audited; RosterFileError when it cannot be read.
+
+    `known_fields`: the field codes a profile may hold (the taxonomy's; storage.subscribers.check_fields)."""
+    rows, problems = read_roster(data, confirmed=consented, known_fields=known_fields)
     added, updated, opt_ins = [], [], []
     for entry in rows:
         try:
@@ -126,7 +149,7 @@ def import_roster(session: Session, data: bytes, *, consented: bool, actor: str,
         except SuppressedAddressError as exc:
             problems.append(RowProblem(entry.line, f"{exc}; skipped", SUPPRESSED, entry.data.email))
             continue
-        row, created = add_subscriber(session, entry.data, now)
+        row, created = add_subscriber(session, _with_kept(session, entry), now)
         (added if created else updated).append(row.email)
         if not row.confirmed:
             opt_ins.append(start_opt_in(session, row, now))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,9 @@ from fursa.storage.records import FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES
 
 _LOCAL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+$")
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+# What no one types in a name and a form cannot show: other controls, lone surrogates, non-characters.
+_NAME_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,40 @@ def _check_choice(value: str, allowed: Sequence[str], what: str) -> None:
         raise InvalidSubscriberError(f"{what} {value!r} is not one of: {', '.join(allowed)}")
 
 
-def validate_subscriber(data: SubscriberInput) -> SubscriberInput:
+def unknown_fields(codes: Sequence[str], known: Collection[str]) -> tuple[str, ...]:
+    """The codes of `codes` that are not in `known`: the one rule for field codes, at every door.
+
+    The taxonomy is matching's data and storage imports none of it, so the door (the web forms, the
+    command line) passes its codes as `known`; `known` may add the codes a profile already holds,
+    so that a save never drops what an older taxonomy allowed.
+    """
+    return tuple(code for code in codes if code not in known)
+
+
+def check_fields(codes: Sequence[str], known: Collection[str]) -> None:
+    """Raise InvalidSubscriberError naming every code of `codes` that is not in `known`."""
+    wrong = unknown_fields(codes, known)
+    if wrong:
+        listed = ", ".join(repr(code) for code in wrong)
+        raise InvalidSubscriberError(
+            f"fields: {listed} {'is not an ISCED-F code' if len(wrong) == 1 else 'are not ISCED-F codes'}; "
+            f"write 2-4 digit codes with their leading zero (07, 071, 0714), as listed in matching/data/taxonomy.toml")
+
+
+def clean_name(raw: str) -> str:
+    """A display name as a form shows it: one line, no control characters, trimmed; refused past 200 characters."""
+    name = _NAME_CONTROLS.sub("", re.sub(r"[\r\n\t]+", " ", raw)).strip()
+    if len(name) > NAME_LENGTH:
+        raise InvalidSubscriberError(f"name: at most {NAME_LENGTH} characters (this one has {len(name)})")
+    return name
+
+
+def validate_subscriber(data: SubscriberInput, known_fields: Collection[str] | None = None) -> SubscriberInput:
+    """`data` checked and cleaned (repeats dropped); with `known_fields`, every field code must be one of them.
+
+    Every door that writes a profile passes the taxonomy's codes (see request_subscription,
+    update_preferences, enrol_subscriber, import_roster); only seeding code leaves them out.
+    """
     email = normalize_email(data.email)
     _check_choice(data.role, ROLES, "role")
     _check_choice(data.language, LANGUAGES, "language")
@@ -70,16 +106,28 @@ def validate_subscriber(data: SubscriberInput) -> SubscriberInput:
         _check_choice(level, LEVELS, "level")
     for kind in data.kinds:
         _check_choice(kind, KINDS, "kind")
+    if known_fields is not None:
+        check_fields(data.disciplines, known_fields)
     return SubscriberInput(
-        email=email, name=data.name.strip(), role=data.role, disciplines=tuple(data.disciplines),
-        levels=tuple(data.levels), kinds=tuple(data.kinds), language=data.language,
+        email=email, name=clean_name(data.name), role=data.role, disciplines=_unique(data.disciplines),
+        levels=_unique(data.levels), kinds=_unique(data.kinds), language=data.language,
         frequency=data.frequency, confirmed=data.confirmed,
     )
 
 
-def add_subscriber(session: Session, data: SubscriberInput, now: datetime) -> tuple[Subscriber, bool]:
-    """Create or update a subscriber by address; returns (row, created)."""
-    clean = validate_subscriber(data)
+def _unique(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _same_or_new(old: list[str] | None, new: tuple[str, ...]) -> list[str]:
+    """The stored list when it holds the same values: a save that changed nothing reorders nothing."""
+    return list(old) if old is not None and sorted(old) == sorted(new) and len(old) == len(new) else list(new)
+
+
+def add_subscriber(session: Session, data: SubscriberInput, now: datetime,
+                   known_fields: Collection[str] | None = None) -> tuple[Subscriber, bool]:
+    """Create or update a subscriber by address; returns (row, created). `known_fields` as validate_subscriber."""
+    clean = validate_subscriber(data, known_fields)
     row = session.scalar(select(Subscriber).where(Subscriber.email == clean.email))
     created = row is None
     if row is None:
@@ -87,9 +135,9 @@ def add_subscriber(session: Session, data: SubscriberInput, now: datetime) -> tu
         session.add(row)
     row.name = clean.name
     row.role = clean.role
-    row.disciplines = list(clean.disciplines)
-    row.levels = list(clean.levels)
-    row.kinds = list(clean.kinds)
+    row.disciplines = _same_or_new(row.disciplines, clean.disciplines)
+    row.levels = _same_or_new(row.levels, clean.levels)
+    row.kinds = _same_or_new(row.kinds, clean.kinds)
     row.language = clean.language
     row.frequency = clean.frequency
     if clean.confirmed and not row.confirmed:

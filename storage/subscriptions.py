@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,8 +42,12 @@ class OptIn:
     token: str = ""
 
 
-def request_subscription(session: Session, data: SubscriberInput, now: datetime) -> OptIn:
-    """Record a request from the public form; `data` is validated already. Confirmed preferences stay as they are."""
+def request_subscription(session: Session, data: SubscriberInput, now: datetime, *,
+                         known_fields: Collection[str]) -> OptIn:
+    """Record a request from the public form; confirmed preferences stay as they are.
+
+    `known_fields` are the field codes a profile may hold (the taxonomy's; storage.subscribers.check_fields).
+    """
     email = normalize_email(data.email)
     found = suppression_of(session, email)
     if blocks_request(found):
@@ -54,8 +59,13 @@ def request_subscription(session: Session, data: SubscriberInput, now: datetime)
     if row is not None and row.confirmed and row.status == "active":
         # Someone else may have typed this address: tell the owner, change nothing.
         return OptIn("already", row.id, row.email, row.name, row.language)
-    row, _ = add_subscriber(session, replace(data, email=email, confirmed=False), now)
+    row, _ = add_subscriber(session, replace(data, email=email, confirmed=False), now, known_fields)
     return start_opt_in(session, row, now)
+
+
+def kept_fields(row: Subscriber, known_fields: Collection[str]) -> frozenset[str]:
+    """The codes a save of `row`'s profile may hold: the known ones and those it holds already."""
+    return frozenset(known_fields) | frozenset(row.disciplines or ())
 
 
 def start_opt_in(session: Session, row: Subscriber, now: datetime) -> OptIn:
@@ -79,9 +89,15 @@ def confirm_subscription(session: Session, token: str, now: datetime) -> Subscri
     return row
 
 
-def update_preferences(session: Session, row: Subscriber, data: SubscriberInput, now: datetime) -> Subscriber:
-    """A subscriber's own change of profile through their signed link, audited; the address stays theirs."""
-    row, _ = add_subscriber(session, replace(data, email=row.email), now)
+def update_preferences(session: Session, row: Subscriber, data: SubscriberInput, now: datetime, *,
+                       known_fields: Collection[str]) -> Subscriber:
+    """A subscriber's own change of profile through their signed link, audited; the address stays theirs.
+
+    New field codes must be in `known_fields`; codes the profile already holds stay allowed, so a
+    save keeps what an older taxonomy (or an older, unchecked door) put there.
+    """
+    allowed = kept_fields(row, known_fields)
+    row, _ = add_subscriber(session, replace(data, email=row.email), now, allowed)
     record_audit(session, actor="subscriber", action="subscriber:preferences", target_type="subscriber",
                  target_id=row.id, now=now)
     return row

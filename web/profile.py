@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from starlette.datastructures import FormData
 
 from fursa.storage import KINDS, LEVELS, InvalidSubscriberError, Subscriber, SubscriberInput, normalize_email
-from fursa.storage import FREQUENCIES, LANGUAGES, ROLES
-from fursa.web.fields import known_field, programme_codes
+from fursa.storage import FREQUENCIES, LANGUAGES, ROLES, unknown_fields
+from fursa.web.fields import profile_codes, programme_codes
 from fursa.web.forms import picked, text, unknown
 
 
@@ -36,16 +36,21 @@ def values_of(row: Subscriber) -> ProfileValues:
                          frequency=row.frequency)
 
 
-def read_profile(form: FormData, _: Callable[[str], str], *, email: str | None = None,
-                 default_language: str = "en") -> tuple[ProfileValues, SubscriberInput | None, dict[str, str]]:
-    """The submitted profile; with `email` given (preferences page) the address is not a form field."""
+def read_profile(form: FormData, _: Callable[[str], str], *, email: str | None = None, default_language: str = "en",
+                 allowed_fields: Collection[str] | None = None,
+                 ) -> tuple[ProfileValues, SubscriberInput | None, dict[str, str]]:
+    """The submitted profile; with `email` given (preferences page) the address is not a form field.
+
+    `allowed_fields`: the codes the fields may hold, the taxonomy's by default; a page that edits a
+    stored profile adds the codes it holds (storage.kept_fields), which the form shows and keeps.
+    """
     values = ProfileValues(
         email=email if email is not None else text(form, "email", 320), name=text(form, "name", 200),
         role=text(form, "role", 20), programme=text(form, "programme", 60), fields=picked(form, "fields"),
         levels=picked(form, "levels"), kinds=picked(form, "kinds"),
         language=text(form, "language", 5) or default_language, frequency=text(form, "frequency", 10),
     )
-    errors = _check(form, values, _)
+    errors = _check(form, values, _, profile_codes() if allowed_fields is None else allowed_fields)
     if errors:
         return values, None, errors
     programme = (programme_codes(values.programme) if values.programme else None) or ()
@@ -56,7 +61,8 @@ def read_profile(form: FormData, _: Callable[[str], str], *, email: str | None =
     return values, data, {}
 
 
-def _check(form: FormData, values: ProfileValues, _: Callable[[str], str]) -> dict[str, str]:
+def _check(form: FormData, values: ProfileValues, _: Callable[[str], str],
+           allowed_fields: Collection[str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not values.email:
         errors["email"] = _("Enter your e-mail address.")
@@ -69,7 +75,7 @@ def _check(form: FormData, values: ProfileValues, _: Callable[[str], str]) -> di
         errors["role"] = _("Choose whether you are a student, faculty member or staff.")
     if values.programme and programme_codes(values.programme) is None:
         errors["programme"] = _("Choose a programme from the list.")
-    if any(not known_field(code) for code in values.fields):
+    if unknown_fields(values.fields, allowed_fields):
         errors["fields"] = _("Choose fields from the list only.")
     if unknown(form, "levels", LEVELS):
         errors["levels"] = _("Choose levels from the list only.")

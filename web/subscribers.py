@@ -16,6 +16,7 @@ from fursa.storage import (
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import PageNotFoundError
+from fursa.web.fields import profile_codes
 from fursa.web.forms import form_data, text, upload
 from fursa.web.mail import Letter, deliver
 from fursa.web.params import RowId, strip_controls
@@ -82,7 +83,8 @@ def import_csv(request: Request, background: BackgroundTasks, form: FormData = D
     now = now_of(request)
     try:
         with transaction(request) as session:
-            outcome = import_roster(session, data, consented=consented, actor=user.email, now=now)
+            outcome = import_roster(session, data, consented=consented, known_fields=profile_codes(),
+                                    actor=user.email, now=now)
     except RosterFileError as exc:
         return _import_page(request, {"file": str(exc)}, [], status=400)
     for opt_in in outcome.opt_ins:

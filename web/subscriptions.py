@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.storage import (
-    CONFIRM_HOURS, CONFIRM_PURPOSE, OptIn, Subscriber, confirm_subscription, find_token, request_subscription,
-    set_subscriber_status, update_preferences,
+    CONFIRM_HOURS, CONFIRM_PURPOSE, LANGUAGES, OptIn, Subscriber, confirm_subscription, find_token, kept_fields,
+    request_subscription, set_subscriber_status, update_preferences,
 )
 from fursa.web.csrf import verify_csrf
-from fursa.web.fields import field_groups, programme_groups
+from fursa.web.fields import profile_codes, profile_groups, programme_groups
 from fursa.web.forms import form_data
 from fursa.web.mail import Letter, deliver
 from fursa.web.profile import ProfileValues, choices, read_profile, values_of
@@ -37,7 +37,8 @@ def _profile_page(request: Request, template: str, values: ProfileValues, errors
                   status: int = 200, lang: str | None = None, **extra) -> Response:
     language = lang or page_language(request)
     return render(request, template, {
-        "values": values, "errors": errors, "field_groups": field_groups(language),
+        "values": values, "errors": errors, "profile_groups": profile_groups(language),
+        "kept_fields": [code for code in values.fields if code not in profile_codes()],
         "programme_groups": programme_groups(language), **choices(), **extra,
     }, status=status, lang=lang, headers=NO_REFERRER)
 
@@ -78,7 +79,7 @@ def subscribe(request: Request, background: BackgroundTasks, form: FormData = De
         return _profile_page(request, "public/subscribe.html", values, errors, status=400)
     now = now_of(request)
     with transaction(request) as session:
-        opt_in = request_subscription(session, data, now)
+        opt_in = request_subscription(session, data, now, known_fields=profile_codes())
     background.add_task(send_opt_in, web_state(request), request.app.state.templates, opt_in, now)
     return render(request, "public/subscribe_sent.html", {"email": values.email}, headers=NO_REFERRER)
 
@@ -87,9 +88,19 @@ def subscribe(request: Request, background: BackgroundTasks, form: FormData = De
 def confirm_page(request: Request, token: str) -> Response:
     """A button, not an instant confirmation: mail scanners follow links, and must not use the token."""
     with transaction(request) as session:
-        if find_token(session, token, CONFIRM_PURPOSE, now_of(request)) is None:
+        found = find_token(session, token, CONFIRM_PURPOSE, now_of(request))
+        row = session.get(Subscriber, found.subscriber_id) if found and found.subscriber_id else None
+        if row is None:
             return _invalid_link(request, 404)
-    return render(request, "public/confirm.html", {"token": token}, headers=NO_REFERRER)
+        language = _chosen_language(request) or row.language
+    return render(request, "public/confirm.html", {"token": token}, lang=language, headers=NO_REFERRER)
+
+
+def _chosen_language(request: Request) -> str | None:
+    """The language the visitor picked in this browser (the header's switch), if any: a link from an
+    e-mail opens in the subscriber's language unless the reader asked for another."""
+    chosen = request.session.get("lang") if "session" in request.scope else None
+    return chosen if chosen in LANGUAGES else None
 
 
 @router.post("/confirm/{token}")
@@ -137,11 +148,12 @@ def save_preferences(request: Request, token: str, form: FormData = Depends(form
         row = _subscriber_for(request, session, token, "preferences")
         if row is None:
             return _invalid_link(request)
-        values, data, errors = read_profile(form, _, email=row.email, default_language=row.language)
+        values, data, errors = read_profile(form, _, email=row.email, default_language=row.language,
+                                            allowed_fields=kept_fields(row, profile_codes()))
         if data is None:
             return _profile_page(request, "public/preferences.html", values, errors, status=400, lang=row.language,
                                  subscriber=row, token=token, welcome=False, unsubscribe=_unsubscribe_token(request, row))
-        update_preferences(session, row, data, now_of(request))
+        update_preferences(session, row, data, now_of(request), known_fields=profile_codes())
         request.session["lang"] = row.language
     return render(request, "public/preferences_saved.html", {"token": token}, lang=data.language, headers=NO_REFERRER)
 

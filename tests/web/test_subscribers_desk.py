@@ -21,8 +21,9 @@ ROSTER = ("email,Name,role,fields,levels,kinds,language\n"
           "\n"
           "RANA@ppu.edu,Rana again,student,,,,en\n"                           # 6: on line 2 already
           "gone@ppu.edu,Gone,student,,,,en\n"                                 # 7: on the do-not-mail list
-          "huda@ppu.edu,Huda Q,faculty,,faculty,,en\n")                       # 8: subscribed: updated
-REJECTED = [3, 4, 6, 7]
+          "huda@ppu.edu,Huda Q,faculty,,faculty,,en\n"                        # 8: subscribed: updated
+          "sami@ppu.edu,Sami,student,714;banana,,,en\n")                      # 9: no such field codes
+REJECTED = [3, 4, 6, 7, 9]
 
 
 def _add(ctx, now, email: str, **fields) -> int:
@@ -118,18 +119,20 @@ def test_one_roster_gives_one_outcome_through_both_doors(admin_client, ctx, now,
     page = _upload(admin_client, ROSTER.encode(), consent=True)
 
     assert typed.exit_code == 0, typed.output
-    assert typed.stdout.strip() == "1 added, 1 updated, 4 rejected"
+    assert typed.stdout.strip() == "1 added, 1 updated, 5 rejected"
+    assert "people.csv:9: fields: '714', 'banana' are not ISCED-F codes" in typed.stderr
     assert [int(n) for n in re.findall(r"people\.csv:(\d+):", typed.stderr)] == REJECTED
     assert page.status_code == 200
     assert [int(n) for n in re.findall(r"line (\d+):", page.text)] == REJECTED
     assert "Imported: 2." in page.text
+    assert "line 9: fields: &#39;714&#39;, &#39;banana&#39; are not ISCED-F codes" in page.text
     rows, audit = _roster_state(ctx)
     assert (rows, audit) == _roster_state(shell)
     assert set(rows) == {"rana@ppu.edu", "huda@ppu.edu"} and "gone@ppu.edu" not in rows
     assert rows["rana@ppu.edu"] == ("Rana", "student", ["0714", "061"], ["master", "phd"], ["scholarship"], "ar",
                                     True, "active")
     assert rows["huda@ppu.edu"][:4] == ("Huda Q", "faculty", [], ["faculty"])
-    assert audit == [("subscribers:import", {"added": 1, "updated": 1, "rejected": 4, "consent": True})]
+    assert audit == [("subscribers:import", {"added": 1, "updated": 1, "rejected": 5, "consent": True})]
 
 
 def test_a_suppressed_address_is_refused_by_both_doors(admin_client, ctx, now, command_line, tmp_path):
@@ -177,3 +180,15 @@ def test_delete_removes_personal_data_and_keeps_only_a_hash(admin_client, ctx, n
     assert "huda" not in repr(audit)
     assert "huda@ppu.edu" not in admin_client.get("/desk/subscribers").text
     assert admin_client.get(f"/desk/subscribers/{subscriber_id}/delete").status_code == 404
+
+
+def test_staff_adding_one_person_with_field_codes_the_taxonomy_lacks_get_a_usage_error(ctx, command_line):
+    refused = command_line("subscribers", "add", "sami@ppu.edu", "--fields", "714,banana")
+    assert refused.exit_code == 2, refused.output
+    assert "'714', 'banana' are not ISCED-F codes" in refused.output and "0714" in refused.output
+    with ctx.sessions() as session:
+        assert storage.list_subscribers(session) == []
+    added = command_line("subscribers", "add", "sami@ppu.edu", "--fields", "0714,061,07")
+    assert added.exit_code == 0, added.output
+    with ctx.sessions() as session:
+        assert storage.get_subscriber(session, "sami@ppu.edu").disciplines == ["0714", "061", "07"]

@@ -15,6 +15,7 @@ from fursa.matching import load_taxonomy
 from fursa import storage, web
 from fursa.storage import erase_subscriber, suppress, suppression_of
 from tests.web.conftest import TestClient, csrf_of
+from tests.web.rendered_forms import as_data, rendered_form, replaced
 
 FORM = {"email": "Layla@PPU.edu", "name": "Layla", "role": "student", "levels": ["master"], "kinds": ["scholarship"],
         "fields": ["061"], "language": "en", "frequency": "weekly"}
@@ -138,19 +139,42 @@ def _signed(ctx, row, purpose: str) -> str:
     return digests.make_subscriber_token(row, purpose, ctx.settings.secret_key)
 
 
+def _profile(row: storage.Subscriber) -> tuple:
+    return (row.email, row.name, row.role, row.disciplines, row.levels, row.kinds, row.language, row.frequency,
+            row.confirmed, row.status)
+
+
 def test_preferences_change_through_the_signed_link(client, ctx, now):
-    row = _confirmed(ctx, now, levels=("bachelor",))
+    row = _confirmed(ctx, now, name="Omar", disciplines=("0714", "061"), levels=("bachelor",), kinds=("exchange",))
+    before = _profile(_subscriber(ctx, "omar@ppu.edu"))
     link = f"/preferences/{_signed(ctx, row, 'preferences')}"
     page = client.get(link)
     assert page.status_code == 200 and "omar@ppu.edu" in page.text
-    response = client.post(link, data={"role": "faculty", "levels": ["phd", "postdoc"], "kinds": ["research_funding"],
-                                       "language": "ar", "frequency": "instant", "csrf_token": csrf_of(page.text)})
+    form = rendered_form(page.text, "/preferences/")   # what the page offers, as a browser sends it untouched
+    assert client.post(link, data=as_data(form)).status_code == 200
+    assert _profile(_subscriber(ctx, "omar@ppu.edu")) == before
+
+    for name, values in (("role", ["faculty"]), ("levels", ["phd", "postdoc"]), ("kinds", ["research_funding"]),
+                         ("language", ["ar"]), ("frequency", ["instant"])):
+        form = replaced(form, name, *values)
+    response = client.post(link, data=as_data(form))
     assert response.status_code == 200 and response.headers["content-language"] == "ar"
     assert 'dir="rtl"' in response.text and "حُفظت التفضيلات" in response.text
-    row = _subscriber(ctx, "omar@ppu.edu")
-    assert (row.role, row.levels, row.kinds, row.language, row.frequency) == (
-        "faculty", ["phd", "postdoc"], ["research_funding"], "ar", "instant")
-    assert row.email == "omar@ppu.edu"
+    after = _profile(_subscriber(ctx, "omar@ppu.edu"))
+    assert after == ("omar@ppu.edu", "Omar", "faculty", ["0714", "061"], ["phd", "postdoc"], ["research_funding"],
+                     "ar", "instant", True, "active")   # the fields and the name were not on the change list
+
+
+def test_the_confirmation_page_opens_in_the_subscribers_language(app, ctx):
+    with TestClient(app, base_url="http://testserver") as visitor:
+        _subscribe(visitor, language="ar")
+    link = _link(_outbox(ctx)[0], "confirm")
+    with TestClient(app, base_url="http://testserver", headers={"Accept-Language": "en-GB,en"}) as mail_reader:
+        page = mail_reader.get(link)   # a fresh browser, from the e-mail: no language chosen here yet
+        assert page.status_code == 200 and page.headers["content-language"] == "ar"
+        assert '<html lang="ar" dir="rtl">' in page.text and "Yes, send me the calls" not in page.text
+        mail_reader.get("/language/en?next=/")   # the reader may still ask for English
+        assert mail_reader.get(link).headers["content-language"] == "en"
 
 
 @pytest.mark.parametrize("purpose", ["preferences", "unsubscribe"])
