@@ -27,7 +27,7 @@ from fursa.crawlers.for9a import DETAIL_OBJECT, LISTING_ITEMS
 from fursa.crawlers.text import clean_title
 from fursa.crawlers.urls import host_of
 from tests.crawlers.conftest import loopback_config
-from tests.crawlers.server import LocalServer, Reply, Request
+from tests.crawlers.server import LocalServer, Reply
 
 CATALOGUE = load_catalogue(default_catalogue_path())
 ENTRIES = {source.name: source for source in CATALOGUE}
@@ -113,7 +113,7 @@ def for9a_page(record: dict[str, Any]) -> bytes:
     for key in DETAIL_OBJECT.split(".")[:-1]:
         node = node.setdefault(key, {})
     node[DETAIL_OBJECT.split(".")[-1]] = opportunity
-    return (f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"></head><body><div id="__next"></div>'
+    return ('<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"></head><body><div id="__next"></div>'
             + next_data(data) + "</body></html>").encode()
 
 
