@@ -177,9 +177,13 @@ def write_roster(rows: Iterable[Subscriber]) -> str:
     return out.getvalue()
 
 
-def export_roster(session: Session, *, actor: str, now: datetime) -> str:
-    """Every subscriber but the erased ones as CSV (the import's columns and more), audited: it is personal data."""
+def export_roster(session: Session, *, actor: str, now: datetime) -> bytes:
+    """Every subscriber but the erased ones as CSV (the import's columns and more), audited: it is personal data.
+
+    UTF-8 with a byte-order mark: Excel reads a CSV file without one in the machine's legacy code
+    page, and Arabic names turn to mojibake; the import skips the mark, so the file goes back as it came.
+    """
     rows = list(list_subscribers(session))
     record_audit(session, actor=actor, action="subscribers:export", target_type="subscriber", target_id=None,
                  now=now, details={"rows": len(rows)})
-    return write_roster(rows)
+    return write_roster(rows).encode("utf-8-sig")
