@@ -202,9 +202,34 @@ def tag_new(ctx: Context, now: datetime) -> TagSummary:
                 language=opportunity.language or None, published=opportunity.published_at, model=model,
             )
             apply_tagging(opportunity, tagging, now)
+            index_call(opportunity)
             tagged += 1
             flagged += bool(tagging.flags)
+        index_stale_calls(session)
     return TagSummary(tagged, flagged)
+
+
+def index_call(opportunity: storage.Opportunity) -> None:
+    """Write what the public list searches and filters by: the call's host country and coverage where
+    it states them, and its search text (its words and its tags' names in English and Arabic). Run
+    after tagging and after a person edits a call, so that search follows the tags."""
+    words = f"{opportunity.summary}\n{opportunity.text}"
+    opportunity.host_country = matching.find_host_country(opportunity.title, words)
+    opportunity.coverage = matching.find_coverage(opportunity.title, words)
+    opportunity.search_text = matching.search_document(matching.Searchable(
+        title=opportunity.title, summary=opportunity.summary, text=opportunity.text, provider=opportunity.provider,
+        kind=opportunity.kind, levels=tuple(opportunity.levels or ()), disciplines=tuple(opportunity.disciplines or ()),
+        host_country=opportunity.host_country, coverage=opportunity.coverage))
+    opportunity.search_version = matching.SEARCH_VERSION
+
+
+def index_stale_calls(session: Session, batch: int = 2000) -> int:
+    """Rewrite the search text of calls stored before it existed or by an older recipe (public calls
+    first), `batch` at a time so that one tagging run stays short; returns how many."""
+    rows = storage.calls_to_index(session, matching.SEARCH_VERSION, limit=batch)
+    for row in rows:
+        index_call(row)
+    return len(rows)
 
 
 def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, now: datetime) -> None:

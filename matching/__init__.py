@@ -4,7 +4,10 @@ Pure functions over text and the packaged data files in matching/data/; no datab
 """
 from __future__ import annotations
 
+from .countries import Country, countries_named, find_host_country, load_countries
+from .coverage import COVERAGES, find_coverage
 from .deadlines import find_deadline
+from .documents import SEARCH_VERSION, Searchable, search_document, search_terms
 from .errors import MatchingError, ModelError, TaxonomyError, UnknownCodeError
 from .language import detect_language
 from .learned import LabeledExample, LearnedModel, train_model
@@ -17,6 +20,9 @@ from .vocabulary import codes_for_category
 
 __all__ = [
     "KINDS", "LEVELS", "College", "Evidence", "Field", "FordField", "FoundDeadline", "LabeledExample",
+    # the search text of a call, its host country and how much it pays for
+    "COVERAGES", "SEARCH_VERSION", "Country", "Searchable", "countries_named", "find_coverage", "find_host_country",
+    "load_countries", "search_document", "search_terms",
     "LearnedModel", "Match", "MatchItem", "MatchingError", "ModelError", "Profile", "Programme",
     "Reason", "RuleScores", "Tag", "Tagging", "Taxonomy", "TaxonomyError", "UnknownCodeError",
     "codes_for_category", "detect_language", "find_deadline", "load_taxonomy", "normalize_arabic",

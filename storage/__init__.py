@@ -41,9 +41,11 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("SameAs", "approved_open", "content_hash", "dedup_candidates", "expire_passed", "ingest_drafts",
                      "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status"),
                     "opportunities"),
-    **dict.fromkeys(("CallQuery", "OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
+    **dict.fromkeys(("CallQuery", "SORTS", "count_calls", "calls_to_index", "list_generation", "plain_document",
+                     "search_calls"), "search"),
+    **dict.fromkeys(("OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
                      "duplicate_candidates", "history_of", "merge_opportunities", "opportunities_by_ids",
-                     "public_call", "recent_deliveries", "review_queue", "runs_of", "search_calls", "set_featured",
+                     "public_call", "recent_deliveries", "review_queue", "runs_of", "set_featured",
                      "sources_of", "status_counts", "upcoming_deadlines", "weekly_new_by_kind"), "curation"),
     # sources: the catalogue, what is due, health; what staff change
     **dict.fromkeys(("CatalogueSync", "due_sources", "get_source", "list_sources", "record_fetch", "source_from_spec",
@@ -99,9 +101,9 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     from fursa.storage.audit import record_audit, recent_audit
     from fursa.storage.backup import backup_database, restore_database
     from fursa.storage.curation import (
-        CallQuery, OpportunityEdit, apply_edit, change_status, corrections_of, delivery_totals, duplicate_candidates,
+        OpportunityEdit, apply_edit, change_status, corrections_of, delivery_totals, duplicate_candidates,
         history_of, merge_opportunities, opportunities_by_ids, public_call, recent_deliveries, review_queue, runs_of,
-        search_calls, set_featured, sources_of, status_counts, upcoming_deadlines, weekly_new_by_kind,
+        set_featured, sources_of, status_counts, upcoming_deadlines, weekly_new_by_kind,
     )
     from fursa.storage.db import check_tables, is_database_full, is_migrated, make_engine, make_sessionmaker, migrate
     from fursa.storage.deliveries import (
@@ -119,6 +121,9 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     from fursa.storage.opportunities import (
         SameAs, approved_open, content_hash, dedup_candidates, expire_passed, ingest_drafts, set_canonical_url,
         set_status, training_opportunities, untagged, with_status,
+    )
+    from fursa.storage.search import (
+        SORTS, CallQuery, calls_to_index, count_calls, list_generation, plain_document, search_calls,
     )
     from fursa.storage.passwords import MIN_PASSWORD_LENGTH, hash_password
     from fursa.storage.roster import enrol_subscriber, erase_subscriber, search_subscribers, set_subscriber_status
@@ -177,9 +182,10 @@ __all__ = [
     "JobMetrics", "MetricsSnapshot", "SOURCE_STATES", "SourceMetrics", "read_metrics",
     "SameAs", "approved_open", "content_hash", "dedup_candidates", "expire_passed", "ingest_drafts",
     "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status",
-    "CallQuery", "OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
+    "CallQuery", "SORTS", "calls_to_index", "count_calls", "list_generation", "plain_document", "search_calls",
+    "OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
     "duplicate_candidates", "history_of", "merge_opportunities", "opportunities_by_ids", "public_call",
-    "recent_deliveries", "review_queue", "runs_of", "search_calls", "set_featured", "sources_of", "status_counts",
+    "recent_deliveries", "review_queue", "runs_of", "set_featured", "sources_of", "status_counts",
     "upcoming_deadlines", "weekly_new_by_kind",
     "CatalogueSync", "due_sources", "get_source", "list_sources", "record_fetch", "source_from_spec", "spec_of",
     "sync_catalogue", "validators_of",

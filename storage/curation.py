@@ -1,4 +1,5 @@
-"""What staff do to calls, and the queries behind the public pages and the dashboard.
+"""What staff do to calls, and the queries behind the call pages and the dashboard (the public list is
+storage/search.py).
 
 Every change a person makes is written to the audit log; a change of tags also becomes a
 TagCorrection row, the training data for the matcher.
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from sqlalchemy import String, and_, cast, func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from fursa.storage.audit import record_audit
 from fursa.storage.models import (
@@ -22,8 +23,6 @@ from fursa.storage.paging import Page, contains_pattern
 
 # Fields the tagger fills in: a person changing one of them is a correction to learn from.
 TAG_FIELDS = ("kind", "levels", "disciplines", "excluded", "regions", "palestinian_eligible", "deadline")
-# Disciplines meaning "open to every field" (the tagger writes `any`, the design says `all`).
-OPEN_TO_ALL = frozenset({"any", "all"})
 
 
 @dataclass(frozen=True)
@@ -40,19 +39,6 @@ class OpportunityEdit:
     deadline_at: datetime | None
     deadline_tz: str | None
     excluded: tuple[str, ...] = ()   # broad fields an "all fields except …" call leaves out
-
-
-@dataclass(frozen=True)
-class CallQuery:
-    """The public filters over approved calls; empty fields filter nothing."""
-
-    text: str = ""
-    discipline: str = ""
-    level: str = ""
-    kind: str = ""
-    language: str = ""
-    within_days: int | None = None
-    palestinian_only: bool = False
 
 
 def _deadline_of(row: Opportunity) -> dict[str, Any]:
@@ -198,62 +184,6 @@ def history_of(session: Session, target_type: str, target_id: int, limit: int = 
 def corrections_of(session: Session, row: Opportunity) -> Sequence[TagCorrection]:
     query = select(TagCorrection).where(TagCorrection.opportunity_id == row.id)
     return session.scalars(query.order_by(TagCorrection.at, TagCorrection.id)).all()
-
-
-def _json_has(column, pattern: str):
-    """A JSON list column whose text contains `pattern` (a quoted code, so "07 also finds "0715").
-
-    Tag lists are JSON, which SQLite and PostgreSQL query differently; their text form is the same
-    in both (`["071", "any"]`), so a LIKE on it filters in the database on either.
-    """
-    return cast(column, String).like(f"%{pattern}%")
-
-
-def _call_filters(query: CallQuery, now: datetime) -> list:
-    filters = [Opportunity.status == "approved", Opportunity.merged_into_id.is_(None),
-               or_(Opportunity.deadline_at.is_(None), Opportunity.deadline_at >= now)]
-    if query.kind:
-        filters.append(Opportunity.kind == query.kind)
-    if query.language:
-        filters.append(Opportunity.language == query.language)
-    if query.palestinian_only:
-        filters.append(Opportunity.palestinian_eligible.is_(True))
-    if query.level:
-        filters.append(_json_has(Opportunity.levels, f'"{query.level}"'))
-    if query.discipline.isdigit():
-        # The field and everything under it, its broader fields, and calls open to every field.
-        wider = {f'"{query.discipline[:n]}"' for n in (2, 3) if n < len(query.discipline)}
-        patterns = [f'"{query.discipline}', *sorted(wider)]
-        # "All fields except medicine" is not shown under medicine, nor under anything inside it.
-        left_out = [f'"{query.discipline[:n]}"' for n in range(2, len(query.discipline) + 1)]
-        open_here = and_(or_(*(_json_has(Opportunity.disciplines, f'"{code}"') for code in sorted(OPEN_TO_ALL))),
-                         *(~_json_has(Opportunity.excluded, p) for p in left_out))
-        filters.append(or_(*(_json_has(Opportunity.disciplines, p) for p in patterns), open_here))
-    elif query.discipline in OPEN_TO_ALL:
-        filters.append(or_(*(_json_has(Opportunity.disciplines, f'"{code}"') for code in sorted(OPEN_TO_ALL))))
-    if query.within_days is not None:
-        filters.append(Opportunity.deadline_at <= now + timedelta(days=query.within_days))
-    for word in query.text.split():
-        pattern = contains_pattern(word)
-        filters.append(or_(*(column.ilike(pattern, escape="\\") for column in
-                             (Opportunity.title, Opportunity.summary, Opportunity.provider, Opportunity.text))))
-    return filters
-
-
-def search_calls(session: Session, query: CallQuery, now: datetime, *, offset: int = 0, limit: int = 50) -> Page:
-    """Approved calls still open that match `query`: featured first, then the nearest deadline (none last)."""
-    filters = _call_filters(query, now)
-    # One scan gives the page and the total (a window count); only an empty page needs a second query.
-    found = session.execute(
-        select(Opportunity, func.count().over().label("total")).where(*filters)
-        .options(defer(Opportunity.text), defer(Opportunity.evidence))
-        .order_by(Opportunity.featured.desc(), Opportunity.deadline_at.is_(None), Opportunity.deadline_at,
-                  Opportunity.id)
-        .offset(offset).limit(limit)).all()
-    if found:
-        return Page(tuple(row for row, _ in found), found[0][1], offset, limit)
-    total = session.scalar(select(func.count()).select_from(Opportunity).where(*filters)) or 0
-    return Page((), total, offset, limit)
 
 
 def public_call(session: Session, call_id: int) -> Opportunity | None:

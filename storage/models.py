@@ -11,6 +11,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from fursa.storage.types import UTCDateTime
 
+# The calls the public sees (before the deadline filter), as literal SQL: a partial index applies
+# only when a query states its predicate in the same words.
+PUBLIC_PREDICATE = "status = 'approved' AND merged_into_id IS NULL"
+
 
 class Base(DeclarativeBase):
     pass
@@ -60,7 +64,16 @@ class Opportunity(Base):
 
     __tablename__ = "opportunities"
     # The public pages and the digests ask for "approved and still open, soonest first".
-    __table_args__ = (Index("ix_opportunities_status_deadline", "status", "deadline_at"),)
+    __table_args__ = (
+        Index("ix_opportunities_status_deadline", "status", "deadline_at"),
+        # The public list's two orders, over the public calls only (storage/search.py writes the same
+        # literal predicate, so that SQLite and PostgreSQL see the index applies): closing soonest
+        # (featured first, no deadline last) and newest approved.
+        Index("ix_opportunities_public_closing", sql_text("featured DESC"), sql_text("(deadline_at IS NULL)"),
+              "deadline_at", "id", sqlite_where=sql_text(PUBLIC_PREDICATE), postgresql_where=sql_text(PUBLIC_PREDICATE)),
+        Index("ix_opportunities_public_newest", "approved_at", "id",
+              sqlite_where=sql_text(PUBLIC_PREDICATE), postgresql_where=sql_text(PUBLIC_PREDICATE)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -102,6 +115,15 @@ class Opportunity(Base):
     tagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tags_edited: Mapped[bool] = mapped_column(Boolean, default=False)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id"))
+    # Where the call takes place (ISO 3166 alpha-2) and how much it pays for ("full", "partial"), when
+    # the call states them; "" is unknown.
+    host_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    coverage: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # What the full-text index holds (storage/search.py): the call's words and its tags' names in both
+    # languages, normalized as the matcher normalizes. Version 0 is storage's plain stand-in, written
+    # at ingest until the pipeline writes the full text (the version matching.SEARCH_VERSION names).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     sightings: Mapped[list[Sighting]] = relationship(back_populates="opportunity")
 

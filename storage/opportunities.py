@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fursa.storage.models import Opportunity, Sighting, Source
 from fursa.storage.records import Draft
+from fursa.storage.search import plain_document
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ def _fill_from_draft(opportunity: Opportunity, draft: Draft, digest: str) -> Non
     opportunity.language = draft.language
     opportunity.flags = list(draft.flags)
     opportunity.content_hash = digest
+    # searchable at once by its own words; the pipeline's tagging writes the full search text
+    opportunity.search_text = plain_document(draft.title, draft.summary, draft.provider, draft.text)
+    opportunity.search_version = 0
 
 
 def dedup_candidates(session: Session, limit: int = 5000) -> Sequence[tuple[int, str, str]]:

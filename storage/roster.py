@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from fursa.storage.audit import record_audit
 from fursa.storage.models import Subscriber, Token
 from fursa.storage.paging import Page, contains_pattern
-from fursa.storage.subscribers import SubscriberInput, add_subscriber
+from fursa.storage.subscribers import SubscriberInput, add_subscriber, changed_parts, normalize_email, profile_of
 from fursa.storage.suppressions import refuse_suppressed, suppress
 
 
@@ -23,9 +23,14 @@ def enrol_subscriber(session: Session, data: SubscriberInput, *, known_fields: C
     for an address on the do-not-mail list (see storage.suppressions for who may lift it).
     """
     refuse_suppressed(session, data.email)
+    row = session.scalar(select(Subscriber).where(Subscriber.email == normalize_email(data.email)))
+    before = profile_of(row) if row is not None else {}
     row, created = add_subscriber(session, data, now, known_fields)
-    record_audit(session, actor=actor, action="subscriber:add" if created else "subscriber:update",
-                 target_type="subscriber", target_id=row.id, now=now)
+    changed = changed_parts(before, row)
+    if created or changed:   # a save that changed nothing leaves no trace
+        record_audit(session, actor=actor, action="subscriber:add" if created else "subscriber:update",
+                     target_type="subscriber", target_id=row.id, now=now,
+                     details=None if created else {"changed": changed})
     return row, created
 
 

@@ -124,6 +124,21 @@ def _same_or_new(old: list[str] | None, new: tuple[str, ...]) -> list[str]:
     return list(old) if old is not None and sorted(old) == sorted(new) and len(old) == len(new) else list(new)
 
 
+PROFILE = ("name", "role", "disciplines", "levels", "kinds", "language", "frequency", "confirmed")
+
+
+def profile_of(row: Subscriber) -> dict[str, object]:
+    """What a person chose (and whether they confirmed), to tell which parts a save changed."""
+    return {name: getattr(row, name) if not isinstance(getattr(row, name), list) else list(getattr(row, name))
+            for name in PROFILE}
+
+
+def changed_parts(before: dict[str, object], row: Subscriber) -> list[str]:
+    """The names of PROFILE that differ between `before` (profile_of) and `row` now."""
+    after = profile_of(row)
+    return [name for name in PROFILE if before.get(name) != after[name]]
+
+
 def add_subscriber(session: Session, data: SubscriberInput, now: datetime,
                    known_fields: Collection[str] | None = None) -> tuple[Subscriber, bool]:
     """Create or update a subscriber by address; returns (row, created). `known_fields` as validate_subscriber."""

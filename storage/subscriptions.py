@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fursa.storage.audit import record_audit
 from fursa.storage.models import Subscriber
-from fursa.storage.subscribers import SubscriberInput, add_subscriber, normalize_email
+from fursa.storage.subscribers import SubscriberInput, add_subscriber, changed_parts, normalize_email, profile_of
 from fursa.storage.suppressions import blocks_request, lift_suppression, suppression_of
 from fursa.storage.tokens import issue_token, redeem_token
 
@@ -97,7 +97,10 @@ def update_preferences(session: Session, row: Subscriber, data: SubscriberInput,
     save keeps what an older taxonomy (or an older, unchecked door) put there.
     """
     allowed = kept_fields(row, known_fields)
+    before = profile_of(row)
     row, _ = add_subscriber(session, replace(data, email=row.email), now, allowed)
-    record_audit(session, actor="subscriber", action="subscriber:preferences", target_type="subscriber",
-                 target_id=row.id, now=now)
+    changed = changed_parts(before, row)
+    if changed:   # a save that changed nothing leaves no trace
+        record_audit(session, actor="subscriber", action="subscriber:preferences", target_type="subscriber",
+                     target_id=row.id, now=now, details={"changed": changed})
     return row

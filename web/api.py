@@ -77,16 +77,21 @@ def list_calls(
     within: int | None = Query(None, description="deadline within 7, 30 or 90 days"),
     eligible: str = Query("", description="`ps`: only calls confirmed open to Palestinians"),
     language: str = Query("", description="language of the call (en, ar …)"),
+    country: str = Query("", description="the host country, an ISO 3166 code (`DE`, `HU`), where the call states it"),
+    coverage: str = Query("", description="`full` or `partial` funding, where the call states it"),
+    sort: str = Query("", description="closing (the default), newest, or relevance (when searching)"),
     offset: Offset = 0,
     limit: int = Query(50, ge=1, le=200),
 ) -> CallList:
     """Approved calls whose deadline has not passed: featured first, then the nearest deadline."""
     query = read_query({"q": q, "field": field, "level": level, "kind": kind, "eligible": eligible,
-                        "language": language, "within": "" if within is None else str(within)})
+                        "language": language, "within": "" if within is None else str(within),
+                        "country": country, "coverage": coverage, "sort": sort})
     base_url = web_state(request).base_url
     with transaction(request) as session:
         found = search_calls(session, query, now_of(request), offset=offset, limit=limit)
-        items = [to_call(row, base_url) for row in found.rows]
+        zone = web_state(request).zone.key
+        items = [to_call(row, base_url, zone) for row in found.rows]
     return CallList(total=found.total, offset=offset, limit=limit, items=items)
 
 

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fursa.pipeline import index_call
 from fursa.storage import KINDS, LEVELS, Opportunity
 from fursa.storage import (
     OpportunityEdit, apply_edit, corrections_of, duplicate_candidates, history_of, merge_opportunities, sources_of,
@@ -181,6 +182,8 @@ def edit_call(request: Request, call_id: RowId, form: FormData = Depends(form_da
             return _page(request, session, call, values=values, errors=errors, status=400)
         edit = _keep_unstated_zone(edit, call, web_state(request).zone)
         changed = apply_edit(session, call, edit, actor=user.email, now=now_of(request))
+        if changed:
+            index_call(call)   # the public search follows the new title and tags
     flash(request, _("Saved: %(fields)s.") % {"fields": ", ".join(changed)} if changed else _("Nothing to change."))
     return RedirectResponse(f"/desk/calls/{call_id}", status_code=303)
 

@@ -1,5 +1,7 @@
 """Errors raised inside web/; app.py turns each into a page a person can act on."""
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 
 class WebError(Exception):
     """Base class of every error web/ raises."""
@@ -27,3 +29,12 @@ class PageNotFoundError(WebError):
 
 class FeatureUnavailableError(WebError):
     """Raised when a page needs a package (crawlers, digests, matching) that does not offer what it needs."""
+
+
+class FilterError(StarletteHTTPException):
+    """Raised by filters.read_query when the address asks the list for a value it does not know; a
+    400 whose detail is each problem in the visitor's language (a page, or JSON under /api/)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(status_code=400, detail=" ".join(problems))
+        self.problems = tuple(problems)

@@ -1,52 +1,100 @@
-"""The public filters over approved calls, read from a query string; shared by pages, feeds and the API."""
+"""The public filters over approved calls, read from a query string; shared by pages, feeds and the API.
+
+A value the list does not know (a level "emperor", a field "abc", a country "XX") is refused with a
+message saying what the choices are, never dropped in silence: the visitor would otherwise read a
+list that ignores what they asked for.
+"""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 from fastapi import Query
+from starlette.requests import Request
 
-from fursa.storage import KINDS, LEVELS
+from fursa import matching
+from fursa.storage import KINDS, LEVELS, SORTS
 from fursa.storage import CallQuery
+from fursa.web.errors import FilterError
 from fursa.web.params import strip_controls
+from fursa.web.render import gettext_of
 
 WITHIN_CHOICES = (7, 30, 90)
 LANGUAGE_CHOICES = ("en", "ar", "fr", "de")
-PARAMS = ("q", "field", "level", "kind", "within", "eligible", "language")
+PARAMS = ("q", "field", "level", "kind", "within", "eligible", "language", "country", "coverage", "sort")
+MAX_QUERY = 200
 
 
-def _code(value: str) -> str:
-    """A taxonomy code: digits only (or `any`); anything else filters nothing."""
-    value = value.strip()
-    return value if (value.isascii() and value.isdigit() and 2 <= len(value) <= 4) or value == "any" else ""
+def N_(text: str) -> str:
+    return text
 
 
-def read_query(params: Mapping[str, str]) -> CallQuery:
-    """A CallQuery from request parameters; unknown values are dropped, never an error page."""
-    within = params.get("within", "")
+# The filters' names as a visitor reads them (the form's labels), for the messages below.
+FILTER_NAMES = {"field": N_("Field"), "level": N_("Level"), "kind": N_("Kind"), "within": N_("Deadline"),
+                "eligible": N_("Only calls open to Palestinians"), "language": N_("Language of the call"),
+                "country": N_("Country"), "coverage": N_("Funding"), "sort": N_("Order")}
+
+
+def _field(value: str) -> bool:
+    return value == "any" or value in matching.load_taxonomy().fields
+
+
+def _choices() -> dict[str, tuple[str, ...] | Callable[[str], bool]]:
+    return {
+        "field": _field, "level": LEVELS, "kind": KINDS, "within": tuple(str(days) for days in WITHIN_CHOICES),
+        "eligible": ("ps",), "language": LANGUAGE_CHOICES, "country": tuple(matching.load_countries()),
+        "coverage": matching.COVERAGES, "sort": SORTS,
+    }
+
+
+def _problem(name: str, value: str, allowed, _: Callable[[str], str]) -> str:
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    if callable(allowed):
+        return _("“%(value)s” is not a choice for “%(filter)s”: choose one from the list in the form.") % {
+            "value": shown, "filter": _(FILTER_NAMES[name])}
+    return _("“%(value)s” is not a choice for “%(filter)s”. Choose one of: %(choices)s.") % {
+        "value": shown, "filter": _(FILTER_NAMES[name]), "choices": ", ".join(allowed)}
+
+
+def read_query(params: Mapping[str, str], _: Callable[[str], str] = lambda text: text) -> CallQuery:
+    """A CallQuery from request parameters. Raises FilterError (400) naming each value the list does
+    not know, in the language of `_`; empty values filter nothing."""
+    values = {name: strip_controls(params.get(name) or "").strip() for name in PARAMS}
+    values["country"] = values["country"].upper()
+    problems = []
+    for name, allowed in _choices().items():
+        value = values[name]
+        if value and not (allowed(value) if callable(allowed) else value in allowed):
+            problems.append(_problem(name, value, allowed, _))
+    if problems:
+        raise FilterError(problems)
+    text = " ".join(strip_controls(params.get("q") or "").split())[:MAX_QUERY]
     return CallQuery(
-        text=" ".join(strip_controls(params.get("q", "")).split())[:200],
-        discipline=_code(params.get("field", "")),
-        level=params.get("level", "") if params.get("level", "") in LEVELS else "",
-        kind=params.get("kind", "") if params.get("kind", "") in KINDS else "",
-        language=params.get("language", "") if params.get("language", "") in LANGUAGE_CHOICES else "",
-        within_days=int(within) if within in {str(days) for days in WITHIN_CHOICES} else None,
-        palestinian_only=params.get("eligible", "") == "ps",
+        text=text, terms=matching.search_terms(text),
+        discipline=values["field"], level=values["level"], kind=values["kind"], language=values["language"],
+        within_days=int(values["within"]) if values["within"] else None, palestinian_only=values["eligible"] == "ps",
+        host_country=values["country"], coverage=values["coverage"], sort=values["sort"],
     )
 
 
 def call_query(
-    q: str = Query("", description="words that must all appear in the title, summary, provider or text"),
-    field: str = Query("", description="an ISCED-F code (broad `07`, narrow `071`, detailed `0714`)"),
+    request: Request,
+    q: str = Query("", description="words that must all appear in the call or in the names of its tags "
+                                   "(English or Arabic; a word also finds the words it begins)"),
+    field: str = Query("", description="an ISCED-F code (broad `07`, narrow `071`, detailed `0714`) or `any`"),
     level: str = Query("", description=", ".join(LEVELS)),
     kind: str = Query("", description=", ".join(KINDS)),
     within: str = Query("", description="deadline within 7, 30 or 90 days"),
     eligible: str = Query("", description="`ps`: only calls confirmed open to Palestinians"),
     language: str = Query("", description="language of the call (" + ", ".join(LANGUAGE_CHOICES) + ")"),
+    country: str = Query("", description="the host country, an ISO 3166 code (`DE`, `HU`), where the call states it"),
+    coverage: str = Query("", description="`full` or `partial` funding, where the call states it"),
+    sort: str = Query("", description="closing (soonest deadline, the default), newest, or relevance (when searching)"),
 ) -> CallQuery:
-    """FastAPI dependency: the filters of a page or feed, declared so that they are documented and
-    checked like any parameter; unknown values filter nothing (read_query)."""
+    """FastAPI dependency: the filters of a page or feed, declared so that they are documented; an
+    unknown value is a 400 with a message in the visitor's language (read_query)."""
     return read_query({"q": q, "field": field, "level": level, "kind": kind, "within": within,
-                       "eligible": eligible, "language": language})
+                       "eligible": eligible, "language": language, "country": country, "coverage": coverage,
+                       "sort": sort}, gettext_of(request))
 
 
 def as_params(query: CallQuery) -> dict[str, str]:
@@ -54,6 +102,7 @@ def as_params(query: CallQuery) -> dict[str, str]:
     params = {
         "q": query.text, "field": query.discipline, "level": query.level, "kind": query.kind,
         "language": query.language, "within": str(query.within_days) if query.within_days else "",
-        "eligible": "ps" if query.palestinian_only else "",
+        "eligible": "ps" if query.palestinian_only else "", "country": query.host_country,
+        "coverage": query.coverage, "sort": query.sort,
     }
     return {key: value for key, value in params.items() if value}

@@ -41,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "deadline_kind": {"date": N_("On a date"), "rolling": N_("Rolling (no fixed date)"), "unknown": N_("Not known")},
     "eligible": {"true": N_("Yes"), "false": N_("No"), "none": N_("Not known")},
+    "coverage": {"full": N_("Fully funded"), "partial": N_("Partly funded")},
     # What the tagger flagged on a call, for staff; the desk words the first two with their evidence.
     "flag": {
         "no_field_found": N_("No field found — tag it"),

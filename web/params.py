@@ -19,6 +19,11 @@ MAX_ROW_ID = 2**31 - 1
 # Far past any list Fursa will hold, and small enough that offset + limit stays a 64-bit integer.
 MAX_OFFSET = 2**31 - 1
 
+# A page of a public list: the list says "no such page" past its last one; this bound only keeps
+# page * size a number the databases take.
+MAX_PAGE = 1_000_000
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="the page of the list, from 1")]
+
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a row number, 1 to 2^31 - 1")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="how many items to skip, 0 to 2^31 - 1")]
 

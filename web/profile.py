@@ -8,7 +8,7 @@ from starlette.datastructures import FormData
 
 from fursa.storage import KINDS, LEVELS, InvalidSubscriberError, Subscriber, SubscriberInput, normalize_email
 from fursa.storage import FREQUENCIES, LANGUAGES, ROLES, unknown_fields
-from fursa.web.fields import profile_codes, programme_codes
+from fursa.web.fields import profile_codes, profile_groups, programme_codes, programme_groups
 from fursa.web.forms import picked, text, unknown
 
 
@@ -90,3 +90,10 @@ def _check(form: FormData, values: ProfileValues, _: Callable[[str], str],
 
 def choices() -> dict[str, Any]:
     return dict(CHOICES)
+
+
+def profile_context(values: ProfileValues, errors: dict[str, str], language: str) -> dict[str, Any]:
+    """What public/_profile_fields.html needs, wherever a profile is edited (subscribe, preferences, the desk)."""
+    return {"values": values, "errors": errors, "profile_groups": profile_groups(language),
+            "kept_fields": [code for code in values.fields if code not in profile_codes()],
+            "programme_groups": programme_groups(language), **choices()}

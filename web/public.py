@@ -6,32 +6,53 @@ from fastapi.responses import RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fursa import matching
 from fursa.storage import KINDS, LEVELS, CallQuery
 from fursa.storage import public_call, search_calls, sources_of
 from fursa.web.auth import remember_language, safe_next
 from fursa.web.csrf import verify_csrf
-from fursa.web.errors import PageNotFoundError
+from fursa.web.errors import FilterError, PageNotFoundError
 from fursa.web.fields import field_groups
-from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, call_query
+from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, read_query
 from fursa.web.i18n import LANGUAGES
-from fursa.web.params import RowId
-from fursa.web.render import page_language, render
+from fursa.web.params import PageNumber, RowId
+from fursa.web.render import gettext_of, page_language, render
 from fursa.web.state import now_of, transaction
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 PAGE_SIZE = 20
 
 
+def _form(request: Request, query: CallQuery) -> dict:
+    """What the filter form needs: the choices of each control, named in the page's language."""
+    language = page_language(request)
+    countries = sorted(matching.load_countries().values(), key=lambda country: country.name(language))
+    return {"filters": query, "params": as_params(query), "kinds": KINDS, "levels": LEVELS,
+            "within_choices": WITHIN_CHOICES, "language_choices": LANGUAGE_CHOICES,
+            "field_groups": field_groups(language),
+            "countries": [(country.code, country.name(language)) for country in countries],
+            "coverages": matching.COVERAGES}
+
+
 @router.get("/")
-def browse(request: Request, page: int = 1, query: CallQuery = Depends(call_query)) -> Response:
-    page = max(1, min(page, 1000))
+def browse(request: Request, page: PageNumber = 1) -> Response:
+    """The open calls, filtered and ordered as the address says; a value the list does not know is a
+    400 that says which, a page past the last a 404 that links to the last."""
+    try:
+        query = read_query(request.query_params, gettext_of(request))
+    except FilterError as exc:
+        return render(request, "public/browse.html", {**_form(request, CallQuery()), "problems": exc.problems,
+                                                      "calls": (), "total": None, "page": 1, "has_next": False},
+                      status=400)
     with transaction(request) as session:
         found = search_calls(session, query, now_of(request), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        last = max(1, -(-found.total // PAGE_SIZE))
+        if page > last:
+            return render(request, "public/no_page.html", {"page": page, "last": last, "params": as_params(query)},
+                          status=404)
         return render(request, "public/browse.html", {
-            "calls": found.rows, "total": found.total, "page": page, "has_next": found.has_next,
-            "filters": query, "params": as_params(query), "kinds": KINDS, "levels": LEVELS,
-            "within_choices": WITHIN_CHOICES, "language_choices": LANGUAGE_CHOICES,
-            "field_groups": field_groups(page_language(request)),
+            **_form(request, query), "calls": found.rows, "total": found.total, "page": page,
+            "has_next": found.has_next, "problems": (),
         })
 
 

@@ -1,4 +1,4 @@
-"""Subscribers at the staff desk: search, CSV import and export, suspend, and delete for good."""
+"""Subscribers at the staff desk: search, edit a profile, CSV import and export, suspend, and delete for good."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.storage import (
-    CONFIRM_HOURS, MAX_ROWS, RosterFileError, RosterImport, Subscriber, erase_subscriber, export_roster,
-    import_roster, search_subscribers, set_subscriber_status,
+    CONFIRM_HOURS, MAX_ROWS, RosterFileError, RosterImport, Subscriber, enrol_subscriber, erase_subscriber,
+    export_roster, import_roster, kept_fields, search_subscribers, set_subscriber_status,
 )
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.csrf import verify_csrf
@@ -20,7 +20,8 @@ from fursa.web.fields import profile_codes
 from fursa.web.forms import form_data, text, upload
 from fursa.web.mail import Letter, deliver
 from fursa.web.params import RowId, strip_controls
-from fursa.web.render import flash, gettext_of, render
+from fursa.web.profile import ProfileValues, profile_context, read_profile, values_of
+from fursa.web.render import flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.subscribers")
@@ -127,6 +128,37 @@ def change_status(request: Request, subscriber_id: RowId, form: FormData = Depen
 def safe_back(form: FormData) -> str:
     back = text(form, "back", 500)
     return back if back.startswith("/desk/subscribers") and "//" not in back else "/desk/subscribers"
+
+
+def _edit_page(request: Request, row: Subscriber, values: ProfileValues, errors: dict[str, str],
+               status: int = 200) -> Response:
+    context = profile_context(values, errors, page_language(request))
+    return render(request, "desk/subscriber.html", {**context, "subscriber": row}, status=status)
+
+
+@router.get("/{subscriber_id}")
+def edit_form(request: Request, subscriber_id: RowId, user: StaffUser = Depends(admin_user)) -> Response:
+    with transaction(request) as session:
+        row = _subscriber(session, subscriber_id)
+        return _edit_page(request, row, values_of(row), {})
+
+
+@router.post("/{subscriber_id}")
+def edit(request: Request, subscriber_id: RowId, form: FormData = Depends(form_data),
+         user: StaffUser = Depends(admin_user)) -> Response:
+    """Staff change a subscriber's profile (the public form's fields, the same checks), audited; the
+    address, consent and status are not part of it."""
+    _ = gettext_of(request)
+    with transaction(request) as session:
+        row = _subscriber(session, subscriber_id)
+        allowed = kept_fields(row, profile_codes())
+        values, data, errors = read_profile(form, _, email=row.email, default_language=row.language,
+                                            allowed_fields=allowed)
+        if data is None:
+            return _edit_page(request, row, values, errors, status=400)
+        enrol_subscriber(session, data, known_fields=allowed, actor=user.email, now=now_of(request))
+    flash(request, _("Subscriber saved."))
+    return RedirectResponse(f"/desk/subscribers/{subscriber_id}", status_code=303)
 
 
 @router.get("/{subscriber_id}/delete")

@@ -20,10 +20,10 @@ from fursa.storage import (
     request_subscription, set_subscriber_status, update_preferences,
 )
 from fursa.web.csrf import verify_csrf
-from fursa.web.fields import profile_codes, profile_groups, programme_groups
+from fursa.web.fields import profile_codes
 from fursa.web.forms import form_data
 from fursa.web.mail import Letter, deliver
-from fursa.web.profile import ProfileValues, choices, read_profile, values_of
+from fursa.web.profile import ProfileValues, profile_context, read_profile, values_of
 from fursa.web.render import gettext_of, page_language, render
 from fursa.web.state import WebState, now_of, transaction, web_state
 
@@ -35,12 +35,8 @@ NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 
 def _profile_page(request: Request, template: str, values: ProfileValues, errors: dict[str, str], *,
                   status: int = 200, lang: str | None = None, **extra) -> Response:
-    language = lang or page_language(request)
-    return render(request, template, {
-        "values": values, "errors": errors, "profile_groups": profile_groups(language),
-        "kept_fields": [code for code in values.fields if code not in profile_codes()],
-        "programme_groups": programme_groups(language), **choices(), **extra,
-    }, status=status, lang=lang, headers=NO_REFERRER)
+    context = profile_context(values, errors, lang or page_language(request))
+    return render(request, template, {**context, **extra}, status=status, lang=lang, headers=NO_REFERRER)
 
 
 def _invalid_link(request: Request, status: int = 400) -> Response:

@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from fursa.storage.models import Base
+from fursa.storage.search import include_in_schema_comparison
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,7 +20,8 @@ def run_migrations() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      include_object=include_in_schema_comparison)
     with context.begin_transaction():
         context.run_migrations()
 

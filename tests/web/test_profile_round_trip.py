@@ -8,6 +8,7 @@ codes were checked), every level, kind, role, language, frequency, names in any 
 """
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
@@ -38,6 +39,14 @@ def _store(ctx, now, **profile) -> storage.Subscriber:
         session.flush()
         session.expunge(row)
         return row
+
+
+def _database(ctx) -> tuple:
+    """Everything a save could touch: the subscriber's row and the audit log."""
+    with ctx.sessions() as session:
+        row = session.scalar(select(storage.Subscriber).where(storage.Subscriber.email == "omar@ppu.edu"))
+        audit = [(e.actor, e.action, e.details) for e in session.scalars(select(storage.AuditEntry))]
+        return _profile_of(row), audit
 
 
 def _reload(ctx) -> storage.Subscriber:
@@ -77,10 +86,10 @@ def test_saving_the_preferences_form_unchanged_changes_nothing(client, ctx, now,
         clean_name = storage.validate_subscriber(storage.SubscriberInput(email="omar@ppu.edu", name=name)).name
     row = _store(ctx, now, name=clean_name, role=role, disciplines=disciplines, levels=levels, kinds=kinds,
                  language=language, frequency=frequency, status=status)
-    before = _profile_of(row)
+    before = _database(ctx)
     response = _save_unchanged(client, _preferences_link(ctx, row))
     assert response.status_code == 200, response.text
-    assert _profile_of(_reload(ctx)) == before
+    assert _database(ctx) == before
 
 
 def test_a_subscriber_with_a_programmes_detailed_codes_sees_them_ticked_and_keeps_them(client, ctx, now):
@@ -111,3 +120,40 @@ def test_a_new_code_must_be_one_the_taxonomy_knows(client, ctx, now):
     response = client.post(link, data=as_data(replaced(pairs, "fields", "0714", "banana")))
     assert response.status_code == 400 and 'id="fields-error"' in response.text
     assert _reload(ctx).disciplines == ["0714"]
+
+
+SHAPES = {
+    "every field": {},
+    "broad": {"disciplines": ["07"]},
+    "narrow": {"disciplines": ["061", "071"]},
+    "detailed": {"disciplines": ["0714"], "levels": ["phd", "master"]},
+    "a programme": {"disciplines": list(TAXONOMY.programmes["computer_systems_engineering"].codes)},
+    "reserved and gone": {"disciplines": ["0719", "banana"], "kinds": ["job", "scholarship"]},
+    "arabic": {"name": "ليلى القواسمي", "language": "ar", "role": "faculty", "frequency": "instant"},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_the_desk_edit_form_saved_unchanged_changes_nothing_then_one_change_changes_one_thing(
+        admin_client, ctx, now, shape):
+    row = _store(ctx, now, **shape)
+    link = f"/desk/subscribers/{row.id}"
+    page = admin_client.get(link)
+    assert page.status_code == 200 and "omar@ppu.edu" in page.text
+    pairs = rendered_form(page.text, link)
+    before = _database(ctx)
+    saved = admin_client.post(link, data=as_data(pairs), follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert _database(ctx) == before
+    frequency = "weekly" if row.frequency == "instant" else "instant"
+    admin_client.post(link, data=as_data(replaced(pairs, "frequency", frequency)))
+    (profile, audit), (old_profile, old_audit) = _database(ctx), before
+    assert profile == old_profile[:7] + (frequency,) + old_profile[8:]
+    assert audit[len(old_audit):] == [("admin@ppu.edu", "subscriber:update", {"changed": ["frequency"]})]
+
+
+def test_only_admins_edit_a_subscriber(client, ctx, now, users):
+    from tests.web.conftest import CURATOR, log_in
+    row = _store(ctx, now, disciplines=["0714"])
+    log_in(client, CURATOR)
+    assert client.get(f"/desk/subscribers/{row.id}").status_code == 403

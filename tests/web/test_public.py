@@ -43,7 +43,6 @@ def _titles(html: str, calls_: dict, names=("daad", "erasmus", "arabic", "closed
     ("language=ar", {"arabic"}),
     ("q=engineering+master", {"daad"}),
     ("q=nothing-matches", set()),
-    ("kind=bogus&level=emperor&within=5000&field=abc", {"daad", "erasmus", "arabic"}),  # bad values filter nothing
 ])
 def test_browse_filters(client, calls, query, expected):
     response = client.get(f"/?{query}")
@@ -126,3 +125,55 @@ def test_the_browser_language_is_used_until_the_visitor_chooses(client):
 def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "There is nothing at this address" in response.text
+
+
+@pytest.mark.parametrize("query, words", [
+    ("level=emperor", ["emperor", "Level", "bachelor, master, phd"]),
+    ("kind=bogus&within=5000", ["bogus", "Kind", "5000", "Deadline", "7, 30, 90"]),
+    ("field=abc", ["abc", "Field"]),
+    ("field=0999", ["0999", "Field"]),
+    ("country=XX", ["XX", "Country"]),
+    ("coverage=most", ["most", "Funding", "full, partial"]),
+    ("sort=cheapest", ["cheapest", "Order", "closing, newest, relevance"]),
+    ("eligible=yes", ["yes"]),
+])
+def test_bad_filter_values_are_refused_with_a_message(client, calls, query, words):
+    page = client.get(f"/?{query}")
+    assert page.status_code == 400
+    assert all(word in page.text for word in words), page.text
+    assert 'role="alert"' in page.text and 'name="q"' in page.text   # the message, and the form to fix it
+    assert _titles(page.text, calls) == set()
+    assert client.get(f"/feeds/calls.rss?{query}").status_code == 400
+    api = client.get(f"/api/v1/calls?{query}")
+    assert api.status_code == 400 and words[0] in api.json()["detail"]
+
+
+def test_the_refusal_is_in_the_visitors_language(client, calls):
+    client.get("/language/ar")
+    page = client.get("/?level=emperor")
+    assert page.status_code == 400 and "emperor" in page.text
+    assert "ليس خيارًا" in page.text and "is not a choice" not in page.text
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last(client, make_call):
+    for number in range(25):
+        make_call(f"Call number {number}", status="approved", deadline_days=number + 1)
+    assert client.get("/?page=2").status_code == 200
+    page = client.get("/?page=999&kind=scholarship&sort=newest")
+    assert page.status_code == 404
+    assert "There is no page 999" in page.text and "the last page is 1" in page.text
+    assert 'href="/?kind=scholarship&amp;sort=newest&amp;page=1"' in page.text
+    page = client.get("/?page=999")
+    assert page.status_code == 404 and "the last page is 2" in page.text and "page=2" in page.text
+    assert client.get("/?page=0").status_code == 400
+    assert client.get("/?page=abc").status_code == 400
+
+
+def test_the_list_is_ordered_by_closing_date_or_newest(client, make_call, now):
+    from datetime import timedelta
+    make_call("Closes late, approved last", status="approved", deadline_days=80, approved_at=now - timedelta(hours=1))
+    make_call("Closes soon, approved first", status="approved", deadline_days=3, approved_at=now - timedelta(days=9))
+    closing, newest = client.get("/?sort=closing").text, client.get("/?sort=newest").text
+    assert closing.index("Closes soon") < closing.index("Closes late")
+    assert newest.index("Closes late") < newest.index("Closes soon")
+    assert 'value="newest" selected' in client.get("/?sort=newest").text
