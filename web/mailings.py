@@ -16,7 +16,7 @@ from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.fields import known_field
 from fursa.web.params import strip_controls
-from fursa.web.render import flash, gettext_of, render
+from fursa.web.render import flash, gettext_of, page_language, render, render_text
 from fursa.web.security import PREVIEW_POLICY
 from fursa.web.state import now_of, transaction, web_state
 
@@ -93,11 +93,18 @@ def digests_page(request: Request, state: str = "", wanted: PreviewRequest = Dep
 
 @router.get("/preview.html")
 def preview_frame(request: Request, wanted: PreviewRequest = Depends(preview_request)) -> Response:
-    """The digest's HTML alone, for the preview frame: inline styles allowed, scripts never."""
+    """The digest's HTML alone, for the preview frame: inline styles allowed, scripts never.
+
+    A digest with no call is never sent, so instead of its empty frame staff read that, in the desk's language.
+    """
     try:
-        html = render_preview(request, wanted).html if wanted.wanted else ""
+        rendered = render_preview(request, wanted) if wanted.wanted else None
     except (NotFoundError, InvalidSubscriberError):
-        html = ""
+        rendered = None
+    if rendered is not None and rendered.digest.is_empty:
+        html = render_text(request.app.state.templates, "desk/preview_nothing.html", page_language(request), {})
+    else:
+        html = rendered.html if rendered is not None else ""
     return HTMLResponse(html, headers={"Content-Security-Policy": PREVIEW_POLICY, "X-Frame-Options": "SAMEORIGIN"})
 
 

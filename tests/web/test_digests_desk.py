@@ -64,3 +64,22 @@ def test_curators_preview_but_do_not_send(client, users):
     assert page.status_code == 200 and "/desk/digests/send" not in page.text
     response = client.post("/desk/digests/send", data={"csrf_token": csrf_of(page.text)})
     assert response.status_code == 403
+
+
+def test_a_preview_with_no_calls_says_there_is_nothing_to_send_in_english_and_arabic(admin_client, ctx, now, make_call):
+    make_call("Research grant for physicists", status="approved", kind="research_funding", levels=["faculty"],
+              disciplines=["053"])
+    _subscriber(ctx, now)   # a master's student in engineering: the physics grant is not for her
+    for query in ("email=nour@ppu.edu", "role=student&levels=bachelor&kinds=exchange&language=en"):
+        page = admin_client.get(f"/desk/digests?{query}").text
+        assert "Nothing to send this week" in page, query
+        assert '<iframe class="preview"' not in page, query   # no empty frame
+        frame = admin_client.get(f"/desk/digests/preview.html?{query}").text
+        assert "Nothing to send this week" in frame and "Research grant for physicists" not in frame
+    admin_client.get("/language/ar")
+    page = admin_client.get("/desk/digests?email=nour@ppu.edu").text
+    assert 'lang="ar"' in page and "لا شيء يُرسل هذا الأسبوع" in page
+    assert "لا شيء يُرسل هذا الأسبوع" in admin_client.get("/desk/digests/preview.html?email=nour@ppu.edu").text
+    # a profile the call fits still gets the digest in its frame
+    page = admin_client.get("/desk/digests?role=faculty&levels=faculty&kinds=research_funding&fields=05").text
+    assert '<iframe class="preview"' in page and "لا شيء يُرسل هذا الأسبوع" not in page
