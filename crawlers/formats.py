@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from fursa.storage import Draft, SourceSpec
 
-from fursa.crawlers import darpa, for9a, grants_gov, html_pages, json_api, sedia
+from fursa.crawlers import darpa, for9a, grants_gov, html_pages, json_api, sedia, telegram
 from fursa.crawlers.feeds import parse_feed
 from fursa.crawlers.pages import PageRequest, ParsedPage
 
@@ -137,6 +137,8 @@ FORMATS: dict[str, Format] = {
         **COMMON, "max_items": Option(_INT, "at most this many opportunities (and pages) per listing page (default 50)"),
         "timezone": TIMEZONE,
     }, conditional=True),
+    "telegram": Format("telegram", ("html",), "html", telegram.first_request, telegram.parse_telegram_page, None,
+                       COMMON, conditional=True),
 }
 DEFAULT_BY_TYPE = {"feed": "feed", "api": "json", "html": "html"}
 

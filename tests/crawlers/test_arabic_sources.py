@@ -23,7 +23,9 @@ from w3lib.url import safe_url_string
 from fursa.storage import Deadline, Draft, FetchResult, SourceSpec, Validators
 
 from fursa.crawlers import crawl_sources, default_catalogue_path, load_catalogue
+from fursa.crawlers.errors import FormatError
 from fursa.crawlers.for9a import DETAIL_OBJECT, LISTING_ITEMS
+from fursa.crawlers.telegram import parse_telegram_page
 from fursa.crawlers.text import clean_title
 from fursa.crawlers.urls import host_of
 from tests.crawlers.conftest import loopback_config
@@ -392,3 +394,35 @@ def test_is_arabic_or_palestinian_reads_language_and_address() -> None:
     assert is_arabic_or_palestinian(SourceSpec(name="c", type="html", url="https://exrelation.iugaza.edu.ps/en/"))
     assert not is_arabic_or_palestinian(SourceSpec(name="d", type="html", url="https://www.chevening.org/"))
     assert not is_arabic_or_palestinian(SourceSpec(name="e", type="html", url="https://notppu.edu.example.org/"))
+
+
+# ─── Telegram channels' web mirrors (parser only: no channel is in the catalogue yet) ──────────
+
+def test_telegram_web_mirror_posts_become_calls() -> None:
+    source = SourceSpec(name="Scholarship channel", type="html", parser="telegram", language="ar", kind="scholarship",
+                        url="https://t.me/s/example_scholarships_ar",
+                        options={"title_include": ["منح", "منحة", "تدريب", "زمالة"], "max_pages": 2})
+    page = (PAGES / "telegram_channel.html").read_bytes()
+    older = page.replace(b'data-post="example_scholarships_ar/12', b'data-post="example_scholarships_ar/11').replace(
+        b"t.me/example_scholarships_ar/12", b"t.me/example_scholarships_ar/11")
+    with LocalServer() as server:
+        url = server.add("/s/example_scholarships_ar",
+                         lambda request: Reply(200, older if "before=1201" in request.path else page, HTML))
+        result = crawl_one(replace(source, url=url))
+        asked = [request.path for request in server.requests if request.path.startswith("/s/")]
+    assert asked == ["/s/example_scholarships_ar", "/s/example_scholarships_ar?before=1201"]   # max_pages = 2
+    by_url = {draft.url: draft for draft in result.drafts}
+    assert sorted(by_url) == [f"https://t.me/example_scholarships_ar/{post}" for post in (1101, 1103, 1201, 1203)]
+    hungary = by_url["https://t.me/example_scholarships_ar/1201"]                 # photo and greeting passed over
+    assert hungary.title == "🎓 منح ماجستير ممولة بالكامل في المجر للطلبة الفلسطينيين 2027"
+    assert hungary.language == "ar" and hungary.published_at.isoformat() == "2026-12-01T08:15:00+00:00"
+    assert "آخر موعد للتقديم: 15 كانون الثاني 2027" in hungary.text              # the deadline in prose, for matching/
+    assert hungary.text.endswith("https://stipendiumhungaricum.hu/apply/")      # the funder's page kept, not t.me
+    training = by_url["https://t.me/example_scholarships_ar/1203"]
+    assert training.title.startswith("تدريب صيفي مدفوع") and "منح ماجستير" not in training.text   # not the quoted reply
+
+
+def test_a_page_that_is_not_a_channel_mirror_is_a_clear_error() -> None:
+    source = SourceSpec(name="channel", type="html", parser="telegram", url="https://t.me/s/missing")
+    with pytest.raises(FormatError, match=r"not a Telegram channel's web page .* https://t.me/s/CHANNEL"):
+        parse_telegram_page(b"<html><body><h1>Login</h1></body></html>", source)
