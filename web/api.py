@@ -90,8 +90,7 @@ def list_calls(
     base_url = web_state(request).base_url
     with transaction(request) as session:
         found = search_calls(session, query, now_of(request), offset=offset, limit=limit)
-        zone = web_state(request).zone.key
-        items = [to_call(row, base_url, zone) for row in found.rows]
+        items = [to_call(row, base_url) for row in found.rows]
     return CallList(total=found.total, offset=offset, limit=limit, items=items)
 
 
