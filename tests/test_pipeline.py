@@ -212,24 +212,17 @@ def test_a_deadline_without_a_year_is_read_against_the_publication_date_or_flagg
 
 
 def test_a_guessed_encoding_stays_on_the_stored_call_beside_the_taggers_flags(tmp_path):
-    """A draft flagged by the crawl (encoding_guessed) keeps the flag once tagged, for staff."""
-    from datetime import datetime, timezone
-    from fursa import pipeline, storage
-    from fursa.settings import load_settings
-    from fursa.storage import Draft, SourceSpec
-    settings = load_settings(None).model_copy(update={"database_url": f"sqlite:///{tmp_path / 'f.db'}",
-                                                       "outbox_dir": tmp_path / "outbox"})
-    ctx = pipeline.make_context(settings)
-    pipeline.ensure_database(ctx)
-    now = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+    """A draft flagged by the crawl (encoding_guessed) keeps the flag once tagged, for staff, followed
+    by what the tagger flags (here: no field named, a deadline without a year)."""
+    ctx = _tagging_context(tmp_path)
     with ctx.sessions.begin() as session:
-        source = storage.source_from_spec(SourceSpec(name="s", type="feed", url="https://example.org/feed"))
-        session.add(source)
-        session.flush()
-        storage.ingest_drafts(session, source, [Draft(source_name="s", title="منحة", url="https://example.org/c/1",
-                                                      text="نص", flags=("encoding_guessed",))], now)
-    pipeline.tag_new(ctx, now)
-    with ctx.sessions.begin() as session:
-        (call,) = storage.review_queue(session).rows
-        assert "encoding_guessed" in call.flags
-        assert "no_field_found" in call.flags or "any" in call.disciplines
+        storage.sync_catalogue(session, [storage.SourceSpec(name="s", type="feed", url="https://example.org/feed")])
+        draft = storage.Draft(source_name="s", title="Call for applications", url="https://example.org/c/1",
+                              text="Applications are welcome. Send your CV. Deadline: 15 March.",
+                              flags=("encoding_guessed",))
+        storage.ingest_drafts(session, storage.get_source(session, "s"), [draft], NOW)
+    assert pipeline.tag_new(ctx, NOW).flagged == 1
+    with ctx.sessions() as session:
+        (call,) = session.query(storage.Opportunity).all()
+        assert call.flags[0] == "encoding_guessed"
+        assert sorted(call.flags[1:]) == ["deadline_year_unknown", "no_field_found"]
