@@ -238,7 +238,9 @@ def test_sign_in_works_again_when_the_window_has_passed(ctx, users, now):
         for _ in range(5):
             fresh.post("/desk/login", data={"email": ADMIN[0], "password": "guess", "csrf_token": csrf_of(page.text)})
         clock["now"] = now + timedelta(minutes=16)
-        log_in(fresh, ADMIN)
+        assert fresh.get("/desk", follow_redirects=False).status_code == 303   # still signed out
+        log_in(fresh, ADMIN)   # asserts the password is taken (a 303 onwards, not the 429 of the window)
+        assert fresh.get("/desk", follow_redirects=False).status_code == 200
 
 
 def test_a_malformed_number_in_a_page_address_gets_a_page_not_json(admin_client):
