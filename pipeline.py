@@ -256,10 +256,17 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
     if not opportunity.language:
         opportunity.language = tagging.language
     if opportunity.deadline_kind == "unknown" and tagging.deadline is not None:
-        opportunity.deadline_kind = tagging.deadline.kind
-        opportunity.deadline_at = tagging.deadline.at
-        opportunity.deadline_tz = tagging.deadline.timezone
-        opportunity.deadline_text = tagging.deadline.text
+        opportunity.deadline = _stated_deadline(tagging.deadline)
+
+
+def _stated_deadline(found: Any) -> storage.Deadline:
+    """The tagger's deadline (matching.FoundDeadline) as stored: a day read from prose without a time,
+    which the tagger dates 23:59 in the call's zone, is a date-only deadline on that day."""
+    if found.kind != "date" or found.at is None:
+        return storage.Deadline(kind=found.kind if found.kind == "rolling" else "unknown", text=found.text)
+    if (found.at.hour, found.at.minute, found.at.second) == (23, 59, 0):
+        return storage.Deadline.on_day(found.at.date(), found.text, found.timezone)
+    return storage.Deadline.timed(found.at, found.timezone, found.text)
 
 
 def _level_order(level: str) -> int:

@@ -5,7 +5,7 @@ import base64
 import binascii
 import json
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
@@ -63,7 +63,7 @@ def draft_to_dict(draft: Draft) -> dict[str, Any]:
     data = {name: _plain(getattr(draft, name)) for name in Draft.__dataclass_fields__ if name != "deadline"}
     deadline = draft.deadline
     data["deadline"] = {"kind": deadline.kind, "at": _plain(deadline.at), "timezone": deadline.timezone,
-                        "text": deadline.text}
+                        "text": deadline.text, "day": deadline.day.isoformat() if deadline.day else None}
     return data
 
 
@@ -75,7 +75,8 @@ def draft_from_dict(data: dict[str, Any]) -> Draft:
         "published_at": _when(data.get("published_at")),
         "opens_at": _when(data.get("opens_at")),
         "deadline": Deadline(kind=deadline.get("kind", "unknown"), at=_when(deadline.get("at")),
-                             timezone=deadline.get("timezone"), text=deadline.get("text", "")),
+                             timezone=deadline.get("timezone"), text=deadline.get("text", ""),
+                             day=date.fromisoformat(deadline["day"]) if deadline.get("day") else None),
         "amount": Decimal(amount) if amount is not None else None,
         "levels": tuple(data.get("levels", ())),
         "categories": tuple(data.get("categories", ())),

@@ -3,8 +3,9 @@ Arabic (Levantine, Egyptian and Maghrebi month names; Western and Arabic-Indic d
 
 Rules, so that nothing is invented:
 - a value with an offset keeps its instant; a value without one is read in the source's zone;
-- a deadline given as a day with no time closes at the end of that day (23:59:59) in that zone,
-  while an opening or publication day starts at 00:00;
+- a deadline given as a day with no time is that calendar date (a date-only `Deadline`, open all of
+  that day in Hebron), while an opening or publication day starts at 00:00 in the source's zone;
+- an RFC 2822 date ("Thu, 15 Jan 2027 17:00:00 +0100") keeps its offset;
 - placeholder dates before 1971 (epoch zero, as some sites write "no deadline") are unknown;
 - "rolling", "open until filled" and their Arabic wordings make a rolling deadline.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.utils import parsedate_tz
 from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,6 +57,10 @@ _WRITTEN_DATE = re.compile(
     r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}(?:\s*[-,]?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?",
     re.IGNORECASE)
 _EARLIEST_YEAR = 1971
+# RFC 2822 as feeds and mail headers write it ("Thu, 15 Jan 2027 17:00:00 +0100"), its zone spelled out:
+# the written-date reader would read the day and time and drop the offset.
+_RFC_2822 = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+"
+                       r"(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)", re.ASCII)
 # Zone words that sources print next to a time ("4:00pm UK time", "5:00 PM ET").
 _ZONE_WORDS = (
     (re.compile(r"\bUK time\b", re.IGNORECASE), "Europe/London"),
@@ -116,6 +122,24 @@ def parse_us_date(value: str, zone: str) -> ParsedDate | None:
     except ValueError:
         return None
     return _finish(parsed, has_time=False, zone=zone)
+
+
+def parse_rfc2822(value: str, zone: str) -> ParsedDate | None:
+    """"Thu, 15 Jan 2027 17:00:00 +0100": the instant its offset says. The zone is the source's when the
+    offset is the source zone's at that moment, else UTC (an offset alone names no place)."""
+    value = value.strip()
+    if not _RFC_2822.fullmatch(value):
+        return None
+    parts = parsedate_tz(value)
+    if parts is None or parts[9] is None:
+        return None
+    try:
+        at = datetime(*parts[:6], tzinfo=timezone(timedelta(seconds=parts[9])))
+    except ValueError:
+        return None
+    local = at.astimezone(zone_of(zone))
+    named = zone if local.utcoffset() == at.utcoffset() else "UTC"
+    return _finish(at.astimezone(zone_of(named)), has_time=True, zone=named)
 
 
 def zone_named_in(text: str) -> str | None:
@@ -225,7 +249,7 @@ def read_date(value: str, zone: str, style: str = "auto", languages: tuple[str, 
         iso = parse_iso(value, zone)
         if iso is not None:
             return iso
-    return parse_written_date(value, zone, languages=languages)
+    return parse_rfc2822(value, zone) or parse_written_date(value, zone, languages=languages)
 
 
 def deadline_from(value: str, zone: str, style: str = "auto", languages: tuple[str, ...] = ("en", "ar"),
@@ -245,11 +269,10 @@ def deadline_from(value: str, zone: str, style: str = "auto", languages: tuple[s
     parsed = read_date(raw, zone, style, languages)
     if parsed is None:
         return Deadline(kind="unknown", text=shown or raw)
-    at = parsed.at
     if not parsed.has_time:
-        # A closing day with no time: applications are accepted until that day ends.
-        at = at + timedelta(hours=23, minutes=59, seconds=59)
-    return Deadline(kind="date", at=at, timezone=parsed.zone, text=shown or raw)
+        # A closing day with no time is a calendar date, never moved between zones (storage.Deadline).
+        return Deadline.on_day(parsed.at.date(), shown or raw, parsed.zone)
+    return Deadline.timed(parsed.at, parsed.zone, shown or raw)
 
 
 def instant_from(value: str, zone: str, style: str = "auto", languages: tuple[str, ...] = ("en", "ar")) -> datetime | None:

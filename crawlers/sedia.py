@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -92,7 +93,7 @@ def _deadline(metadata: dict[str, Any], budget_days: list[str]) -> Deadline:
     deadline = deadline_from(days[0], ZONE, "iso")
     if len(days) > 1:
         stages = "; ".join(f"stage {number}: {day}" for number, day in enumerate(days, start=1))
-        deadline = Deadline(kind=deadline.kind, at=deadline.at, timezone=deadline.timezone, text=stages)
+        deadline = replace(deadline, text=stages)   # still the date as stated (date-only)
     return deadline
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from fursa.storage import describe_deadline
 
 from fursa.digests.records import DigestItem
 from fursa.digests.translations import BABEL_LOCALES
@@ -41,13 +41,6 @@ def safe_url(url: str | None) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url) else ""
-
-
-@lru_cache(maxsize=4096)  # Babel's formatting is slow next to everything else a render does
-def _format_local(at: datetime, zone: ZoneInfo, language: str, locale: str) -> str:
-    pattern = "EEEE d MMMM y، HH:mm" if language == "ar" else "EEEE d MMMM y, HH:mm"
-    text = format_datetime(at.astimezone(zone), pattern, locale=locale)
-    return text.translate(_ARABIC_DIGITS) if language == "ar" else text
 
 
 @dataclass(frozen=True)
@@ -97,17 +90,20 @@ class Formatter:
         return text.translate(_ARABIC_DIGITS) if self.language == "ar" else text
 
     def deadline(self, item: DigestItem) -> str:
-        if item.deadline_kind == "rolling":
+        """By storage.Deadline's rules: a date alone as stated; a time in the reader's zone, the funder's beside it."""
+        deadline = item.deadline
+        if deadline.kind == "rolling":
             return self.gettext("Rolling: applications are read as they arrive")
-        if item.deadline_at is None:
+        if not deadline.dated:
             return self.gettext("Not given: check the call")
-        return _format_local(item.deadline_at, self.zone, self.language, self.locale)
+        text = describe_deadline(deadline, self.zone.key, self.locale, self.gettext, "EEEE d MMMM y")
+        return text.translate(_ARABIC_DIGITS) if self.language == "ar" else text
 
     def countdown(self, item: DigestItem) -> str:
-        """"in 12 days", "tomorrow", "today", counted in local calendar days; '' without a date."""
-        if item.deadline_at is None:
+        """"in 12 days", "tomorrow", "today", counted in calendar days to the date shown; '' without a date."""
+        days = item.deadline.days_left(self.now, self.zone.key)
+        if days is None:
             return ""
-        days = (item.deadline_at.astimezone(self.zone).date() - self.now.astimezone(self.zone).date()).days
         if days <= 0:
             return self.gettext("closes today")
         if days == 1:

@@ -1,10 +1,12 @@
 """The deadlines of a digest as an iCalendar file, so a reader can put them in their calendar in one tap."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from icalendar import Alarm, Calendar, Event
+
+from fursa.storage import Deadline
 
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.formatting import clean_text, safe_url
@@ -14,7 +16,10 @@ _END = b"END:VCALENDAR\r\n"
 
 
 def build_calendar(digest: Digest, config: DeliveryConfig, translations) -> bytes | None:
-    """One VEVENT per dated deadline (UTC, with a reminder 3 days before); None if no deadline is dated.
+    """One VEVENT per dated deadline, with a reminder 3 days before; None if no deadline is dated.
+
+    By storage.Deadline's rules: a date-only deadline is an all-day event on its date (VALUE=DATE),
+    a timed one starts at its instant (UTC), so a calendar in any zone shows it right.
 
     The UID is stable per call, so importing next week's file updates an event instead of duplicating it.
     Events are cached per (call, language, run): ten thousand digests share a few hundred calls.
@@ -22,10 +27,10 @@ def build_calendar(digest: Digest, config: DeliveryConfig, translations) -> byte
     seen: set[int] = set()
     events = []
     for item in digest.closing_soon + digest.items:
-        if item.deadline_at is None or item.opportunity_id in seen:
+        if not item.deadline.dated or item.opportunity_id in seen:
             continue
         seen.add(item.opportunity_id)
-        events.append(_event(item.opportunity_id, item.title, item.url, item.deadline_at, digest.generated_at,
+        events.append(_event(item.opportunity_id, item.title, item.url, item.deadline, digest.generated_at,
                              config.list_id, translations))
     if not events:
         return None
@@ -44,15 +49,19 @@ def _calendar_head(translations) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def _event(opportunity_id: int, title: str, url: str, deadline: datetime, stamp: datetime, list_id: str,
+def _event(opportunity_id: int, title: str, url: str, deadline: Deadline, stamp: datetime, list_id: str,
            translations) -> bytes:
     summary = translations.gettext("Deadline: %(title)s") % {
         "title": clean_text(title, 200) or translations.gettext("(untitled call)")}
     event = Event()
     event.add("uid", f"deadline-{opportunity_id}@{list_id}")
     event.add("dtstamp", stamp)
-    event.add("dtstart", deadline)
-    event.add("dtend", deadline)
+    if deadline.date_only:
+        event.add("dtstart", deadline.day)
+        event.add("dtend", deadline.day + timedelta(days=1))
+    else:
+        event.add("dtstart", deadline.at.astimezone(timezone.utc))
+        event.add("dtend", deadline.at.astimezone(timezone.utc))
     event.add("summary", summary)
     if safe_url(url):
         event.add("url", safe_url(url))

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from fursa.storage import Deadline, deadline_of
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,16 @@ class DigestItem:
     deadline_at: datetime | None = None
     deadline_kind: str = "unknown"
     deadline_tz: str | None = None
+    deadline_date: date | None = None   # set for a date-only deadline (storage.Deadline)
     featured: bool = False
     score: float = 0.0
     reasons: tuple[str, ...] = ()  # matching's wording, in the profile's language (logs, staff preview)
     # matching's reasons as (key, params) pairs; the templates word them through the digest catalogue
     reason_details: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    @property
+    def deadline(self) -> Deadline:
+        return deadline_of(self.deadline_kind, self.deadline_at, self.deadline_tz, "", self.deadline_date)
 
 
 @dataclass(frozen=True)

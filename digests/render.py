@@ -7,9 +7,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import css_inline
-from babel.dates import get_timezone_location
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from fursa.matching import load_taxonomy
+from fursa.storage import zone_label
 
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.formatting import Formatter, ItemView, clean_text, safe_url
@@ -57,7 +57,8 @@ def field_name(code: str, language: str) -> str:
 
 @lru_cache(maxsize=None)
 def _zone_name(timezone: str, language: str) -> str:
-    return get_timezone_location(timezone, locale=BABEL_LOCALES[language])
+    """"Hebron time" / "بتوقيت الخليل": the zone the e-mail's times are in, as a reader names it."""
+    return zone_label(timezone, BABEL_LOCALES[language], load_translations(language).gettext)
 
 
 @lru_cache(maxsize=64)

@@ -166,6 +166,7 @@ def _candidate_of(opportunity) -> _Candidate:
         deadline_at=opportunity.deadline_at,
         deadline_kind=opportunity.deadline_kind or "unknown",
         deadline_tz=opportunity.deadline_tz,
+        deadline_date=getattr(opportunity, "deadline_date", None),   # bench/digests.py's stand-ins lack it
         featured=bool(opportunity.featured),
     )
     return _Candidate(id=shown.opportunity_id, kind=shown.kind, featured=shown.featured,

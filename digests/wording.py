@@ -38,3 +38,7 @@ ROLE_LABELS = {
 
 # Tags meaning "open to every field" (DESIGN.md says `all`, the tagger says `any`).
 ALL_FIELDS = ("any", "all")
+
+# The words storage.describe_deadline and storage.zone_label build a deadline from; they are translated
+# through this catalogue ("16 January 2027, 00:59 Hebron time (15 January 2027, 17:00 New York time)").
+DEADLINE_WORDS = (N_("Hebron"), N_("%(city)s time"), N_("%(date)s, %(time)s"), N_("%(here)s (%(there)s)"))

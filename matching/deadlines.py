@@ -378,6 +378,12 @@ def find_deadline(text: str, *, published: date | None, timezone: str = "Asia/He
     return None
 
 
-def days_until(deadline_at: datetime, now: datetime) -> int:
-    """Whole days from `now` until a deadline (0 on the day itself)."""
-    return max(0, (deadline_at - now) // timedelta(days=1))
+def days_until(deadline_at: datetime, now: datetime, zone: str = "Asia/Hebron") -> int:
+    """Calendar days in `zone` from `now` to the deadline's date there (0 on the day itself, "closes today").
+
+    The rule of storage.Deadline, which every page and e-mail counts by: a stored deadline is the
+    instant applications close, and a date-only deadline closes at the end of its own date in Hebron,
+    so its date there is the date the source stated. Counting whole 24-hour spans instead would say
+    "closes today" on the eve of a deadline and disagree with the pages."""
+    here = _zone(zone)
+    return max(0, (deadline_at.astimezone(here).date() - now.astimezone(here).date()).days)

@@ -45,7 +45,7 @@ _TEMPLATES = {
     "level": ("open to {name}", "متاحة لـ{name}"),
     "kind": ("{a} {name} call, as you asked", "{name}، كما طلبت"),
     "palestinians": ("open to Palestinians", "متاحة للفلسطينيين"),
-    "closes_in": ("closes in {days} days", "تغلق بعد {days} يومًا"),
+    "closes_in": ("closes in {days} days", "تغلق بعد {days}"),
     "closes_tomorrow": ("closes tomorrow", "تغلق غدًا"),
     "closes_today": ("closes today", "تغلق اليوم"),
     "rolling": ("applications accepted on a rolling basis", "التقديم مفتوح باستمرار"),
@@ -95,7 +95,24 @@ class Reason:
         elif self.key == "kind":
             params["name"] = _KIND_NAMES[params["kind"]][ar]
             params["a"] = "an" if params["name"][:1] in "aeiou" else "a"   # an admission call
+        elif self.key == "closes_in" and ar:
+            params["days"] = arabic_days(int(params["days"]))
         return _TEMPLATES[self.key][ar].format(**params)
+
+
+def arabic_days(count: int) -> str:
+    """A number of days with the noun Arabic grammar asks for (the six plural forms CLDR gives Arabic):
+    "يوم واحد", "يومين", "7 أيام", "11 يومًا", "100 يوم" — never "7 يومًا"."""
+    rest = count % 100
+    if count == 1:
+        return "يوم واحد"
+    if count == 2:
+        return "يومين"
+    if 3 <= rest <= 10:
+        return f"{count} أيام"
+    if 11 <= rest <= 99:
+        return f"{count} يومًا"
+    return f"{count} يوم"
 
 
 @dataclass(frozen=True)

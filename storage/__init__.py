@@ -20,6 +20,7 @@ from fursa.storage.records import (
     AUDIENCES, CRAWL_FLAGS, FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES, SOURCE_TYPES, Deadline, Draft, FetchResult,
     ItemError, SourceSpec, Validators,
 )
+from fursa.storage.records import CLOSING_ZONE, DEADLINE_KINDS, closing_instant, deadline_of, zone_named
 
 # Each lazily loaded name and the submodule that defines it.
 _LAZY: dict[str, str] = {
@@ -31,6 +32,8 @@ _LAZY: dict[str, str] = {
                     "db"),
     **dict.fromkeys(("backup_database", "restore_database"), "backup"),
     **dict.fromkeys(("SchedulerLock", "SCHEDULER_LEASE"), "locks"),
+    # a deadline in a reader's words (Babel)
+    **dict.fromkeys(("describe_deadline", "zone_label"), "deadline_words"),
     # the audit log and the job log
     **dict.fromkeys(("record_audit", "recent_audit"), "audit"),
     **dict.fromkeys(("finish_job_run", "latest_job_runs", "recent_problems", "record_missed_job", "start_job_run"),
@@ -105,6 +108,7 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         history_of, merge_opportunities, opportunities_by_ids, public_call, recent_deliveries, review_queue, runs_of,
         set_featured, sources_of, status_counts, upcoming_deadlines, weekly_new_by_kind,
     )
+    from fursa.storage.deadline_words import describe_deadline, zone_label
     from fursa.storage.db import check_tables, is_database_full, is_migrated, make_engine, make_sessionmaker, migrate
     from fursa.storage.deliveries import (
         DEFERRED, FAILED, PENDING, SENDING, SENT, ClaimRequest, Outstanding, add_pending_deliveries,
@@ -168,6 +172,7 @@ __all__ = [
     # loaded with the package: record types, their constants, errors
     "AUDIENCES", "CRAWL_FLAGS", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
     "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
+    "CLOSING_ZONE", "DEADLINE_KINDS", "closing_instant", "deadline_of", "zone_named", "describe_deadline", "zone_label",
     "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
     "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",
     "WeakPasswordError",

@@ -1,14 +1,15 @@
 """The schema: one ORM class per thing Fursa keeps (see DESIGN.md, "Data")."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from fursa.storage.records import Deadline, deadline_of
 from fursa.storage.types import UTCDateTime
 
 # The calls the public sees (before the deadline filter), as literal SQL: a partial index applies
@@ -94,10 +95,14 @@ class Opportunity(Base):
     # True, False or None (not known); the words that decided it are kept for staff to check.
     palestinian_eligible: Mapped[bool | None] = mapped_column(Boolean)
     eligibility_evidence: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=sql_text("'[]'"))
+    # The deadline as stated (records.Deadline): `deadline_date` is the date of a date-only deadline
+    # (NULL when a time was given); `deadline_at` is always the instant applications close, so queries
+    # sort and filter on one column.
     deadline_kind: Mapped[str] = mapped_column(String(10), default="unknown")
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     deadline_tz: Mapped[str | None] = mapped_column(String(60))
     deadline_text: Mapped[str] = mapped_column(Text, default="")
+    deadline_date: Mapped[date | None] = mapped_column(Date)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
@@ -126,6 +131,20 @@ class Opportunity(Base):
     search_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     sightings: Mapped[list[Sighting]] = relationship(back_populates="opportunity")
+
+    @property
+    def deadline(self) -> Deadline:
+        """The deadline as one value: every page, feed and e-mail shows it through this."""
+        return deadline_of(self.deadline_kind, self.deadline_at, self.deadline_tz, self.deadline_text,
+                           self.deadline_date)
+
+    @deadline.setter
+    def deadline(self, value: Deadline) -> None:
+        self.deadline_kind = value.kind if value.kind != "date" or value.at is not None else "unknown"
+        self.deadline_at = value.at if value.dated else None
+        self.deadline_tz = value.timezone if value.dated else None
+        self.deadline_date = value.day if value.dated else None
+        self.deadline_text = value.text
 
 
 class Sighting(Base):

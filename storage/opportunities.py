@@ -123,10 +123,7 @@ def _fill_from_draft(opportunity: Opportunity, draft: Draft, digest: str) -> Non
     opportunity.levels = list(draft.levels)
     opportunity.categories = list(draft.categories)
     opportunity.regions = list(draft.regions)
-    opportunity.deadline_kind = draft.deadline.kind
-    opportunity.deadline_at = draft.deadline.at
-    opportunity.deadline_tz = draft.deadline.timezone
-    opportunity.deadline_text = draft.deadline.text
+    opportunity.deadline = draft.deadline
     opportunity.opens_at = draft.opens_at
     opportunity.published_at = draft.published_at
     opportunity.amount = draft.amount

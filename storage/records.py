@@ -2,13 +2,28 @@
 
 Crawlers return these; the pipeline stores them. They hold no database state, so
 `crawlers/` can build them without ever opening a session.
+
+`Deadline` is the one value every surface shows a deadline through, with its rules:
+- A date-only deadline ("15 January 2027") is a calendar date. It is never moved between zones: every
+  surface shows 15 January, a calendar makes it an all-day event on 15 January, and the call stays open
+  all of 15 January in Hebron (`CLOSING_ZONE`, where PPU's applicants are).
+- A timed deadline ("15 January 2027, 17:00 Brussels time") is an instant and the funder's zone. It is
+  shown in the reader's zone (Hebron) with the funder's wall time beside it when that reads differently.
+- Rolling and unknown deadlines have no date; they never close by themselves.
+`Deadline.at` is always the instant applications close (for a date-only deadline, the last second of the
+day in Hebron), so sorting and "still open" are one comparison wherever they are made (SQL included).
+storage/deadline_words.py words it in a reader's language.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone as dt_timezone
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 
 SOURCE_TYPES = ("feed", "api", "html")
 # "other" stays last: forms and filters list kinds in this order.
@@ -49,18 +64,119 @@ class Validators:
     last_modified: str | None = None
 
 
+CLOSING_ZONE = "Asia/Hebron"
+DEADLINE_KINDS = ("date", "rolling", "unknown")
+_LAST_SECOND = time(23, 59, 59)
+_BARE_DATE = re.compile(r"[\d\s/.:+\-TZ]*")
+
+
+@lru_cache(maxsize=128)
+def zone_named(name: str | None) -> ZoneInfo | dt_timezone:
+    """The zone called `name`; UTC for none, "UTC", "Z" or "GMT"; an unknown name raises ValueError."""
+    if not name or name.upper() in ("UTC", "Z", "GMT", "ETC/UTC"):
+        return dt_timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}: use an IANA name such as Asia/Hebron") from None
+
+
+def closing_instant(day: date) -> datetime:
+    """When a date-only deadline closes: the last second of `day` in Hebron, in UTC."""
+    local = datetime.combine(day, _LAST_SECOND, tzinfo=zone_named(CLOSING_ZONE))
+    return local.astimezone(dt_timezone.utc)
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """When applications close. `kind` is "date", "rolling" or "unknown"; never invented."""
+    """When applications close, as the source states it. `kind` is "date", "rolling" or "unknown"; never invented.
+
+    `day` is set only for a date-only deadline (the date as stated); `at` is then filled in as the
+    closing instant. A timed deadline has `at` (aware) and the funder's `timezone` (None: not stated).
+    """
 
     kind: str = "unknown"
     at: datetime | None = None
     timezone: str | None = None
     text: str = ""
+    day: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.at is None:
+            object.__setattr__(self, "at", closing_instant(self.day))
+
+    @classmethod
+    def on_day(cls, day: date, text: str = "", timezone: str | None = None) -> "Deadline":
+        """A date-only deadline: open all of `day` in Hebron."""
+        return cls(kind="date", day=day, timezone=timezone, text=text)
+
+    @classmethod
+    def timed(cls, at: datetime, timezone: str | None, text: str = "") -> "Deadline":
+        """A deadline with a time: `at` must be aware; `timezone` is the zone the funder stated it in."""
+        if at.tzinfo is None:
+            raise ValueError(f"a timed deadline needs an aware datetime, got {at!r}: attach the funder's zone")
+        return cls(kind="date", at=at, timezone=timezone, text=text)
 
     @property
-    def day(self) -> date | None:
-        return self.at.date() if self.at else None
+    def dated(self) -> bool:
+        return self.kind == "date" and self.at is not None
+
+    @property
+    def date_only(self) -> bool:
+        return self.dated and self.day is not None
+
+    @property
+    def note(self) -> str:
+        """The source's own words when they say more than a date ("17:00 Brussels time", stages …);
+        '' for a bare machine value such as "01/15/2027", which would only repeat the date ambiguously."""
+        return "" if _BARE_DATE.fullmatch(self.text) else self.text
+
+    def is_open(self, now: datetime) -> bool:
+        """Applications still accepted at `now`; rolling and unknown deadlines never close by themselves."""
+        return not self.dated or now <= self.at
+
+    def shown_day(self, zone: str) -> date | None:
+        """The date a reader in `zone` sees: the stated date, or the instant's date in `zone`."""
+        if not self.dated:
+            return None
+        return self.day if self.day is not None else self.at.astimezone(zone_named(zone)).date()
+
+    def days_left(self, now: datetime, zone: str) -> int | None:
+        """Calendar days in `zone` from `now` to the shown date (0: closes today); None when undated or closed."""
+        if not self.dated or not self.is_open(now):
+            return None
+        return max(0, (self.shown_day(zone) - now.astimezone(zone_named(zone)).date()).days)
+
+    def funder_wall(self) -> datetime | None:
+        """A timed deadline at the funder's wall clock (their stated zone, UTC when none was stated)."""
+        if not self.dated or self.day is not None:
+            return None
+        return self.at.astimezone(zone_named(self.timezone))
+
+    def local(self, zone: str) -> datetime | None:
+        """A timed deadline at `zone`'s wall clock; None for a date-only one (it has no time to convert)."""
+        if not self.dated or self.day is not None:
+            return None
+        return self.at.astimezone(zone_named(zone))
+
+    def iso(self, zone: str) -> str:
+        """The machine value for `<time datetime>` and the API: the date, or the instant in `zone` with its offset."""
+        if not self.dated:
+            return ""
+        if self.day is not None:
+            return self.day.isoformat()
+        return self.local(zone).isoformat(timespec="minutes")
+
+
+def deadline_of(kind: str | None, at: datetime | None, timezone: str | None, text: str | None,
+                day: date | None) -> Deadline:
+    """The value of stored columns (`Opportunity.deadline_*`), whichever table or record they come from."""
+    kind = kind if kind in DEADLINE_KINDS else "unknown"
+    if kind != "date" or (at is None and day is None):
+        return Deadline(kind="unknown" if kind == "date" else kind, text=text or "")
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=dt_timezone.utc)
+    return Deadline(kind="date", at=at, timezone=timezone, text=text or "", day=day)
 
 
 @dataclass(frozen=True)
@@ -118,6 +234,9 @@ class FetchResult:
     bytes_read: int = 0
     duration_s: float = 0.0
     item_errors: tuple[ItemError, ...] = ()
+    # Why the download failed, as crawlers.FailureKind's value ("dns", "unreachable" …) when the
+    # crawler knew; lets a run tell "this machine is offline" from fifty separate failures.
+    failure_kind: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -1,14 +1,15 @@
 """The JSON API: approved calls, with the same filters as the public pages; described at /api/openapi.json."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date as Day, datetime, timezone
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from fursa.storage import KINDS, Opportunity
+from fursa.storage import CLOSING_ZONE, KINDS, Opportunity
+from fursa.storage import Deadline as StatedDeadline
 from fursa.storage import public_call, search_calls
 from fursa.web.filters import read_query
 from fursa.web.params import Offset, RowId
@@ -18,9 +19,28 @@ router = APIRouter(prefix="/api/v1", tags=["calls"])
 
 
 class Deadline(BaseModel):
-    kind: Literal["date", "rolling", "unknown"] = Field(description="`date` when `at` is set; never invented")
-    at: datetime | None = Field(None, description="when applications close, UTC")
+    """A deadline as the provider states it; the pages, feeds and e-mails show the same `date` and `time`."""
+
+    kind: Literal["date", "rolling", "unknown"] = Field(description="`date` when `date` is set; never invented")
+    date_only: bool = Field(False, description="true when the provider gave a date and no time")
+    date: Day | None = Field(None, description="the closing date as every page shows it: the stated date when no "
+                             "time was given (never moved between zones), else the date in the site's time zone")
+    time: str | None = Field(None, description="HH:MM in the site's time zone (`site_timezone`); null when no time "
+                             "was given")
+    site_timezone: str = Field(description="the time zone of `date` and `time` for a timed deadline")
+    at: datetime | None = Field(None, description="when applications close, UTC: the stated instant, or for a "
+                                "date-only deadline the end of that date in Hebron")
     timezone: str | None = Field(None, description="the time zone the provider gave the deadline in")
+
+
+def deadline_of(stated: StatedDeadline, zone: str) -> Deadline:
+    """The API's view of a deadline, by the rules every other surface follows (storage.Deadline)."""
+    if not stated.dated:
+        return Deadline(kind=stated.kind, site_timezone=zone)
+    local = stated.local(zone)
+    return Deadline(kind="date", date_only=stated.date_only, date=stated.shown_day(zone),
+                    time=local.strftime("%H:%M") if local else None, site_timezone=zone,
+                    at=stated.at.astimezone(timezone.utc), timezone=stated.timezone)
 
 
 class Call(BaseModel):
@@ -54,14 +74,13 @@ class CallList(BaseModel):
     items: list[Call]
 
 
-def to_call(row: Opportunity, base_url: str) -> Call:
+def to_call(row: Opportunity, base_url: str, zone: str = CLOSING_ZONE) -> Call:
     return Call(
         id=row.id, title=row.title, summary=row.summary, provider=row.provider, url=row.url,
         page=f"{base_url}/calls/{row.id}", kind=row.kind, levels=list(row.levels or []),
         disciplines=list(row.disciplines or []), excluded=list(row.excluded or []), regions=list(row.regions or []),
         palestinian_eligible=row.palestinian_eligible,
-        deadline=Deadline(kind=row.deadline_kind if row.deadline_kind in ("date", "rolling") else "unknown",
-                          at=row.deadline_at, timezone=row.deadline_tz),
+        deadline=deadline_of(row.deadline, zone),
         language=row.language, featured=row.featured, status="expired" if row.status == "expired" else "approved",
         approved_at=row.approved_at,
     )
@@ -90,7 +109,8 @@ def list_calls(
     base_url = web_state(request).base_url
     with transaction(request) as session:
         found = search_calls(session, query, now_of(request), offset=offset, limit=limit)
-        items = [to_call(row, base_url) for row in found.rows]
+        zone = web_state(request).zone.key
+        items = [to_call(row, base_url, zone) for row in found.rows]
     return CallList(total=found.total, offset=offset, limit=limit, items=items)
 
 
@@ -101,4 +121,4 @@ def get_call(request: Request, call_id: RowId) -> Call:
         row = public_call(session, call_id)
         if row is None:
             raise HTTPException(status_code=404, detail=f"no approved call with id {call_id}")
-        return to_call(row, web_state(request).base_url)
+        return to_call(row, web_state(request).base_url, web_state(request).zone.key)

@@ -8,9 +8,10 @@ character in a stored title or a `q` would otherwise make the whole feed unwrita
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Sequence
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends
 from feedgen.feed import FeedGenerator
@@ -20,7 +21,10 @@ from starlette.responses import Response
 
 from fursa.storage import Opportunity
 from fursa.storage import CallQuery, search_calls
+from fursa.web.deadlines import deadline_words
+from fursa.web.fields import field_name
 from fursa.web.filters import as_params, call_query
+from fursa.web.labels import labeller
 from fursa.web.params import strip_controls
 from fursa.web.render import safe_href
 from fursa.web.state import now_of, transaction, web_state
@@ -30,10 +34,15 @@ FEED_SIZE = 50
 CALENDAR_SIZE = 500
 # Feeds are polled; a short cache keeps busy readers off the database.
 CACHE = {"Cache-Control": "public, max-age=600"}
+# Feeds are written in English (feed.language("en")): codes become English words.
+_LABEL = labeller(lambda text: text)
 
 
 def _title(query: CallQuery) -> str:
-    parts = [value for value in (query.kind, query.level, query.discipline, query.text) if value]
+    """"Fursa calls: Scholarship, Master, Software and applications development and analysis": codes as names."""
+    parts = [_LABEL("kind", query.kind) if query.kind else "", _LABEL("level", query.level) if query.level else "",
+             field_name(query.discipline, "en") if query.discipline else "", query.text]
+    parts = [part for part in parts if part]
     return strip_controls("Fursa calls" + (f": {', '.join(parts)}" if parts else ""))
 
 
@@ -43,12 +52,23 @@ def _rss_title(title: str) -> str:
     return strip_controls(title).replace("<", "\u2039").replace(">", "\u203a")
 
 
-def _describe(call: Opportunity) -> str:
-    deadline = call.deadline_at.date().isoformat() if call.deadline_at else call.deadline_kind
-    return strip_controls(f"{call.provider} · {call.kind} · deadline: {deadline}\n\n{call.summary}".strip())
+def _deadline(call: Opportunity, zone: ZoneInfo) -> str:
+    """The deadline as the pages word it (storage.Deadline's rules), in English."""
+    deadline = call.deadline
+    if deadline.dated:
+        return deadline_words(deadline, "en", zone)
+    return "rolling" if deadline.kind == "rolling" else "see the call"
 
 
-def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, now: datetime, *,
+def _describe(call: Opportunity, zone: ZoneInfo) -> str:
+    """"DAAD · Scholarship · Deadline: 15 January 2027", the parts a call has, then its summary."""
+    parts = [call.provider.strip(), _LABEL("kind", call.kind) if call.kind else "",
+             f"Deadline: {_deadline(call, zone)}"]
+    head = " · ".join(part for part in parts if part)
+    return strip_controls(f"{head}\n\n{call.summary}".strip())
+
+
+def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, now: datetime, zone: ZoneInfo, *,
                atom: bool) -> FeedGenerator:
     """A feed of `calls`; RSS and Atom differ in how they carry the text, so each is built for one format."""
     params = urlencode(as_params(query))
@@ -69,30 +89,37 @@ def build_feed(calls: Sequence[Opportunity], query: CallQuery, base_url: str, no
         entry.published(call.approved_at or call.first_seen_at)
         entry.updated(call.approved_at or call.last_seen_at)
         if atom:
-            entry.summary(_describe(call), type="text")
+            entry.summary(_describe(call, zone), type="text")
         else:
-            entry.description(html.escape(_describe(call)))
+            entry.description(html.escape(_describe(call, zone)))
         entry.category(term=call.kind)
     return feed
 
 
-def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str, now: datetime) -> Calendar:
-    """One all-day event per deadline; calls with rolling or unknown deadlines have no date to show."""
+def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str, now: datetime,
+                   zone: ZoneInfo) -> Calendar:
+    """One event per dated deadline, by storage.Deadline's rules: a date-only deadline is an all-day
+    event on its date (VALUE=DATE), a timed one starts at its instant (UTC). Calls with rolling or unknown
+    deadlines have no date to show."""
     calendar = Calendar()
     calendar.add("prodid", "-//Fursa//Palestine Polytechnic University//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _title(query) + " – deadlines")
     for call in calls:
-        if call.deadline_at is None:
+        deadline = call.deadline
+        if not deadline.dated:
             continue
         event = Event()
         event.add("uid", f"call-{call.id}@fursa")
         event.add("dtstamp", now)
-        day = call.deadline_at.date()
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
+        if deadline.date_only:
+            event.add("dtstart", deadline.day)
+            event.add("dtend", deadline.day + timedelta(days=1))
+        else:
+            event.add("dtstart", deadline.at.astimezone(timezone.utc))
+            event.add("dtend", deadline.at.astimezone(timezone.utc))
         event.add("summary", f"Deadline: {strip_controls(call.title)}")
-        event.add("description", f"{_describe(call)}\n\n{base_url}/calls/{call.id}")
+        event.add("description", f"{_describe(call, zone)}\n\n{base_url}/calls/{call.id}")
         event.add("url", f"{base_url}/calls/{call.id}")
         href = safe_href(strip_controls(call.url))
         if href:
@@ -105,7 +132,8 @@ def _feed(request: Request, query: CallQuery, limit: int, build) -> bytes:
     """The calls of `query`, made into a feed by `build` while the rows are at hand."""
     with transaction(request) as session:
         calls = search_calls(session, query, now_of(request), limit=limit).rows
-        return build(calls, query, web_state(request).base_url, now_of(request))
+        state = web_state(request)
+        return build(calls, query, state.base_url, now_of(request), state.zone)
 
 
 @router.get("/calls.rss")

@@ -19,6 +19,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from starlette.requests import Request
 
+from fursa.storage import Deadline, describe_deadline
+
 log = logging.getLogger("fursa.web")
 
 LANGUAGES = ("en", "ar")
@@ -27,6 +29,8 @@ RTL_LANGUAGES = frozenset({"ar"})
 LOCALE_DIR = Path(__file__).parent / "locale"
 # Palestinian conventions for Arabic dates (month names of the Levant, Latin digits as PPU writes them).
 _BABEL_LOCALES = {"en": "en_GB", "ar": "ar_PS"}
+# Deadlines on every page and feed: the month in words, so no reader takes 01/02 for 2 January.
+DEADLINE_DATE = "d MMMM y"
 
 
 @lru_cache(maxsize=None)
@@ -94,6 +98,11 @@ class Formatter:
         if value is None:
             return ""
         return format_datetime(value.astimezone(self.zone), format=fmt, locale=self.locale)
+
+    def deadline(self, value: Deadline) -> str:
+        """A dated deadline by storage.Deadline's rules: a date alone as stated, a time in this zone
+        with the funder's wall time beside it; '' without a date."""
+        return describe_deadline(value, self.zone.key, self.locale, translations(self.lang).gettext, DEADLINE_DATE)
 
     def ago(self, value: datetime | None, now: datetime) -> str:
         """'3 hours ago' / 'in 2 days' in the page's language."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ def test_grants_gov_search2_capture(corpus_dir: Path) -> None:
     assert reu.url == "https://www.grants.gov/search-results-detail/348985"
     assert (reu.provider, reu.external_id) == ("U.S. National Science Foundation", "23-601")
     assert reu.deadline.kind == "date" and reu.deadline.timezone == "America/New_York"
-    assert reu.deadline.at == datetime(2027, 8, 18, 23, 59, 59, tzinfo=NEW_YORK)
+    assert (reu.deadline.day, reu.deadline.date_only) == (date(2027, 8, 18), True)   # 08/18/2027, as stated
     assert reu.deadline.text == "08/18/2027"
     assert reu.opens_at == datetime(2023, 6, 29, tzinfo=NEW_YORK)
     assert reu.categories[:2] == ("agency:NSF", "cfda:47.075") and "status:posted" in reu.categories
@@ -94,7 +94,7 @@ def test_sedia_capture_with_list_values_budget_json_and_two_deadlines(corpus_dir
     assert chips.url == ("https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
                          "topic-details/HORIZON-JU-CHIPS-2025-IA-LEAI-two-stage")   # not the .json data URL
     assert chips.external_id == "HORIZON-JU-CHIPS-2025-IA-LEAI-two-stage"
-    assert chips.deadline.at == datetime(2025, 4, 29, 23, 59, 59, tzinfo=ZoneInfo("Europe/Brussels"))
+    assert (chips.deadline.day, chips.deadline.date_only) == (date(2025, 4, 29), True)
     assert chips.deadline.text == "stage 1: 2025-04-29; stage 2: 2025-09-17"
     assert (chips.amount, chips.currency) == (Decimal("20000000"), "EUR")          # from budgetOverview, parsed twice
     assert chips.opens_at.date().isoformat() == "2025-03-04"
@@ -133,7 +133,7 @@ def test_darpa_capture_dedupes_doubled_rows(corpus_dir: Path) -> None:
     assert firefox.title == "Future Program: Firefox" and firefox.external_id == "DARPA-PS-26-113"
     assert firefox.url == "https://sam.gov/workspace/contract/opp/fa034718114e4b02a5e5dd763d81ed6a/view"
     assert firefox.text.startswith("BTO is providing public notification")     # the copy with a body was kept
-    assert firefox.deadline.at == datetime(2026, 9, 11, 23, 59, 59, tzinfo=NEW_YORK)
+    assert (firefox.deadline.day, firefox.deadline.date_only) == (date(2026, 9, 11), True)
     assert firefox.opens_at == datetime(2026, 9, 4, tzinfo=NEW_YORK)
     assert firefox.categories == ("office:Biological Technologies Office", "Biological",
                                   "High Performance Computing (includes Processing)")

@@ -1,7 +1,7 @@
 """Dates in source formats, English and Arabic; deadlines are dates, rolling, or unknown — never invented."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,7 +44,11 @@ def test_times_and_zones_printed_by_sources() -> None:
 
 
 def test_us_dates_and_iso_dates() -> None:
-    assert deadline_from("08/18/2027", "America/New_York", "us").at == datetime(2027, 8, 18, 23, 59, 59, tzinfo=ZoneInfo("America/New_York"))
+    # A day with no time is that calendar date (date-only), not 23:59:59 New York, which is 18 August
+    # 06:59 the next morning in Hebron.
+    stated = deadline_from("08/18/2027", "America/New_York", "us")
+    assert (stated.kind, stated.day, stated.date_only, stated.timezone) == ("date", date(2027, 8, 18), True, "America/New_York")
+    assert stated.shown_day("Asia/Hebron") == date(2027, 8, 18)
     assert instant_from("06/29/2023", "America/New_York", "us") == datetime(2023, 6, 29, tzinfo=ZoneInfo("America/New_York"))
     assert deadline_from("2025-04-29T00:00:00.000+0000", "UTC", "iso").at == datetime(2025, 4, 29, tzinfo=ZoneInfo("UTC"))
 

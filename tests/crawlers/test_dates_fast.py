@@ -104,7 +104,9 @@ def real_dates(corpus: Path, per_shape: int = 250) -> list[str]:
 
 
 def test_real_dates_are_read_as_dateparser_reads_them(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    values = real_dates(corpus_dir)
+    # RFC 2822 dates ("Thu, 15 Jan 2027 17:00:00 +0100") are read by their own parser, offset kept,
+    # before either reader sees them.
+    values = [value for value in real_dates(corpus_dir) if dates.parse_rfc2822(value, "Asia/Hebron") is None]
     direct_reader = dates._read_common_shape
     fired: list[str] = []
 
@@ -123,7 +125,7 @@ def test_real_dates_are_read_as_dateparser_reads_them(corpus_dir: Path, monkeypa
         if fired:   # else both ways are dateparser, which reads "now"-relative dates a moment apart
             monkeypatch.setattr(dates, "_read_common_shape", lambda candidate: None)
             results.append((value, directly, read_date(value, "Asia/Hebron", "auto", languages)))
-    assert len(results) > 800, f"only {len(results)} of {len(values)} real dates were read directly"
+    assert len(results) > 700, f"only {len(results)} of {len(values)} real dates were read directly"
     differing = [(value, a, b) for value, a, b in results if a != b]
     assert not differing, f"{len(differing)} real dates read otherwise than dateparser reads them: {differing[:3]}"
 
