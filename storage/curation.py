@@ -66,9 +66,12 @@ def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, act
         # answer would give staff a wrong "because".
         row.eligibility_evidence = []
     row.palestinian_eligible = edit.palestinian_eligible
-    row.deadline_kind = edit.deadline_kind
-    row.deadline_at = edit.deadline_at.astimezone(timezone.utc) if edit.deadline_at and edit.deadline_kind == "date" else None
-    row.deadline_tz = edit.deadline_tz if edit.deadline_kind == "date" else None
+    dated = edit.deadline_kind == "date" and edit.deadline_at is not None
+    deadline = (edit.deadline_kind, edit.deadline_at.astimezone(timezone.utc) if dated else None,
+                edit.deadline_tz if dated else None)
+    if deadline != (row.deadline_kind, row.deadline_at, row.deadline_tz):
+        # Only a changed deadline is written: the stored one may say more than these three columns.
+        row.deadline_kind, row.deadline_at, row.deadline_tz = deadline
     after = _tag_values(row) | {"title": row.title}
     changed = tuple(name for name in before if before[name] != after[name])
     for name in changed:

@@ -1,7 +1,6 @@
 """One call at the staff desk: its tags and evidence, the edit form, status, featuring and merging."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,14 +22,17 @@ from fursa.web.desk import ACTIONS, apply_action
 from fursa.web.errors import PageNotFoundError
 from fursa.web.fields import broad_codes, field_groups, known_field, picker_codes
 from fursa.web.forms import form_data, picked, text, unknown
-from fursa.web.params import RowId, row_id
+from fursa.web.params import RowId, row_id, strip_controls
 from fursa.web.render import flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
 router = APIRouter(prefix="/desk/calls", dependencies=[Depends(staff_user), Depends(verify_csrf)],
                    include_in_schema=False)
 DEADLINE_KINDS = ("date", "rolling", "unknown")
-MAX_TITLE = 500
+MAX_TITLE = 500            # for a title staff type; a crawled title may be longer, and is kept as it is
+MAX_STORED_TITLE = 20_000
+OPEN_TO_ALL = frozenset({"any", "all"})   # what the tagger writes, and what DESIGN.md writes
+Stated = tuple[str, datetime | None, str | None]   # a deadline as stored: kind, instant, zone (None: not stated)
 
 
 def _call(session: Any, call_id: int) -> Opportunity:
@@ -45,7 +47,9 @@ def _page(request: Request, session: Any, call: Opportunity, *, values: dict[str
     values = values or form_values(call, web_state(request).zone)
     return render(request, "desk/call.html", {
         "call": call, "values": values, "errors": errors or {},
-        "kinds": KINDS, "levels": LEVELS, "deadline_kinds": DEADLINE_KINDS, "actions": ACTIONS,
+        # A kind or level the lists do not have (set by an older version) is offered too, so it stays.
+        "kinds": _with_stored(KINDS, (call.kind,)), "levels": _with_stored(LEVELS, tuple(call.levels or ())),
+        "deadline_kinds": DEADLINE_KINDS, "actions": ACTIONS,
         "field_groups": field_groups(page_language(request)), "sightings": sources_of(session, call),
         # Codes the pickers do not offer (a detailed 0714, a narrow exclusion) are shown ticked on
         # their own, so saving the form keeps every code the call has.
@@ -54,6 +58,10 @@ def _page(request: Request, session: Any, call: Opportunity, *, values: dict[str
         "history": history_of(session, "opportunity", call.id), "corrections": corrections_of(session, call),
         "duplicates": duplicate_candidates(session, call),
     }, status=status)
+
+
+def _with_stored(offered: tuple[str, ...], stored: tuple[str, ...]) -> tuple[str, ...]:
+    return offered + tuple(code for code in stored if code and code not in offered)
 
 
 def _not_in(codes: tuple[str, ...], offered: frozenset[str]) -> tuple[str, ...]:
@@ -83,86 +91,114 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def read_edit(form: FormData, gettext: Callable[[str], str]) -> tuple[dict[str, Any], OpportunityEdit | None, dict[str, str]]:
-    """The submitted edit as (values to show again, the edit or None, errors by field)."""
+def read_edit(form: FormData, gettext: Callable[[str], str], call: Opportunity,
+              zone: ZoneInfo) -> tuple[dict[str, Any], OpportunityEdit | None, dict[str, str]]:
+    """The submitted edit as (values to show again, the edit or None, errors by field).
+
+    A field sent back as the form showed it keeps the call's stored value exactly: the form rounds
+    some values (a deadline to the minute, a title without its stray spaces) and offers only the
+    choices it knows, and saving it unchanged must change (and teach the matcher) nothing.
+    """
     _ = gettext
     values = {
-        "title": text(form, "title", 2000), "kind": text(form, "kind", 40), "levels": picked(form, "levels"),
+        "title": text(form, "title", MAX_STORED_TITLE), "kind": text(form, "kind", 40), "levels": picked(form, "levels"),
         "disciplines": picked(form, "disciplines"), "excluded": picked(form, "excluded"),
         "regions": text(form, "regions", 2000),
         "eligible": text(form, "eligible", 10), "deadline_kind": text(form, "deadline_kind", 10),
         "deadline_date": text(form, "deadline_date", 20), "deadline_time": text(form, "deadline_time", 10),
         "deadline_tz": text(form, "deadline_tz", 60),
     }
+    shown = form_values(call, zone)
+    same = {name for name in values if _as_sent(values[name]) == _as_sent(shown[name])}
     errors: dict[str, str] = {}
-    if not values["title"]:
+    title = call.title if "title" in same else values["title"]
+    if "title" not in same and not title:
         errors["title"] = _("A call needs a title.")
-    elif len(values["title"]) > MAX_TITLE:
+    elif "title" not in same and len(title) > MAX_TITLE:
         errors["title"] = _("Keep the title under 500 characters.")
-    if values["kind"] not in KINDS:
+    kind = call.kind if "kind" in same else values["kind"]
+    if kind not in KINDS and kind != call.kind:
         errors["kind"] = _("Choose one of the kinds in the list.")
-    if unknown(form, "levels", LEVELS):
+    if unknown(form, "levels", (*LEVELS, *(call.levels or ()))):
         errors["levels"] = _("Choose levels from the list only.")
-    errors.update(_field_errors(values["disciplines"], values["excluded"], _))
-    regions = tuple(r.strip() for r in values["regions"].split(",") if r.strip())
-    if len(regions) > 40 or any(len(r) > 80 for r in regions):
+    errors.update(_field_errors(values["disciplines"], values["excluded"], call, _))
+    regions = tuple(call.regions or ()) if "regions" in same else \
+        tuple(r.strip() for r in values["regions"].split(",") if r.strip())
+    if "regions" not in same and (len(regions) > 40 or any(len(r) > 80 for r in regions)):
         errors["regions"] = _("List at most 40 countries or regions, separated by commas.")
     if values["eligible"] not in ("true", "false", "none"):
         errors["eligible"] = _("Choose yes, no or not known.")
-    deadline_at, deadline_error = _read_deadline(values, _)
+    deadline, deadline_error = _read_deadline(values, same, call, zone, _)
     if deadline_error:
         errors[deadline_error[0]] = deadline_error[1]
     if errors:
         return values, None, errors
     edit = OpportunityEdit(
-        title=values["title"], kind=values["kind"], levels=values["levels"], disciplines=values["disciplines"],
-        excluded=values["excluded"], regions=regions, palestinian_eligible={"true": True, "false": False}.get(values["eligible"]),
-        deadline_kind=values["deadline_kind"], deadline_at=deadline_at,
-        deadline_tz=values["deadline_tz"] if deadline_at else None,
+        title=title, kind=kind, levels=values["levels"], disciplines=values["disciplines"],
+        excluded=values["excluded"], regions=regions,
+        palestinian_eligible={"true": True, "false": False}.get(values["eligible"]),
+        deadline_kind=deadline[0], deadline_at=deadline[1], deadline_tz=deadline[2],
     )
     return values, edit, {}
 
 
-def _field_errors(disciplines: tuple[str, ...], excluded: tuple[str, ...],
+def _as_sent(value: Any) -> Any:
+    """A value as a browser sends it back: line breaks dropped from one-line inputs, spaces and control
+    characters trimmed (web/forms.text); choices as a set, since a form lists them in its own order."""
+    if isinstance(value, tuple):
+        return frozenset(value)
+    return strip_controls(str(value).replace("\r", "").replace("\n", "")).strip()
+
+
+def _field_errors(disciplines: tuple[str, ...], excluded: tuple[str, ...], call: Opportunity,
                   _: Callable[[str], str]) -> dict[str, str]:
-    """Field codes the taxonomy knows; exclusions only beside "open to all fields"."""
+    """Field codes the taxonomy knows (or the call already held: a save never drops them); exclusions
+    only beside "open to all fields"."""
     errors = {}
-    bad_fields = [code for code in disciplines if not known_field(code)]
+    held = set(call.disciplines or ())
+    bad_fields = [code for code in disciplines if not (known_field(code) or code in OPEN_TO_ALL or code in held)]
     if bad_fields:
         errors["disciplines"] = _("Unknown field codes: %(codes)s") % {"codes": ", ".join(bad_fields)}
-    bad_exclusions = [code for code in excluded if code == "any" or not known_field(code)]
+    held_out = set(call.excluded or ())
+    bad_exclusions = [code for code in excluded
+                      if code in OPEN_TO_ALL or not (known_field(code) or code in held_out)]
     if bad_exclusions:
         errors["excluded"] = _("Unknown field codes: %(codes)s") % {"codes": ", ".join(bad_exclusions)}
-    elif excluded and "any" not in disciplines:
+    elif excluded and not OPEN_TO_ALL & set(disciplines):
         errors["excluded"] = _("Fields can be left out only of a call open to all fields: tick “Open to all "
                                "fields”, or clear the fields left out.")
     return errors
 
 
-def _read_deadline(values: dict[str, Any], _: Callable[[str], str]) -> tuple[datetime | None, tuple[str, str] | None]:
-    if values["deadline_kind"] not in DEADLINE_KINDS:
-        return None, ("deadline_kind", _("Choose how the deadline is given."))
-    if values["deadline_kind"] != "date":
-        return None, None
+def _read_deadline(values: dict[str, Any], same: set[str], call: Opportunity, zone: ZoneInfo,
+                   _: Callable[[str], str]) -> tuple[Stated, tuple[str, str] | None]:
+    """The deadline as (kind, instant, zone), or an error (field, message). Parts sent back as shown keep
+    what is stored: the instant to the second, and a zone the call never stated."""
+    stored: Stated = (call.deadline_kind, call.deadline_at, call.deadline_tz)
+    if {"deadline_kind", "deadline_date", "deadline_time", "deadline_tz"} <= same:
+        return stored, None
+    kind = values["deadline_kind"]
+    if kind not in DEADLINE_KINDS:
+        return stored, ("deadline_kind", _("Choose how the deadline is given."))
+    if kind != "date":
+        return (kind, None, None), None
     try:
         day = date.fromisoformat(values["deadline_date"])
     except ValueError:
-        return None, ("deadline_date", _("Give the deadline as a date, for example 2026-03-31."))
+        return stored, ("deadline_date", _("Give the deadline as a date, for example 2026-03-31."))
+    shown_zone = _zone(call.deadline_tz or "") or zone
     try:
-        at = time.fromisoformat(values["deadline_time"]) if values["deadline_time"] else time(23, 59)
+        if "deadline_time" in same and call.deadline_at is not None:
+            at = call.deadline_at.astimezone(shown_zone).timetz().replace(tzinfo=None)
+        else:
+            at = time.fromisoformat(values["deadline_time"]) if values["deadline_time"] else time(23, 59)
     except ValueError:
-        return None, ("deadline_time", _("Give the time as hours and minutes, for example 17:00."))
-    zone = _zone(values["deadline_tz"])
-    if zone is None:
-        return None, ("deadline_tz", _("Unknown time zone; use a name such as Asia/Hebron or Europe/Berlin."))
-    return datetime.combine(day, at, tzinfo=zone), None
-
-
-def _keep_unstated_zone(edit: OpportunityEdit, call: Opportunity, zone: ZoneInfo) -> OpportunityEdit:
-    """The form shows a deadline without a zone in the site's zone; saving it unchanged keeps it unstated."""
-    if call.deadline_tz is None and edit.deadline_tz == zone.key and edit.deadline_at == call.deadline_at:
-        return replace(edit, deadline_tz=None)
-    return edit
+        return stored, ("deadline_time", _("Give the time as hours and minutes, for example 17:00."))
+    new_zone = _zone(values["deadline_tz"])
+    if new_zone is None:
+        return stored, ("deadline_tz", _("Unknown time zone; use a name such as Asia/Hebron or Europe/Berlin."))
+    unstated = "deadline_tz" in same and call.deadline_tz is None
+    return ("date", datetime.combine(day, at, tzinfo=new_zone), None if unstated else values["deadline_tz"]), None
 
 
 @router.get("/{call_id}")
@@ -175,12 +211,11 @@ def call_page(request: Request, call_id: RowId) -> Response:
 def edit_call(request: Request, call_id: RowId, form: FormData = Depends(form_data),
               user: StaffUser = Depends(staff_user)) -> Response:
     _ = gettext_of(request)
-    values, edit, errors = read_edit(form, _)
     with transaction(request) as session:
         call = _call(session, call_id)
+        values, edit, errors = read_edit(form, _, call, web_state(request).zone)
         if edit is None:
             return _page(request, session, call, values=values, errors=errors, status=400)
-        edit = _keep_unstated_zone(edit, call, web_state(request).zone)
         changed = apply_edit(session, call, edit, actor=user.email, now=now_of(request))
         if changed:
             index_call(call)   # the public search follows the new title and tags

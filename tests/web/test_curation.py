@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from fursa import storage
 from tests.web.conftest import ADMIN, csrf_of
+from tests.web.rendered_form import rendered_form, with_values
+from tests.web.test_desk_round_trip import post_pairs, snapshot
 
 
 def _post(client, path: str, data: dict, page: str | None = None):
@@ -82,15 +84,64 @@ def test_editing_tags_records_corrections_for_the_matcher_and_keeps_them_from_th
     assert _audit(ctx) == [(ADMIN[0], "edit", call_id)]
 
 
-def test_saving_an_unchanged_form_records_nothing(admin_client, ctx, make_call):
-    call_id = make_call(kind="exchange", levels=["bachelor"])
-    page = admin_client.get(f"/desk/calls/{call_id}").text
-    values = {"title": _row(ctx, call_id).title, "kind": "exchange", "levels": ["bachelor"], "regions": "",
-              "eligible": "none", "deadline_kind": "date", "deadline_date": "2026-12-30", "deadline_time": "11:00",
-              "deadline_tz": "Asia/Hebron", "csrf_token": csrf_of(page)}
-    admin_client.post(f"/desk/calls/{call_id}", data=values)
-    assert _audit(ctx) == []
-    assert not _row(ctx, call_id).tags_edited
+def test_saving_the_form_as_rendered_records_nothing(admin_client, ctx, make_call):
+    """The form as the page renders it, detailed codes and all, sent back untouched."""
+    call_id = make_call(kind="exchange", levels=["bachelor"], disciplines=["0712", "081"], excluded=[],
+                        regions=["palestine"], palestinian_eligible=True)
+    path = f"/desk/calls/{call_id}"
+    before = snapshot(ctx, call_id)
+    response = post_pairs(admin_client, path, rendered_form(admin_client.get(path).text, path))
+    assert response.status_code == 303
+    assert snapshot(ctx, call_id) == before and _audit(ctx) == []
+    assert "Nothing to change." in admin_client.get(path).text
+
+
+def test_a_level_change_keeps_the_detailed_fields_the_pickers_do_not_offer(admin_client, ctx, make_call):
+    call_id = make_call(levels=["bachelor"], disciplines=["0712", "081"])
+    path = f"/desk/calls/{call_id}"
+    post_pairs(admin_client, path, with_values(rendered_form(admin_client.get(path).text, path), levels=["master"]))
+    row = _row(ctx, call_id)
+    assert (row.levels, row.disciplines) == (["master"], ["0712", "081"])
+    with ctx.sessions() as session:
+        assert [c.field for c in session.scalars(select(storage.TagCorrection))] == ["levels"]
+
+
+def test_an_unknown_field_code_is_refused_by_name_and_what_was_typed_is_shown_again(admin_client, ctx, make_call):
+    call_id = make_call(levels=["bachelor"], disciplines=["071"])
+    path = f"/desk/calls/{call_id}"
+    form = with_values(rendered_form(admin_client.get(path).text, path), disciplines=["071", "0712", "7777"],
+                       excluded=["0999"], levels=["phd"])
+    response = post_pairs(admin_client, path, form)
+    assert response.status_code == 400
+    assert "Unknown field codes: 7777" in response.text and "Unknown field codes: 0999" in response.text
+    shown = {value for name, value in rendered_form(response.text, path) if name == "disciplines"}
+    assert shown == {"071", "0712", "7777"}   # ticked as sent: untick the wrong one and save again
+    assert ("levels", "phd") in rendered_form(response.text, path)
+    row = _row(ctx, call_id)
+    assert (row.disciplines, row.levels, row.tags_edited) == (["071"], ["bachelor"], False) and _audit(ctx) == []
+
+
+def test_a_new_title_is_limited_but_a_long_crawled_one_is_kept(admin_client, ctx, make_call):
+    crawled = "A call with a very long title " * 25
+    call_id = make_call(crawled)
+    path = f"/desk/calls/{call_id}"
+    post_pairs(admin_client, path, with_values(rendered_form(admin_client.get(path).text, path), levels=["phd"]))
+    assert (_row(ctx, call_id).title, _row(ctx, call_id).levels) == (crawled, ["phd"])
+    response = post_pairs(admin_client, path, with_values(rendered_form(admin_client.get(path).text, path),
+                                                          title="Typed " * 100))
+    assert response.status_code == 400 and "Keep the title under 500 characters." in response.text
+    assert _row(ctx, call_id).title == crawled
+
+
+def test_changing_only_the_date_keeps_the_time_to_the_second_and_an_unstated_zone(admin_client, ctx, make_call):
+    call_id = make_call(deadline_days=None, deadline_kind="date", deadline_tz=None,
+                        deadline_at=datetime(2027, 3, 31, 20, 59, 59, tzinfo=timezone.utc))  # 23:59:59 in Hebron
+    path = f"/desk/calls/{call_id}"
+    form = rendered_form(admin_client.get(path).text, path)
+    assert ("deadline_time", "23:59") in form and ("deadline_tz", "Asia/Hebron") in form
+    post_pairs(admin_client, path, with_values(form, deadline_date="2027-04-30"))
+    row = _row(ctx, call_id)
+    assert (row.deadline_at, row.deadline_tz) == (datetime(2027, 4, 30, 20, 59, 59, tzinfo=timezone.utc), None)
 
 
 def test_bad_edit_input_shows_messages_next_to_the_fields_and_changes_nothing(admin_client, ctx, make_call):
