@@ -4,7 +4,8 @@ A category listing (`…/opportunity/category/{name}?page=N`) is read for its li
 pages — `/opportunity/{slug}` in Arabic, `/en/opportunity/{slug}` in English, the addresses of the
 real For9a pages in ../shared/corpus/arabic-calls — and each link is followed to its page. When
 the listing carries its Next.js data (`props.pageProps.opportunities.data[]`: title, deadline,
-no_deadline, closed, organization), items it marks closed are dropped and its deadlines kept.
+no_deadline, closed, organization), items it marks closed are dropped and its deadlines kept; a
+listing drawn in the browser only (data, no links) is read from the data's `slug`s.
 An opportunity page's `__NEXT_DATA__` holds `props.pageProps.data.opportunity`: title, the
 sections of the call (`descriptions[]` {header, body}: «وصف الفرصة», «المنافع والفوائد»,
 «معايير التقديم» …), `organization`, `redirect_url` (the funder's own page) and the deadline
@@ -16,7 +17,7 @@ import json
 import re
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -99,9 +100,11 @@ def parse_for9a_listing(body: bytes, spec: SourceSpec, url: str | None = None,
         text = clean_title(anchor.xpath("string(.)").get(""))
         if text or link not in titles:       # a card's picture and its title link to the same page
             titles[link] = titles.get(link) or text
-    if not titles and not rows:
-        raise FormatError(f"{url} links to no For9a opportunity page (/opportunity/…); the site may have been "
-                          "rebuilt or the address is not a category listing")
+    if not titles:
+        titles = _links_from_rows(rows, url)
+    if not titles:
+        raise FormatError(f"{url} links to no For9a opportunity page (/opportunity/…) and its page data names no "
+                          "slug; the site may have been rebuilt or the address is not a category listing")
     details = []
     for link, title in list(titles.items())[: int(spec.options.get("max_items", 50))]:
         row = rows.get(title, {})
@@ -115,6 +118,13 @@ def parse_for9a_listing(body: bytes, spec: SourceSpec, url: str | None = None,
     more = bool(titles) and number < int(spec.options.get("max_pages", 1))
     return ParsedPage(detail_requests=tuple(details),
                       next_request=PageRequest(url=_with_page(url, number + 1), page=number + 1) if more else None)
+
+
+def _links_from_rows(rows: dict[str, dict[str, Any]], url: str) -> dict[str, str]:
+    """Opportunity links built from the page data's slugs, for a listing drawn in the browser only."""
+    prefix = "/en/opportunity/" if urlsplit(url).path.startswith("/en/") else "/opportunity/"
+    return {absolute_url(url, prefix + quote(as_text(row.get("slug")).strip("/"))): title
+            for title, row in rows.items() if as_text(row.get("slug")).strip("/")}
 
 
 def _organization_name(value: Any) -> str:

@@ -24,7 +24,7 @@ from fursa.storage import Deadline, Draft, FetchResult, SourceSpec, Validators
 
 from fursa.crawlers import crawl_sources, default_catalogue_path, load_catalogue
 from fursa.crawlers.errors import FormatError
-from fursa.crawlers.for9a import DETAIL_OBJECT, LISTING_ITEMS
+from fursa.crawlers.for9a import DETAIL_OBJECT, LISTING_ITEMS, parse_for9a_listing
 from fursa.crawlers.telegram import parse_telegram_page
 from fursa.crawlers.text import clean_title
 from fursa.crawlers.urls import host_of
@@ -426,3 +426,21 @@ def test_a_page_that_is_not_a_channel_mirror_is_a_clear_error() -> None:
     source = SourceSpec(name="channel", type="html", parser="telegram", url="https://t.me/s/missing")
     with pytest.raises(FormatError, match=r"not a Telegram channel's web page .* https://t.me/s/CHANNEL"):
         parse_telegram_page(b"<html><body><h1>Login</h1></body></html>", source)
+
+
+def test_for9a_listing_without_links_uses_its_page_data_or_says_what_is_missing() -> None:
+    source = ENTRIES["For9a grants"]
+    rows = [{"title": "Travel Grants for Arab Researchers", "slug": "travel-grants-for-arab-researchers", "closed": False,
+             "deadline": "2027-05-01T00:00:00.000000Z"},
+            {"title": "Closed Grant", "slug": "closed-grant", "closed": True}]
+    page = ("<html><body><div id='__next'></div>" + next_data({"props": {"pageProps": {"opportunities": {"data": rows}}}})
+            + "</body></html>").encode()
+    parsed = parse_for9a_listing(page, source, source.url)
+    (request,) = parsed.detail_requests
+    assert request.url == "https://www.for9a.com/en/opportunity/travel-grants-for-arab-researchers"
+    assert request.draft.title == "Travel Grants for Arab Researchers" and local_day(request.draft.deadline) == date(2027, 5, 1)
+    for row in rows:
+        del row["slug"]
+    bare = ("<html><body>" + next_data({"props": {"pageProps": {"opportunities": {"data": rows}}}}) + "</body></html>").encode()
+    with pytest.raises(FormatError, match="links to no For9a opportunity page .* names no slug"):
+        parse_for9a_listing(bare, source, source.url)
