@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Sequence
 
 from sqlalchemy import func, or_, select
@@ -39,11 +39,12 @@ class OpportunityEdit:
     deadline_at: datetime | None
     deadline_tz: str | None
     excluded: tuple[str, ...] = ()   # broad fields an "all fields except …" call leaves out
+    deadline_day: date | None = None   # the date of a date-only deadline (deadline_at is then its closing instant)
 
 
 def _deadline_of(row: Opportunity) -> dict[str, Any]:
     return {"kind": row.deadline_kind, "at": row.deadline_at.isoformat() if row.deadline_at else None,
-            "tz": row.deadline_tz}
+            "tz": row.deadline_tz, "day": row.deadline_date.isoformat() if row.deadline_date else None}
 
 
 def _tag_values(row: Opportunity) -> dict[str, Any]:
@@ -68,10 +69,10 @@ def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, act
     row.palestinian_eligible = edit.palestinian_eligible
     dated = edit.deadline_kind == "date" and edit.deadline_at is not None
     deadline = (edit.deadline_kind, edit.deadline_at.astimezone(timezone.utc) if dated else None,
-                edit.deadline_tz if dated else None)
-    if deadline != (row.deadline_kind, row.deadline_at, row.deadline_tz):
-        # Only a changed deadline is written: the stored one may say more than these three columns.
-        row.deadline_kind, row.deadline_at, row.deadline_tz = deadline
+                edit.deadline_tz if dated else None, edit.deadline_day if dated else None)
+    if deadline != (row.deadline_kind, row.deadline_at, row.deadline_tz, row.deadline_date):
+        # Only a changed deadline is written: the stored one may say more than the form shows.
+        row.deadline_kind, row.deadline_at, row.deadline_tz, row.deadline_date = deadline
     after = _tag_values(row) | {"title": row.title}
     changed = tuple(name for name in before if before[name] != after[name])
     for name in changed:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.pipeline import index_call
-from fursa.storage import KINDS, LEVELS, Opportunity
+from fursa.storage import KINDS, LEVELS, Opportunity, closing_instant
 from fursa.storage import (
     OpportunityEdit, apply_edit, corrections_of, duplicate_candidates, history_of, merge_opportunities, sources_of,
 )
@@ -32,7 +32,8 @@ DEADLINE_KINDS = ("date", "rolling", "unknown")
 MAX_TITLE = 500            # for a title staff type; a crawled title may be longer, and is kept as it is
 MAX_STORED_TITLE = 20_000
 OPEN_TO_ALL = frozenset({"any", "all"})   # what the tagger writes, and what DESIGN.md writes
-Stated = tuple[str, datetime | None, str | None]   # a deadline as stored: kind, instant, zone (None: not stated)
+# A deadline as stored: kind, closing instant, zone (None: not stated), and the date of a date-only one.
+Stated = tuple[str, datetime | None, str | None, date | None]
 
 
 def _call(session: Any, call_id: int) -> Opportunity:
@@ -69,17 +70,19 @@ def _not_in(codes: tuple[str, ...], offered: frozenset[str]) -> tuple[str, ...]:
 
 
 def form_values(call: Opportunity, zone: ZoneInfo) -> dict[str, Any]:
-    """The edit form's values for a stored call, the deadline shown in the deadline's own zone."""
+    """The edit form's values for a stored call: a date-only deadline as its date with no time, a timed
+    one in the deadline's own zone (the site's when the call states none)."""
     tz = ZoneInfo(call.deadline_tz) if call.deadline_tz and _zone(call.deadline_tz) else zone
     local = call.deadline_at.astimezone(tz) if call.deadline_at else None
+    day = call.deadline_date or (local.date() if local else None)
     return {
         "title": call.title, "kind": call.kind, "levels": tuple(call.levels or ()),
         "disciplines": tuple(call.disciplines or ()), "excluded": tuple(call.excluded or ()),
         "regions": ", ".join(call.regions or ()),
         "eligible": {True: "true", False: "false"}.get(call.palestinian_eligible, "none"),
         "deadline_kind": call.deadline_kind if call.deadline_kind in DEADLINE_KINDS else "unknown",
-        "deadline_date": local.date().isoformat() if local else "",
-        "deadline_time": local.strftime("%H:%M") if local else "",
+        "deadline_date": day.isoformat() if day else "",
+        "deadline_time": local.strftime("%H:%M") if local and call.deadline_date is None else "",
         "deadline_tz": getattr(tz, "key", str(tz)),
     }
 
@@ -137,7 +140,7 @@ def read_edit(form: FormData, gettext: Callable[[str], str], call: Opportunity,
         title=title, kind=kind, levels=values["levels"], disciplines=values["disciplines"],
         excluded=values["excluded"], regions=regions,
         palestinian_eligible={"true": True, "false": False}.get(values["eligible"]),
-        deadline_kind=deadline[0], deadline_at=deadline[1], deadline_tz=deadline[2],
+        deadline_kind=deadline[0], deadline_at=deadline[1], deadline_tz=deadline[2], deadline_day=deadline[3],
     )
     return values, edit, {}
 
@@ -172,33 +175,35 @@ def _field_errors(disciplines: tuple[str, ...], excluded: tuple[str, ...], call:
 
 def _read_deadline(values: dict[str, Any], same: set[str], call: Opportunity, zone: ZoneInfo,
                    _: Callable[[str], str]) -> tuple[Stated, tuple[str, str] | None]:
-    """The deadline as (kind, instant, zone), or an error (field, message). Parts sent back as shown keep
-    what is stored: the instant to the second, and a zone the call never stated."""
-    stored: Stated = (call.deadline_kind, call.deadline_at, call.deadline_tz)
+    """The deadline as stored (Stated), or an error (field, message). A date without a time is date-only
+    (open all that day, storage.closing_instant). Parts sent back as shown keep what is stored: the
+    time to the second, and a zone the call never stated."""
+    stored: Stated = (call.deadline_kind, call.deadline_at, call.deadline_tz, call.deadline_date)
     if {"deadline_kind", "deadline_date", "deadline_time", "deadline_tz"} <= same:
         return stored, None
     kind = values["deadline_kind"]
     if kind not in DEADLINE_KINDS:
         return stored, ("deadline_kind", _("Choose how the deadline is given."))
     if kind != "date":
-        return (kind, None, None), None
+        return (kind, None, None, None), None
     try:
         day = date.fromisoformat(values["deadline_date"])
     except ValueError:
         return stored, ("deadline_date", _("Give the deadline as a date, for example 2026-03-31."))
-    shown_zone = _zone(call.deadline_tz or "") or zone
-    try:
-        if "deadline_time" in same and call.deadline_at is not None:
-            at = call.deadline_at.astimezone(shown_zone).timetz().replace(tzinfo=None)
-        else:
-            at = time.fromisoformat(values["deadline_time"]) if values["deadline_time"] else time(23, 59)
-    except ValueError:
-        return stored, ("deadline_time", _("Give the time as hours and minutes, for example 17:00."))
     new_zone = _zone(values["deadline_tz"])
     if new_zone is None:
         return stored, ("deadline_tz", _("Unknown time zone; use a name such as Asia/Hebron or Europe/Berlin."))
-    unstated = "deadline_tz" in same and call.deadline_tz is None
-    return ("date", datetime.combine(day, at, tzinfo=new_zone), None if unstated else values["deadline_tz"]), None
+    stated_zone = None if "deadline_tz" in same and call.deadline_tz is None else values["deadline_tz"]
+    if not values["deadline_time"]:
+        return ("date", closing_instant(day), stated_zone, day), None
+    try:
+        if "deadline_time" in same and call.deadline_at is not None:
+            at = call.deadline_at.astimezone(_zone(call.deadline_tz or "") or zone).timetz().replace(tzinfo=None)
+        else:
+            at = time.fromisoformat(values["deadline_time"])
+    except ValueError:
+        return stored, ("deadline_time", _("Give the time as hours and minutes, for example 17:00."))
+    return ("date", datetime.combine(day, at, tzinfo=new_zone), stated_zone, None), None
 
 
 @router.get("/{call_id}")

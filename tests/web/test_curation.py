@@ -1,7 +1,7 @@
 """The review queue and one call's desk page: approve, reject, bulk, feature, edit with corrections, merge."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
@@ -168,6 +168,21 @@ def test_a_bad_time_zone_is_named_next_to_its_field(admin_client, make_call):
         "title": "T", "kind": "other", "eligible": "none", "deadline_kind": "date",
         "deadline_date": "2027-02-01", "deadline_tz": "Mars/Olympus"})
     assert response.status_code == 400 and 'id="deadline_tz-error"' in response.text
+
+
+def test_a_date_only_deadline_is_a_date_with_no_time_and_stays_one_when_its_date_changes(admin_client, ctx, make_call):
+    call_id = make_call(deadline_days=None, deadline_kind="date", deadline_tz=None, deadline_date=date(2027, 3, 31),
+                        deadline_at=storage.closing_instant(date(2027, 3, 31)))
+    path = f"/desk/calls/{call_id}"
+    form = rendered_form(admin_client.get(path).text, path)
+    assert ("deadline_date", "2027-03-31") in form and ("deadline_time", "") in form
+    post_pairs(admin_client, path, with_values(form, deadline_date="2027-04-30"))
+    row = _row(ctx, call_id)
+    assert (row.deadline_date, row.deadline_at, row.deadline_tz) == (
+        date(2027, 4, 30), storage.closing_instant(date(2027, 4, 30)), None)
+    post_pairs(admin_client, path, with_values(rendered_form(admin_client.get(path).text, path), deadline_time="17:00"))
+    row = _row(ctx, call_id)
+    assert (row.deadline_date, row.deadline_at) == (None, datetime(2027, 4, 30, 14, 0, tzinfo=timezone.utc))
 
 
 def test_merging_a_duplicate_moves_its_sightings_and_hides_it(admin_client, ctx, make_call):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from fursa import storage, web
-from fursa.storage import KINDS, LEVELS
+from fursa.storage import KINDS, LEVELS, closing_instant
 from tests.web.conftest import ADMIN, NOW, CallMaker, TestClient, log_in, make_context, make_settings
 from tests.web.rendered_form import rendered_form, with_values
 
@@ -33,16 +33,18 @@ FIELD_SHAPES = (
     (("0988",), ()),   # a code the taxonomy no longer has (stored before it changed): kept, never dropped
 )
 LEVEL_SHAPES = ((), ("bachelor",), LEVELS, ("phd", "bachelor"), ("faculty", "staff"))
-# (kind, instant in UTC, zone as stored)
+# (kind, instant in UTC, zone as stored, date of a date-only deadline)
 DEADLINES = (
-    ("unknown", None, None),
-    ("rolling", None, None),
-    ("date", datetime(2027, 1, 15, 21, 59, tzinfo=timezone.utc), None),                 # a day, read by the tagger
-    ("date", datetime(2027, 3, 31, 22, 59, 59, tzinfo=timezone.utc), "Europe/Brussels"),  # a day, from a feed
-    ("date", datetime(2027, 2, 1, 17, 0, tzinfo=timezone.utc), "UTC"),                   # a day and a time
-    ("date", datetime(2027, 6, 30, 13, 30, 15, tzinfo=timezone.utc), "America/New_York"),  # to the second
-    ("date", datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc), None),                     # summer time, no zone
-    ("date", datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc), "Asia/Hebron"),          # already passed
+    ("unknown", None, None, None),
+    ("rolling", None, None, None),
+    ("date", closing_instant(date(2027, 1, 15)), None, date(2027, 1, 15)),                      # a date alone
+    ("date", closing_instant(date(2027, 3, 31)), "Europe/Brussels", date(2027, 3, 31)),         # ... in the funder's zone
+    ("date", datetime(2027, 1, 15, 21, 59, tzinfo=timezone.utc), None, None),                   # a time, no zone
+    ("date", datetime(2027, 3, 31, 22, 59, 59, tzinfo=timezone.utc), "Europe/Brussels", None),  # to the second
+    ("date", datetime(2027, 2, 1, 17, 0, tzinfo=timezone.utc), "UTC", None),
+    ("date", datetime(2027, 6, 30, 13, 30, 15, tzinfo=timezone.utc), "America/New_York", None),
+    ("date", datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc), None, None),                      # summer time
+    ("date", datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc), "Asia/Hebron", None),           # already passed
 )
 ELIGIBILITY = (True, False, None)
 REGIONS = ((), ("palestine",), ("mena", "worldwide"))
@@ -55,14 +57,14 @@ class Shape:
     fields: tuple[tuple[str, ...], tuple[str, ...]]
     kind: str
     levels: tuple[str, ...]
-    deadline: tuple[str, datetime | None, str | None]
+    deadline: tuple[str, datetime | None, str | None, date | None]
     eligible: bool | None
     regions: tuple[str, ...]
     title: str
 
     def __str__(self) -> str:
-        kind, at, zone = self.deadline
-        deadline = f"{kind}{at:%d%H%M%S}{zone or ''}" if at else kind
+        kind, at, zone, day = self.deadline
+        deadline = f"{kind}{'-day' if day else ''}{at:%d%H%M%S}{zone or ''}" if at else kind
         return (f"{'+'.join(self.fields[0]) or 'none'}-x{'+'.join(self.fields[1])}-{self.kind}-"
                 f"{'+'.join(self.levels) or 'nolevel'}-{deadline}-{self.eligible}-{'+'.join(self.regions)}-{len(self.title)}")
 
@@ -94,13 +96,13 @@ def desk(tmp_path_factory):
 
 
 def _store(make_call, shape: Shape) -> int:
-    kind, at, zone = shape.deadline
+    kind, at, zone, day = shape.deadline
     return make_call(shape.title, deadline_days=None, url=f"https://example.org/round-trip/{SHAPES.index(shape)}",
                      text=f"Open to students of Palestinian universities; case {shape}.", kind=shape.kind, levels=list(shape.levels),
                      disciplines=list(shape.fields[0]), excluded=list(shape.fields[1]),
                      palestinian_eligible=shape.eligible, regions=list(shape.regions),
                      eligibility_evidence=["open to palestinians"] if shape.eligible else [],
-                     deadline_kind=kind, deadline_at=at, deadline_tz=zone, evidence={"07": ["engineering"]})
+                     deadline_kind=kind, deadline_at=at, deadline_tz=zone, deadline_date=day, evidence={"07": ["engineering"]})
 
 
 def snapshot(ctx, call_id: int) -> dict[str, Any]:
