@@ -21,6 +21,14 @@ class InvalidSubscriberError(StorageError):
     """Raised by storage.subscribers when an address or a preference is not acceptable."""
 
 
+class UnknownFieldError(InvalidSubscriberError):
+    """Raised by storage.subscribers.check_fields when a profile names field codes the door does not know; `codes` holds them."""
+
+    def __init__(self, message: str, codes: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.codes = codes
+
+
 class SuppressedAddressError(InvalidSubscriberError):
     """Raised by storage.suppressions.refuse_suppressed when staff add an address on the do-not-mail list."""
 

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fursa.storage.audit import record_audit
-from fursa.storage.errors import InvalidSubscriberError, RosterFileError, SuppressedAddressError
+from fursa.storage.errors import InvalidSubscriberError, RosterFileError, SuppressedAddressError, UnknownFieldError
 from fursa.storage.models import Subscriber
 from fursa.storage.subscribers import SubscriberInput, add_subscriber, list_subscribers, validate_subscriber
 from fursa.storage.subscriptions import OptIn, start_opt_in
@@ -37,16 +37,19 @@ EXPORT_COLUMNS = COLUMNS + ("confirmed", "status", "created_at")
 MAX_ROWS = 20000
 # Why a row was not imported: a door may put its own words on these.
 INVALID, DUPLICATE, SUPPRESSED, TOO_MANY = "invalid", "duplicate", "suppressed", "too_many"
+UNKNOWN_FIELDS = "unknown_fields"
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One CSV line that was not imported, and why (`reason` is one of the constants above)."""
+    """One CSV line that was not imported, and why (`reason` is one of the constants above; `codes`,
+    for UNKNOWN_FIELDS, the codes at fault)."""
 
     line: int
     message: str
     reason: str = INVALID
     email: str = ""
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ def read_roster(data: bytes, *, confirmed: bool,
             continue
         try:
             clean = validate_subscriber(_input_of(cells, confirmed), known_fields)
+        except UnknownFieldError as exc:
+            problems.append(RowProblem(number, str(exc), UNKNOWN_FIELDS, cells.get("email", ""), exc.codes))
+            continue
         except InvalidSubscriberError as exc:
             problems.append(RowProblem(number, str(exc), INVALID, cells.get("email", "")))
             continue

@@ -9,7 +9,7 @@ from typing import Collection, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fursa.storage.errors import InvalidSubscriberError, NotFoundError
+from fursa.storage.errors import InvalidSubscriberError, NotFoundError, UnknownFieldError
 from fursa.storage.models import Subscriber
 from fursa.storage.records import FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES
 
@@ -75,13 +75,14 @@ def unknown_fields(codes: Sequence[str], known: Collection[str]) -> tuple[str, .
 
 
 def check_fields(codes: Sequence[str], known: Collection[str]) -> None:
-    """Raise InvalidSubscriberError naming every code of `codes` that is not in `known`."""
+    """Raise UnknownFieldError (an InvalidSubscriberError) naming every code of `codes` that is not in `known`."""
     wrong = unknown_fields(codes, known)
     if wrong:
         listed = ", ".join(repr(code) for code in wrong)
-        raise InvalidSubscriberError(
+        raise UnknownFieldError(
             f"fields: {listed} {'is not an ISCED-F code' if len(wrong) == 1 else 'are not ISCED-F codes'}; "
-            f"write 2-4 digit codes with their leading zero (07, 071, 0714), as listed in matching/data/taxonomy.toml")
+            f"write 2-4 digit codes with their leading zero (07, 071, 0714), as listed in matching/data/taxonomy.toml",
+            wrong)
 
 
 def clean_name(raw: str) -> str:

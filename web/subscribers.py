@@ -103,6 +103,10 @@ def _problems(outcome: RosterImport, _) -> list[str]:
     for problem in outcome.problems:
         if problem.reason == "suppressed":
             message = _("%(email)s is on the do-not-mail list and was skipped.") % {"email": problem.email}
+        elif problem.reason == "unknown_fields":
+            message = _("%(email)s was skipped: these are not field codes: %(codes)s. Write ISCED-F codes such as "
+                        "07, 071 or 0714.") % {
+                "email": problem.email, "codes": ", ".join(problem.codes)}
         else:
             message = problem.message
         lines.append(_("line %(line)s: %(problem)s") % {"line": problem.line, "problem": message})

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from fursa import storage
 from fursa.matching import load_taxonomy
-from fursa.storage.roster_files import DUPLICATE, INVALID, SUPPRESSED, read_roster
+from fursa.storage.roster_files import DUPLICATE, INVALID, SUPPRESSED, UNKNOWN_FIELDS, read_roster
 
 KNOWN = frozenset(load_taxonomy().fields)   # what the doors pass: the taxonomy's codes
 
@@ -72,7 +72,8 @@ def test_a_row_with_a_field_code_the_taxonomy_does_not_know_is_reported_and_the_
     rows, problems = read_roster(data, confirmed=True, known_fields=KNOWN)
     assert [(row.line, row.data.disciplines) for row in rows] == [(2, ("0714", "061")), (4, ("07",))]
     [problem] = problems
-    assert (problem.line, problem.reason, problem.email) == (3, INVALID, "sami@ppu.edu")
+    assert (problem.line, problem.reason, problem.email, problem.codes) == (
+        3, UNKNOWN_FIELDS, "sami@ppu.edu", ("714", "banana"))
     assert "'714', 'banana' are not ISCED-F codes" in problem.message and "0714" in problem.message
 
 

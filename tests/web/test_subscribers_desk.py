@@ -125,7 +125,7 @@ def test_one_roster_gives_one_outcome_through_both_doors(admin_client, ctx, now,
     assert page.status_code == 200
     assert [int(n) for n in re.findall(r"line (\d+):", page.text)] == REJECTED
     assert "Imported: 2." in page.text
-    assert "line 9: fields: &#39;714&#39;, &#39;banana&#39; are not ISCED-F codes" in page.text
+    assert "line 9: sami@ppu.edu was skipped: these are not field codes: 714, banana." in page.text
     rows, audit = _roster_state(ctx)
     assert (rows, audit) == _roster_state(shell)
     assert set(rows) == {"rana@ppu.edu", "huda@ppu.edu"} and "gone@ppu.edu" not in rows
@@ -192,3 +192,9 @@ def test_staff_adding_one_person_with_field_codes_the_taxonomy_lacks_get_a_usage
     assert added.exit_code == 0, added.output
     with ctx.sessions() as session:
         assert storage.get_subscriber(session, "sami@ppu.edu").disciplines == ["0714", "061", "07"]
+
+
+def test_the_desk_names_unknown_field_codes_in_arabic_too(admin_client, ctx):
+    admin_client.get("/language/ar?next=/desk/subscribers/import")
+    response = _upload(admin_client, "email,fields\nsami@ppu.edu,714;banana\n".encode(), consent=True)
+    assert "sami@ppu.edu" in response.text and "ليست رموز تخصصات: 714, banana" in response.text
