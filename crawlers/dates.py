@@ -52,7 +52,7 @@ _ROLLING = re.compile(
 _ZONE_IN_TEXT = re.compile(r"\b([A-Z][A-Za-z_]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)\b")
 _WRITTEN_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?:\s*[-,]?\s*\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?"   # "15/01/2027 17:00"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}(?:\s*[-,]?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?"
     r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}(?:\s*[-,]?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?",
     re.IGNORECASE)
@@ -173,7 +173,8 @@ _DAY_MONTH_YEAR = re.compile(
     r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]{3,9})\.?,?\s+(?P<year>\d{4})" + _CLOCK, re.IGNORECASE | re.ASCII)
 _MONTH_DAY_YEAR = re.compile(
     r"(?P<month>[a-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _CLOCK, re.IGNORECASE | re.ASCII)
-_NUMERIC = re.compile(r"(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})", re.ASCII)
+_NUMERIC = re.compile(r"(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})" + _CLOCK,
+                      re.IGNORECASE | re.ASCII)
 _YEAR_FIRST = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
                          r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?", re.ASCII)
 _DIRECT_LANGUAGES = {"en", "ar"}   # other languages' words could read "Mar" or "Jun" as something else
