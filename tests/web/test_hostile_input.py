@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from fursa import web
+from fursa import storage, web
 from tests.web.conftest import ADMIN, NOW, CallMaker, log_in, make_context, make_settings
 from tests.web.live import serve_app
 
@@ -139,11 +139,13 @@ def test_no_hostile_value_in_any_parameter_makes_a_server_error_for_an_admin(hos
 @pytest.mark.parametrize("form", [
     {"one": f"approve:{2**63}"}, {"one": "approve:²"}, {"ids": ["²", str(2**63), "-1"], "action": "approve"},
 ])
-def test_numbers_in_the_queue_form_are_checked(admin_client, make_call, form):
-    make_call()
+def test_numbers_in_the_queue_form_are_checked(admin_client, ctx, make_call, form):
+    call_id = make_call()
     token = admin_client.get("/desk/queue").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     response = admin_client.post("/desk/queue", data={"csrf_token": token, **form}, follow_redirects=False)
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["location"].startswith("/desk/queue")
+    with ctx.sessions() as session:   # no number in the form is a call's: none was approved
+        assert session.get(storage.Opportunity, call_id).status == "new"
 
 
 @pytest.mark.parametrize("into", [str(2**63), "²", "9" * 12, "\x00"])

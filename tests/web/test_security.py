@@ -61,12 +61,14 @@ def test_posts_without_the_right_csrf_token_are_refused_with_403_and_change_noth
         assert session.scalar(select(func.count()).select_from(storage.Subscriber)) == 0
 
 
-def test_a_form_posted_from_another_site_is_refused_even_with_a_token(admin_client, make_call):
+def test_a_form_posted_from_another_site_is_refused_even_with_a_token(admin_client, ctx, make_call):
     call_id = make_call()
     token = csrf_of(admin_client.get("/desk/queue").text)
     response = admin_client.post("/desk/queue", data={"csrf_token": token, "one": f"approve:{call_id}"},
                                  headers={"Origin": "https://evil.example"}, follow_redirects=False)
     assert response.status_code == 403
+    with ctx.sessions() as session:
+        assert session.get(storage.Opportunity, call_id).status == "new"   # refused: nothing was approved
 
 
 def test_every_desk_page_without_login_redirects_to_the_login_page(client, app):
@@ -141,6 +143,11 @@ def test_an_inactive_account_cannot_sign_in_and_is_signed_out(client, users, ctx
     log_in(client, ADMIN)
     with ctx.sessions.begin() as session:
         session.scalar(select(storage.User).where(storage.User.email == ADMIN[0])).active = False
+    assert client.get("/desk", follow_redirects=False).headers["location"].startswith("/desk/login")
+    page = client.get("/desk/login")
+    again = client.post("/desk/login", data={"email": ADMIN[0], "password": ADMIN[1], "csrf_token": csrf_of(page.text)},
+                        follow_redirects=False)
+    assert again.status_code == 400 and "do not match an active staff account" in again.text
     assert client.get("/desk", follow_redirects=False).status_code == 303
 
 
@@ -272,4 +279,6 @@ def test_a_form_from_the_public_address_passes_behind_a_proxy_that_rewrites_host
     response = admin_client.post("/desk/queue", data={"csrf_token": token, "one": f"approve:{call_id}"},
                                  headers={"Origin": "http://testserver", "Host": "127.0.0.1:8000"},
                                  follow_redirects=False)
-    assert response.status_code == 303
+    assert response.status_code == 303 and not response.headers["location"].startswith("/desk/login")
+    with ctx.sessions() as session:
+        assert session.get(storage.Opportunity, call_id).status == "approved"   # the form did its work
