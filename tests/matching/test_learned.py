@@ -8,6 +8,9 @@ bench/learned.py (three 70/30 splits of each labeled file, with its floors), ben
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -203,10 +206,26 @@ def test_a_second_field_needs_the_threshold_and_a_share_of_the_best():
     assert decide({"02": 0.5, "03": 0.45, "any": 0.6}, rules, 0.4, 0.5)[0] == ["any"]
 
 
+_FOLDS_IN_A_CHILD = """
+import json, sys
+from fursa.matching import LabeledExample
+from fursa.matching.learned import _fold
+calls = json.loads(sys.stdin.read())
+print(json.dumps([_fold(LabeledExample(title, text, ())) for title, text in calls]))
+"""
+
+
 def test_training_folds_are_stable():
+    """A call's fold follows from its words alone, the same in every process: Python salts str
+    hashes per process, and a fold taken from one would reshuffle the folds at each retrain."""
     from fursa.matching.learned import _fold
-    assert [_fold(e) for e in TOY] == [_fold(e) for e in TOY]
-    assert len({_fold(e) for e in TOY}) > 1
+    here = [_fold(e) for e in TOY]
+    assert len(set(here)) > 1
+    calls = json.dumps([(e.title, e.text) for e in TOY])
+    for seed in ("1", "2"):
+        child = subprocess.run([sys.executable, "-c", _FOLDS_IN_A_CHILD], input=calls, capture_output=True, text=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+        assert json.loads(child.stdout) == here, f"folds differ under PYTHONHASHSEED={seed}"
 
 
 def test_what_a_call_states_outright_survives_a_model_that_never_saw_it():
