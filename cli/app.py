@@ -57,6 +57,9 @@ def init() -> None:
     typer.echo(f"database ready at {ctx.settings.database_url}")
     typer.echo(f"catalogue {ctx.catalogue_path}: {len(sync.added)} added, {len(sync.updated)} updated, "
                f"{len(sync.unchanged)} unchanged")
+    if sync.kept or sync.desk_only:   # what staff saved at the desk is kept (storage.sync_catalogue)
+        typer.echo(f"desk changes kept on {len(sync.kept) + len(sync.desk_only)}: "
+                   + ", ".join(sync.kept + sync.desk_only) + " (revert them on each source's desk page)")
 
 
 @app.command()

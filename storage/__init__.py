@@ -54,7 +54,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("CatalogueSync", "due_sources", "get_source", "list_sources", "record_fetch", "source_from_spec",
                      "spec_of", "sync_catalogue", "validators_of"), "sources"),
     **dict.fromkeys(("SOURCE_LANGUAGES", "SourceEdit", "add_source", "edit_of", "edit_source", "pause_source",
-                     "resume_source", "source_name_taken", "source_problems", "valid_source_name"), "source_changes"),
+                     "resume_source", "revert_source", "source_name_taken", "source_problems", "valid_source_name"),
+                    "source_changes"),
     # subscribers, the do-not-mail list, opt-in, rosters, tokens
     **dict.fromkeys(("SubscriberInput", "active_subscribers", "add_subscriber", "get_subscriber", "list_subscribers",
                      "normalize_email", "validate_subscriber", "unknown_fields"), "subscribers"),
@@ -133,8 +134,8 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     from fursa.storage.roster import enrol_subscriber, erase_subscriber, search_subscribers, set_subscriber_status
     from fursa.storage.roster_files import MAX_ROWS, RosterImport, RowProblem, export_roster, import_roster
     from fursa.storage.source_changes import (
-        SOURCE_LANGUAGES, SourceEdit, add_source, edit_of, edit_source, pause_source, resume_source, source_name_taken,
-        source_problems, valid_source_name,
+        SOURCE_LANGUAGES, SourceEdit, add_source, edit_of, edit_source, pause_source, resume_source, revert_source,
+        source_name_taken, source_problems, valid_source_name,
     )
     from fursa.storage.sources import (
         CatalogueSync, due_sources, get_source, list_sources, record_fetch, source_from_spec, spec_of, sync_catalogue,
@@ -195,7 +196,7 @@ __all__ = [
     "CatalogueSync", "due_sources", "get_source", "list_sources", "record_fetch", "source_from_spec", "spec_of",
     "sync_catalogue", "validators_of",
     "SOURCE_LANGUAGES", "SourceEdit", "add_source", "edit_of", "edit_source", "pause_source", "resume_source",
-    "source_name_taken", "source_problems", "valid_source_name",
+    "revert_source", "source_name_taken", "source_problems", "valid_source_name",
     "SubscriberInput", "active_subscribers", "add_subscriber", "get_subscriber", "list_subscribers",
     "normalize_email", "validate_subscriber", "unknown_fields",
     "email_hash", "lift_suppression", "refuse_suppressed", "suppress", "suppression_of",

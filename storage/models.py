@@ -41,6 +41,10 @@ class Source(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     origin: Mapped[str] = mapped_column(String(20), default="catalogue")
+    # Fields staff changed on a catalogue source, each with what the catalogue file says for it: loading
+    # the catalogue again keeps the staff's value and only updates the catalogue's, to show and revert to
+    # (storage/source_changes.py). The server default fills the rows stored before the column existed.
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=sql_text("'{}'"))
 
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)

@@ -1,6 +1,10 @@
-"""What staff change on sources, at the desk or with `fursa sources`: add, edit, pause, resume.
+"""What staff change on sources, at the desk or with `fursa sources`: add, edit, revert, pause, resume.
 
 Each change is checked by the same rules and written to the audit log here, so both doors agree.
+
+A change to a source from the catalogue file is an override: the field keeps the staff's value when
+the catalogue is loaded again (`fursa init`), `Source.overrides` holds what the file says for it, and
+`revert_source` puts the file's value back. Setting a field to what the file says ends its override.
 Whether an address is public (the SSRF guard) is the crawlers' to say; the doors ask it before
 calling in, as storage imports nothing of Fursa's.
 """
@@ -10,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -98,18 +103,45 @@ def add_source(session: Session, spec: SourceSpec, *, actor: str, now: datetime,
 
 
 def edit_source(session: Session, row: Source, edit: SourceEdit, *, actor: str, now: datetime) -> tuple[str, ...]:
-    """Change a source's settings; returns the fields that changed (audited with before and after)."""
-    _refuse(source_problems(edit))
-    changed = {}
-    for name in EDITABLE:
-        before, after = getattr(row, name), getattr(edit, name)
-        if before != after:
-            changed[name] = {"before": before, "after": after}
-            setattr(row, name, after)
-    if changed:
+    """Change a source's settings; returns the fields that changed (audited with before and after).
+
+    Only changed fields are checked: a value the source already had (a language the list lacks) stays.
+    On a catalogue source each changed field becomes an override of the catalogue's value.
+    """
+    changes = {name: (getattr(row, name), getattr(edit, name)) for name in EDITABLE
+               if getattr(row, name) != getattr(edit, name)}
+    _refuse({name: problem for name, problem in source_problems(edit).items() if name in changes})
+    overrides = dict(row.overrides or {})
+    for name, (before, after) in changes.items():
+        setattr(row, name, after)
+        if row.origin == "catalogue":
+            catalogue = overrides.setdefault(name, before)
+            if catalogue == after:
+                del overrides[name]
+    if overrides != (row.overrides or {}):
+        row.overrides = overrides
+    if changes:
         record_audit(session, actor=actor, action="source:edit", target_type="source", target_id=row.id, now=now,
-                     details=changed)
-    return tuple(changed)
+                     details={name: {"before": before, "after": after} for name, (before, after) in changes.items()})
+    return tuple(changes)
+
+
+def revert_source(session: Session, row: Source, fields: Iterable[str] = (), *, actor: str,
+                  now: datetime) -> tuple[str, ...]:
+    """Put back the catalogue's value of the overridden `fields` (all of them when none are named);
+    returns the fields reverted (audited); a field that is not overridden is left alone."""
+    overrides = dict(row.overrides or {})
+    chosen = [name for name in (fields or tuple(overrides)) if name in overrides]
+    details = {}
+    for name in chosen:
+        catalogue = overrides.pop(name)
+        details[name] = {"before": getattr(row, name), "after": catalogue}
+        setattr(row, name, catalogue)
+    if details:
+        row.overrides = overrides
+        record_audit(session, actor=actor, action="source:revert", target_type="source", target_id=row.id, now=now,
+                     details=details)
+    return tuple(details)
 
 
 def pause_source(session: Session, row: Source, *, actor: str, now: datetime) -> bool:

@@ -19,11 +19,17 @@ MAX_BACKOFF = timedelta(days=7)
 
 @dataclass(frozen=True)
 class CatalogueSync:
-    """What syncing the catalogue did, by source name."""
+    """What syncing the catalogue did, by source name.
+
+    `kept` are catalogue sources whose desk changes were kept over a different value in the file;
+    `desk_only` are sources added at the desk under a name the catalogue also uses (left as they are).
+    """
 
     added: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
+    kept: tuple[str, ...] = ()
+    desk_only: tuple[str, ...] = ()
 
 
 _SPEC_FIELDS = ("type", "url", "language", "kind", "provider", "parser", "every_hours", "description")
@@ -32,43 +38,53 @@ _SPEC_FIELDS = ("type", "url", "language", "kind", "provider", "parser", "every_
 def sync_catalogue(session: Session, specs: Iterable[SourceSpec]) -> CatalogueSync:
     """Insert new catalogue sources and update changed ones; health and validators are kept.
 
-    Staff may have paused a source in the desk: `enabled` is only set on insert.
+    What staff saved is never undone here: a field changed at the desk (`Source.overrides`) keeps the
+    staff's value while the catalogue's is noted beside it; a source added at the desk is left alone;
+    `enabled` (paused at the desk) is only set on insert.
     """
-    added, updated, unchanged = [], [], []
+    added, updated, unchanged, kept, desk_only = [], [], [], [], []
     existing = {s.name: s for s in session.scalars(select(Source))}
     for spec in specs:
         row = existing.get(spec.name)
         if row is None:
             session.add(source_from_spec(spec))
             added.append(spec.name)
-        elif _apply_spec(row, spec):
-            updated.append(spec.name)
-        else:
-            unchanged.append(spec.name)
+            continue
+        if row.origin != "catalogue":
+            desk_only.append(spec.name)
+            continue
+        changed = _apply_spec(row, spec)
+        (updated if changed else unchanged).append(spec.name)
+        if row.overrides:
+            kept.append(spec.name)
     session.flush()
-    return CatalogueSync(tuple(added), tuple(updated), tuple(unchanged))
+    return CatalogueSync(tuple(added), tuple(updated), tuple(unchanged), tuple(kept), tuple(desk_only))
 
 
 def source_from_spec(spec: SourceSpec, origin: str = "catalogue") -> Source:
-    row = Source(name=spec.name, enabled=spec.enabled, origin=origin)
+    row = Source(name=spec.name, enabled=spec.enabled, origin=origin, overrides={})
     _apply_spec(row, spec)
     return row
 
 
 def _apply_spec(row: Source, spec: SourceSpec) -> bool:
+    """Bring the row to the spec, except the fields staff overrode; True when anything changed."""
+    overrides = dict(row.overrides or {})
     changed = False
-    for name in _SPEC_FIELDS:
-        value = getattr(spec, name)
-        if getattr(row, name) != value:
+    values = {name: getattr(spec, name) for name in _SPEC_FIELDS}
+    values.update(audience=list(spec.audience), levels=list(spec.levels), options=dict(spec.options))
+    for name, value in values.items():
+        if name in overrides:
+            if getattr(row, name) == value:
+                del overrides[name]          # the file now says what staff set: no longer an override
+            elif overrides[name] != value:
+                overrides[name] = value      # the catalogue moved on; staff's value still holds
+            continue
+        if (getattr(row, name) if name != "options" else (row.options or {})) != value:
             setattr(row, name, value)
             changed = True
-    for name in ("audience", "levels"):
-        value = list(getattr(spec, name))
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    if (row.options or {}) != dict(spec.options):
-        row.options = dict(spec.options)
+    if overrides != (row.overrides or {}):
+        row.overrides = overrides
         changed = True
     return changed
 

@@ -4,7 +4,10 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
+
+from babel import Locale, UnknownLocaleError
 
 
 def N_(text: str) -> str:
@@ -72,3 +75,13 @@ def labeller(gettext: Callable[[str], str]) -> Callable[[str, object], str]:
         return gettext(text) if text else key
 
     return label
+
+
+@lru_cache(maxsize=64)
+def language_name(code: str, lang: str) -> str:
+    """A language's name in the page's language (Babel's CLDR names: "French", "الفرنسية"), or the code
+    itself when Babel does not know it."""
+    try:
+        return Locale.parse(lang).languages.get(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code

@@ -46,7 +46,7 @@ class SourcePreview:
 def read_source_form(form: FormData) -> SourceForm:
     return SourceForm(
         url=text(form, "url", 2000), name=text(form, "name", 200), kind=text(form, "kind", 30) or "other",
-        language=text(form, "language", 5) or "en", every_hours=text(form, "every_hours", 10) or "24",
+        language=text(form, "language", 40) or "en", every_hours=text(form, "every_hours", 30) or "24",
         provider=text(form, "provider", 300), description=text(form, "description", 2000),
         feed_url=text(form, "feed_url", 2000),
     )

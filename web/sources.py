@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Callable
 
 from fursa import crawlers, pipeline
 from fastapi import APIRouter, Depends
@@ -13,18 +14,20 @@ from starlette.responses import Response
 
 from fursa.storage import (
     KINDS, SOURCE_LANGUAGES, Source, add_source, edit_source, list_sources, pause_source, resume_source,
-    runs_of,
+    revert_source, runs_of,
 )
 from fursa.web.auth import StaffUser, admin_user, staff_user
 from fursa.web.csrf import verify_csrf
 from fursa.web.dashboard import health_state
 from fursa.web.errors import PageNotFoundError
-from fursa.web.forms import form_data
-from fursa.web.params import RowId
+from fursa.web.fields import Choice
+from fursa.web.forms import form_data, text
+from fursa.web.labels import labeller, language_name
+from fursa.web.params import RowId, strip_controls
 from fursa.web.probe import (
     SourceForm, check_source_form, edit_of_form, guard_url, preview_source, read_source_form, spec_of_form,
 )
-from fursa.web.render import flash, gettext_of, render
+from fursa.web.render import flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.sources")
@@ -39,10 +42,65 @@ def _source(session, source_id: int) -> Source:
     return row
 
 
+# The settings the source form shows and staff may change (storage.source_changes.EDITABLE).
+EDITABLE = ("url", "kind", "language", "every_hours", "provider", "description")
+
+
 def _form_page(request: Request, template: str, data: SourceForm, errors: dict[str, str], status: int = 200,
-               **extra) -> Response:
-    return render(request, template, {"data": data, "errors": errors, "kinds": KINDS,
-                                      "languages": SOURCE_LANGUAGES, **extra}, status=status)
+               source: Source | None = None, **extra) -> Response:
+    """A page with the source form. A kind or language the lists lack (set in the catalogue file) is
+    offered too, so that saving the form keeps it."""
+    lang = page_language(request)
+    kinds = _with_stored(KINDS, source.kind if source else "")
+    languages = tuple(Choice(code, language_name(code, lang))
+                      for code in _with_stored(SOURCE_LANGUAGES, source.language if source else ""))
+    overrides = dict(source.overrides or {}) if source is not None and source.origin == "catalogue" else {}
+    label = labeller(gettext_of(request))
+    return render(request, template, {"data": data, "errors": errors, "kinds": kinds, "languages": languages,
+                                      "source": source, "overrides": overrides,
+                                      "catalogue_shown": {name: _in_words(name, value, label, lang)
+                                                          for name, value in overrides.items()},
+                                      **extra}, status=status)
+
+
+def _with_stored(offered: tuple[str, ...], stored: str) -> tuple[str, ...]:
+    return offered + ((stored,) if stored and stored not in offered else ())
+
+
+def hours_text(hours: float) -> str:
+    """Hours as the form shows them: 24, 1.5 — and every digit a stored value has, so it reads back the same."""
+    short = f"{hours:g}"
+    return short if float(short) == hours else repr(hours)
+
+
+def _in_words(name: str, value: object, label: Callable[[str, object], str], lang: str) -> str:
+    """A catalogue value as the form would show it, for the note beside an overridden field."""
+    if name == "every_hours" and isinstance(value, (int, float)):
+        return hours_text(value)
+    if name == "kind":
+        return label("kind", value)
+    if name == "language":
+        return language_name(str(value), lang)
+    return str(value)
+
+
+def form_of(row: Source) -> SourceForm:
+    """The edit form's values for a stored source."""
+    return SourceForm(url=row.url, name=row.name, kind=row.kind, language=row.language,
+                      every_hours=hours_text(row.every_hours), provider=row.provider, description=row.description)
+
+
+def _as_sent(name: str, value: str) -> str:
+    """A value as a browser sends it back: a textarea's line breaks as CRLF, none in a one-line input,
+    control characters and the spaces around it trimmed (web/forms.text)."""
+    value = value.replace("\r\n", "\n") if name == "description" else value.replace("\r", "").replace("\n", "")
+    return strip_controls(value).strip()
+
+
+def _source_page(request: Request, session, row: Source, data: SourceForm, errors: dict[str, str],
+                 status: int = 200) -> Response:
+    return _form_page(request, "desk/source.html", data, errors, status=status, source=row,
+                      state=health_state(row), runs=runs_of(session, row))
 
 
 @router.get("")
@@ -109,29 +167,50 @@ def save_source(request: Request, form: FormData = Depends(form_data),
 def source_page(request: Request, source_id: RowId) -> Response:
     with transaction(request) as session:
         row = _source(session, source_id)
-        data = SourceForm(url=row.url, name=row.name, kind=row.kind, language=row.language,
-                          every_hours=f"{row.every_hours:g}", provider=row.provider, description=row.description)
-        return _form_page(request, "desk/source.html", data, {}, source=row, state=health_state(row),
-                          runs=runs_of(session, row))
+        return _source_page(request, session, row, form_of(row), {})
 
 
 @router.post("/{source_id}")
 def edit(request: Request, source_id: RowId, form: FormData = Depends(form_data),
          user: StaffUser = Depends(admin_user)) -> Response:
+    """Save the settings. A field sent back as the form showed it keeps its stored value exactly, and
+    only changed fields are checked: saving the form unchanged changes nothing."""
     _ = gettext_of(request)
     data = read_source_form(form)
+    data = replace(data, description=data.description.replace("\r\n", "\n"))
     with transaction(request) as session:
         row = _source(session, source_id)
-        errors = check_source_form(data, session, _, new=False)
-        if not errors.get("url") and data.url != row.url:
+        shown = form_of(row)
+        same = {name for name in EDITABLE if _as_sent(name, getattr(data, name)) == _as_sent(name, getattr(shown, name))}
+        errors = {name: message for name, message in check_source_form(data, session, _, new=False).items()
+                  if name not in same}
+        if not errors.get("url") and "url" not in same:
             problem = guard_url(data.url, web_state(request).ctx.crawl_config, _)
             if problem:
                 errors["url"] = problem
         if errors:
-            return _form_page(request, "desk/source.html", data, errors, status=400, source=row,
-                              state=health_state(row), runs=runs_of(session, row))
-        changed = edit_source(session, row, edit_of_form(data), actor=user.email, now=now_of(request))
-    flash(request, _("Source saved.") if changed else _("Nothing to change."))
+            return _source_page(request, session, row, data, errors, status=400)
+        edit = replace(edit_of_form(data), **{name: getattr(row, name) for name in same})
+        changed = edit_source(session, row, edit, actor=user.email, now=now_of(request))
+        kept = changed and row.origin == "catalogue"
+    if kept:
+        flash(request, _("Source saved. Your changes are kept when the catalogue file is loaded again; "
+                         "Revert to catalogue puts its values back."))
+    else:
+        flash(request, _("Source saved.") if changed else _("Nothing to change."))
+    return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
+
+
+@router.post("/{source_id}/revert")
+def revert(request: Request, source_id: RowId, form: FormData = Depends(form_data),
+           user: StaffUser = Depends(admin_user)) -> Response:
+    """Put back the catalogue file's value of one overridden field (`field`), or of all of them."""
+    _ = gettext_of(request)
+    field = text(form, "field", 40)
+    with transaction(request) as session:
+        row = _source(session, source_id)
+        reverted = revert_source(session, row, [field] if field else (), actor=user.email, now=now_of(request))
+    flash(request, _("Back to the catalogue's value.") if reverted else _("Nothing to change."))
     return RedirectResponse(f"/desk/sources/{source_id}", status_code=303)
 
 

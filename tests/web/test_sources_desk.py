@@ -1,14 +1,19 @@
 """Sources at the desk: health in words, add by URL (SSRF guard, autodiscovery, preview), edit, pause, run now."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from typer.testing import CliRunner
 
 from fursa import storage
+from fursa.cli import app as cli_app
 from tests.web.conftest import NOW, csrf_of
 from tests.web.live import static_site
+from tests.web.rendered_form import rendered_form, with_values
+from tests.web.test_desk_round_trip import post_pairs
 
 FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>PPU partner calls</title><link>http://example.org/</link>
@@ -164,11 +169,13 @@ def test_running_a_job_by_hand_is_audited_at_both_doors(admin_client, ctx, comma
     assert [run.job for run in runs] == ["expire", "expire"]
 
 
-def _source_audit(ctx) -> list[tuple[str, str, dict | None]]:
+def _source_audit(ctx, *actions: str) -> list[tuple[str, str, dict | None]]:
+    """The sources' audit entries (only these actions, when named), oldest first."""
     with ctx.sessions() as session:
         entries = session.scalars(select(storage.AuditEntry).where(storage.AuditEntry.target_type == "source")
                                   .order_by(storage.AuditEntry.id))
-        return [(e.action, "shell" if e.actor.endswith("(command line)") else e.actor, e.details) for e in entries]
+        return [(e.action, "shell" if e.actor.endswith("(command line)") else e.actor, e.details) for e in entries
+                if not actions or e.action in actions]
 
 
 def test_pause_and_resume_are_one_change_through_both_doors(admin_client, ctx, source_id, command_line):
@@ -219,3 +226,114 @@ def test_an_edit_is_one_change_through_both_doors(admin_client, ctx, site, comma
         "csrf_token": csrf_of(page)})
     assert response.status_code == 400 and 'id="every_hours-error"' in response.text
     assert len(_source_audit(ctx)) == 2
+
+
+# --- Desk edits to catalogue sources are overrides kept on top of the catalogue (issue 14, item 3) ---
+
+CATALOGUE = """
+[[source]]
+name = "DAAD scholarships"
+type = "feed"
+url = "{url}"
+kind = "scholarship"
+language = "{language}"
+every_hours = 24
+provider = "DAAD"
+description = "German scholarships"
+"""
+
+
+def _init(ctx, tmp_path, url: str, language: str = "en"):
+    """`fursa init` as typed at a shell, with a catalogue file of one source."""
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(CATALOGUE.format(url=url, language=language), encoding="utf-8")
+    settings = ctx.settings
+    env = {"FURSA_DATABASE_URL": settings.database_url, "FURSA_OUTBOX_DIR": str(settings.outbox_dir),
+           "FURSA_SECRET_KEY": settings.secret_key, "FURSA_CATALOGUE": str(catalogue), "FURSA_SMTP_URL": None}
+    result = CliRunner().invoke(cli_app, ["init"], env=env)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _row_of(ctx, name: str = "DAAD scholarships") -> dict:
+    with ctx.sessions() as session:
+        row = storage.get_source(session, name)
+        return {column.key: getattr(row, column.key) for column in inspect(storage.Source).column_attrs}
+
+
+def test_a_desk_edit_to_a_catalogue_source_survives_fursa_init_and_can_be_reverted(
+        admin_client, ctx, site, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _init(ctx, tmp_path, f"{site}/feed.xml")
+    source_id = _row_of(ctx)["id"]
+    path = f"/desk/sources/{source_id}"
+    page = admin_client.get(path).text
+    assert "What you change here is kept when the catalogue is loaded again" in page
+    post_pairs(admin_client, path, with_values(rendered_form(page, path), url=f"{site}/other.xml", every_hours="6"))
+    saved = _row_of(ctx)
+    assert (saved["url"], saved["every_hours"]) == (f"{site}/other.xml", 6.0)
+
+    result = _init(ctx, tmp_path, f"{site}/feed-2027.xml", language="ar")   # the file moved on, too
+    after = _row_of(ctx)
+    assert (after["url"], after["every_hours"], after["language"]) == (f"{site}/other.xml", 6.0, "ar")
+    assert after["overrides"] == {"url": f"{site}/feed-2027.xml", "every_hours": 24.0}
+    assert "desk changes kept on 1" in result.output
+
+    page = admin_client.get(path).text
+    assert page.count("Changed here. The catalogue file says:") == 2 and f"{site}/feed-2027.xml" in page
+    token = csrf_of(page)
+    admin_client.post(f"{path}/revert", data={"field": "url", "csrf_token": token})
+    reverted = _row_of(ctx)
+    assert (reverted["url"], reverted["every_hours"], reverted["overrides"]) == (
+        f"{site}/feed-2027.xml", 6.0, {"every_hours": 24.0})
+    admin_client.post(f"{path}/revert", data={"field": "", "csrf_token": token})
+    assert (_row_of(ctx)["every_hours"], _row_of(ctx)["overrides"]) == (24.0, {})
+    assert [a for a, _, _ in _source_audit(ctx, "source:edit", "source:revert")] == [
+        "source:edit", "source:revert", "source:revert"]
+    assert "Changed here" not in admin_client.get(path).text
+
+
+SOURCE_SHAPES = {
+    "catalogue, a language the desk list lacks": dict(language="ru", origin="catalogue"),
+    "schedule with many digits": dict(every_hours=1.2345678901234, origin="catalogue"),
+    "notes over several lines": dict(description="Line one\nLine two\n\nLine four", provider=""),
+    "added at the desk, Arabic": dict(language="ar", kind="fellowship", provider="جامعة بيرزيت", origin="desk"),
+    "already overridden": dict(url="https://mirror.example/feed.xml", overrides={"url": "https://example.org/feed"}),
+}
+
+
+@pytest.mark.parametrize("shape", SOURCE_SHAPES, ids=str)
+def test_the_source_form_saved_as_rendered_changes_nothing_and_one_change_changes_only_that(
+        admin_client, ctx, shape):
+    spec = storage.SourceSpec(name="Shaped source", type="feed", url="https://example.org/feed", kind="scholarship",
+                              provider="Partner", description="Notes")
+    with ctx.sessions.begin() as session:
+        row = storage.source_from_spec(spec)
+        for name, value in SOURCE_SHAPES[shape].items():
+            setattr(row, name, value)
+        session.add(row)
+        session.flush()
+        source_id = row.id
+    path = f"/desk/sources/{source_id}"
+    before = _row_of(ctx, "Shaped source")
+    response = post_pairs(admin_client, path, rendered_form(admin_client.get(path).text, path))
+    assert response.status_code == 303, response.text
+    assert _row_of(ctx, "Shaped source") == before and _source_audit(ctx, "source:edit") == []
+    assert "Nothing to change." in admin_client.get(path).text
+
+    post_pairs(admin_client, path, with_values(rendered_form(admin_client.get(path).text, path), provider="Someone else"))
+    after = _row_of(ctx, "Shaped source")
+    assert {name for name in before if before[name] != after[name]} - {"overrides"} == {"provider"}
+    assert after["provider"] == "Someone else"
+    if before["origin"] == "catalogue":
+        assert after["overrides"] == {**before["overrides"], "provider": before["provider"]}
+
+
+@pytest.mark.parametrize("lang, names", [("en", ("English", "Arabic", "French", "Spanish", "Turkish")),
+                                         ("ar", ("الإنجليزية", "العربية", "الفرنسية", "الإسبانية", "التركية"))])
+def test_the_source_forms_name_languages_in_the_desks_language(admin_client, lang, names):
+    admin_client.get(f"/language/{lang}?next=/desk")
+    page = admin_client.get("/desk/sources/new").text
+    options = re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', page.split('id="language"')[1].split("</select>")[0])
+    assert [name for _, name in options][:2] == list(names[:2]) and set(names) <= {name for _, name in options}
+    assert all(code != name for code, name in options)
