@@ -11,15 +11,15 @@ from __future__ import annotations
 import importlib.util
 import os
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
+from fursa import digests, storage, web
 from sqlalchemy import select
 
-from fursa import digests, storage, web
 from tests.web.conftest import ADMIN, NOW, CallMaker, make_context, make_settings
 from tests.web.live import serve_app
 
@@ -147,8 +147,11 @@ def use_language(page, site: Site, lang: str) -> None:
     page.goto(f"{site.base}/language/{lang}?next=/subscribe")
 
 
-def _submit(page, selector: str) -> None:
-    page.click(f"{selector} button[type=submit]")
+def _submit(page, selector: str, status: int = 200) -> None:
+    """Send the form as a person does, and check the answer's status."""
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.click(f"{selector} button[type=submit]")
+    assert answer.value.status == status, (selector, answer.value.status)
 
 
 def _subscribe(page, site: Site, lang: str) -> None:
@@ -163,7 +166,7 @@ def _subscribe_wrongly(page, site: Site, lang: str) -> None:
     page.goto(f"{site.base}/subscribe")
     page.fill("#email", "not an address")
     page.evaluate("document.querySelector(\"form[action='/subscribe']\").noValidate = true")
-    _submit(page, "form[action='/subscribe']")
+    _submit(page, "form[action='/subscribe']", 400)
 
 
 def _save_preferences(page, site: Site, lang: str) -> None:
@@ -174,6 +177,14 @@ def _save_preferences(page, site: Site, lang: str) -> None:
 def _unsubscribe(page, site: Site, lang: str) -> None:
     page.goto(site.base + site.signed_link(lang, "unsubscribe"))
     _submit(page, "form[action^='/unsubscribe/']")
+
+
+def _send_an_expired_form(page, site: Site, lang: str) -> None:
+    """A form whose token is gone (a page left open past its session): the 403 page."""
+    page.goto(f"{site.base}/subscribe")
+    page.fill("#email", "late@ppu.edu")
+    page.evaluate("document.querySelector(\"form[action='/subscribe'] input[name=csrf_token]\").remove()")
+    _submit(page, "form[action='/subscribe']", 403)
 
 
 @dataclass(frozen=True)
@@ -214,7 +225,10 @@ PUBLIC_PAGES = [
     PublicPage("not-found", lambda site, lang: "/calls/999999", status=404),
     PublicPage("no-such-page", lambda site, lang: "/no/such/page", status=404),
     PublicPage("bad-request", lambda site, lang: "/?page=first", status=400),
+    PublicPage("form-expired", steps=_send_an_expired_form),
 ]
+# The feeds are RSS, Atom and iCalendar for readers and calendars, not pages: nothing to lay out.
+FEEDS = ("/feeds/calls.rss", "/feeds/calls.atom", "/feeds/calls.ics")
 WIDEST = ("home", "browse-filtered", "call", "preferences")
 
 

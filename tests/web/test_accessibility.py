@@ -9,8 +9,19 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browsing import (
-    ADMIN, LANGUAGES, NOW, PUBLIC_PAGES, Site, axe_violations, chromium, needs_axe, needs_browser, new_page,
-    serious, shoot, site,
+    ADMIN,
+    LANGUAGES,
+    NOW,
+    PUBLIC_PAGES,
+    Site,
+    axe_violations,
+    chromium,
+    needs_axe,
+    needs_browser,
+    new_page,
+    serious,
+    shoot,
+    site,
 )
 from tests.web.conftest import enrol_in_browser
 

@@ -3,27 +3,17 @@ with a real SQLite file and a real SMTP server (aiosmtpd). Writes screenshots of
 English and Arabic, to screenshots/ at the repository root."""
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from fursa import digests, storage, web
+from tests.web.browsing import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, needs_browser
 from tests.web.conftest import ADMIN, NOW, CallMaker, enrol_in_browser, make_context, make_settings
 from tests.web.live import serve_app, smtp_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs the playwright package (pip install playwright)"),
-]
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from fursa.crawlers.text import summarize
 from fursa.web.render import opening_of
 
@@ -14,7 +13,7 @@ REST = " ".join(["Applicants hold a bachelor's degree with good marks and write 
 
 
 def _article(html: str) -> str:
-    return re.search(r'<article class="call-page">(.*)</article>', html, re.S).group(1)
+    return re.search(r'<article class="call-page">(.*)</article>', html, re.DOTALL).group(1)
 
 
 @pytest.mark.parametrize("text", [OPENING, f"{OPENING}\n\n{REST}"], ids=["short text", "long text"])

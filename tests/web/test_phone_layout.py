@@ -6,11 +6,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from fursa.web.mail import Letter, build_message
-from tests.digests.test_render import NOW as DIGEST_NOW, call, person, render
+
+from tests.digests.test_render import NOW as DIGEST_NOW
+from tests.digests.test_render import call, person, render
 from tests.web.browsing import (
-    LANGUAGES, PHONE, PUBLIC_PAGES, WIDEST, chromium, needs_browser, new_page, overflow_of, shoot, site,
+    FEEDS,
+    LANGUAGES,
+    PHONE,
+    PUBLIC_PAGES,
+    WIDEST,
+    chromium,
+    needs_browser,
+    new_page,
+    overflow_of,
+    shoot,
+    site,
 )
 
 pytestmark = needs_browser
@@ -40,6 +51,17 @@ def test_the_widest_pages_fit_the_narrowest_and_widest_phones(chromium, site, pu
         public.open(page, site, lang)
         shoot(page, f"phone-{public.name}-{width}-{lang}")
         assert overflow_of(page) == [], f"{public.name} ({lang}) at {width} px"
+    finally:
+        page.context.close()
+
+
+def test_the_feeds_are_not_pages(chromium, site):
+    """Why the feeds are not in the list above: none of them is HTML."""
+    page = new_page(chromium, PHONE)
+    try:
+        for path in FEEDS:
+            response = page.request.get(site.base + path)
+            assert response.ok and "html" not in response.headers["content-type"], (path, response.headers)
     finally:
         page.context.close()
 
