@@ -96,6 +96,7 @@ def result_to_dict(result: FetchResult) -> dict[str, Any]:
         "bytes_read": result.bytes_read,
         "duration_s": result.duration_s,
         "item_errors": [{"url": error.url, "message": error.message} for error in result.item_errors],
+        "failure_kind": result.failure_kind,
     }
 
 
@@ -110,6 +111,7 @@ def result_from_dict(data: dict[str, Any]) -> FetchResult:
         bytes_read=int(data.get("bytes_read") or 0),
         duration_s=float(data.get("duration_s") or 0.0),
         item_errors=tuple(ItemError(url=error["url"], message=error["message"]) for error in data.get("item_errors", ())),
+        failure_kind=data.get("failure_kind"),
     )
 
 

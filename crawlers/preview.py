@@ -154,8 +154,9 @@ def check_source(spec: SourceSpec, config: CrawlConfig) -> FetchResult:
             size += len(first.body)
             parsed = fmt.parse_page(first.body, spec, first.url, fmt.first_request(spec), first.headers.get("content-type"))
         except (FetchError, FormatError) as exc:
+            kind = exc.kind.value if isinstance(exc, FetchError) else None
             return FetchResult(source_name=spec.name, error=str(exc), bytes_read=size,
-                               duration_s=round(time.monotonic() - started, 3))
+                               duration_s=round(time.monotonic() - started, 3), failure_kind=kind)
         drafts.extend(parsed.drafts)
         errors.extend(parsed.item_errors)
         for detail in parsed.detail_requests[:PREVIEW_DETAILS]:

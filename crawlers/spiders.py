@@ -96,6 +96,7 @@ class Job:
     new_validators: Validators | None = None
     not_modified: bool = False
     error: str | None = None
+    failure_kind: str | None = None
     done: bool = False
 
     def result(self) -> FetchResult:
@@ -106,7 +107,8 @@ class Job:
             source_name=self.spec.name, drafts=drafts,
             validators=self.new_validators or self.validators, not_modified=self.not_modified,
             error=self.error, http_status=self.http_status, bytes_read=self.bytes_read,
-            duration_s=round(time.monotonic() - self.started, 3), item_errors=tuple(self.item_errors))
+            duration_s=round(time.monotonic() - self.started, 3), item_errors=tuple(self.item_errors),
+            failure_kind=self.failure_kind)
 
 
 def _header(response: Any, name: str) -> str | None:
@@ -160,7 +162,7 @@ class SourcesSpider(scrapy.Spider):
                                      callback=self._on_response, errback=self._on_failure, dont_filter=True)
         except ValueError as exc:   # w3lib refuses the address (no scheme, a port out of range …)
             message = describe_failure(FailureKind.BAD_URL, page.url, self.config, detail=str(exc))
-            self._record_failure(job, page, message, first_page)
+            self._record_failure(job, page, message, first_page, FailureKind.BAD_URL)
             return None
         job.pending += 1
         return request
@@ -212,7 +214,9 @@ class SourcesSpider(scrapy.Spider):
         message = self._describe(failure, request)
         if isinstance(failure.value, HttpError) and request.meta.get("first_page"):
             job.http_status = failure.value.response.status
-        self._record_failure(job, page, message, request.meta.get("first_page", False))
+        kind = (kind_of_status(failure.value.response.status) if isinstance(failure.value, HttpError)
+                else failure_kind(failure.value))
+        self._record_failure(job, page, message, request.meta.get("first_page", False), kind)
         self._done_one(job)
 
     def _describe(self, failure: Failure, request: Any) -> str:
@@ -230,10 +234,12 @@ class SourcesSpider(scrapy.Spider):
         return describe_failure(kind, request.url, self.config, origin=(request.meta.get("redirect_urls") or [request.url])[0],
                                 detail=failure_detail(kind, failure.value), attempts=attempts)
 
-    def _record_failure(self, job: Job, page: PageRequest, message: str, first_page: bool) -> None:
+    def _record_failure(self, job: Job, page: PageRequest, message: str, first_page: bool,
+                        kind: FailureKind | None = None) -> None:
         """The first page failing fails the source; a later page or a detail page costs one item."""
         if first_page:
             job.error = message
+            job.failure_kind = kind.value if kind is not None else None
             return
         job.item_errors.append(ItemError(url=page.url, message=message))
         if page.role == "detail" and page.draft is not None:
