@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Collection, Iterable
 
 from fursa.matching import Match, MatchItem, Profile, score_profile
+from fursa.storage import CLOSING_ZONE
 
 from fursa.digests.records import DigestItem
 
@@ -123,10 +124,8 @@ class OpenCalls:
         """Calls already sent to this subscriber that still fit them and close within `days`, soonest first."""
         if not sent_ids:
             return []
-        horizon = self.now + timedelta(days=days)
         items = [item for item in self.ranking(profile_of(subscriber))
-                 if item.opportunity_id in sent_ids and item.deadline_at is not None
-                 and self.now <= item.deadline_at <= horizon]
+                 if item.opportunity_id in sent_ids and _closes_within(item, self.now, days)]
         return sorted(items, key=lambda item: (item.deadline_at, item.opportunity_id))
 
 
@@ -140,6 +139,13 @@ def select_closing_soon(
 ) -> list[DigestItem]:
     """Calls already sent to this subscriber that still fit them and close within `days`, soonest first."""
     return OpenCalls(opportunities, now=now).closing_soon(subscriber, sent_ids, days=days)
+
+
+def _closes_within(item: DigestItem, now: datetime, days: int) -> bool:
+    """Open, and its date (as every surface shows it) at most `days` calendar days ahead in Hebron, so a
+    call the countdown says closes "in 7 days" is in a 7-day "closing soon"."""
+    left = item.deadline.days_left(now, CLOSING_ZONE)
+    return left is not None and left <= days
 
 
 def _is_wanted_kind(profile: Profile, kind: str) -> bool:

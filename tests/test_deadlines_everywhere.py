@@ -342,6 +342,25 @@ def test_the_digest_counts_days_to_the_date_shown(tmp_path):
         assert f"Deadline: Friday 15 January 2027 ({expected})" in text, text
 
 
+def test_closing_soon_takes_the_calls_the_countdown_says_close_within_the_week(tmp_path):
+    from fursa.digests.selection import select_closing_soon
+
+    ctx = pipeline.make_context(_settings(tmp_path))
+    storage.migrate(ctx.engine)
+    ids = _store(ctx, [storage.Draft(source_name="Deadline cases", url=f"https://example.org/calls/{day}",
+                                     title=f"Closes on the {day}th", language="en",
+                                     deadline=deadline_from(f"01/{day}/2027", "America/New_York", "us"))
+                       for day in (15, 16)])
+    _subscribe(ctx, "en@ppu.example", "en")
+    moment = datetime(2027, 1, 8, 9, 0, tzinfo=HEBRON)   # the 15th is 7 calendar days ahead, the 16th 8
+    with ctx.sessions() as session:
+        subscriber = storage.active_subscribers(session)[0]
+        closing = select_closing_soon(subscriber, storage.approved_open(session, moment), set(ids.values()),
+                                      now=moment, days=7)
+        worded = [item.deadline.days_left(moment, "Asia/Hebron") for item in closing]
+    assert [item.title for item in closing] == ["Closes on the 15th"] and worded == [7]
+
+
 def _digest_for(subscriber, items, moment):
     from fursa.digests import Digest
     return Digest(subscriber_id=subscriber.id, email=subscriber.email, name="", language="en", role="student",
