@@ -78,6 +78,14 @@ class SourceOutcome:
     items_new: int
     error: str | None
     items_skipped: int = 0
+    failure_kind: str | None = None    # crawlers.FailureKind's value, when the crawler knew why
+
+
+# Failures that say the network is missing rather than one site: when every source fails so, the
+# machine is offline and the summary says that once instead of once per source.
+NETWORK_FAILURES = frozenset({"dns", "unreachable"})
+OFFLINE = ("no source could be reached: this machine seems to be offline (every host name failed to resolve or "
+           "every connection failed); check its network and DNS, then run again")
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,26 @@ class CrawlSummary:
     def new_items(self) -> int:
         return sum(o.items_new for o in self.outcomes)
 
+    @property
+    def offline(self) -> bool:
+        """No source answered and every failure was a name that did not resolve or a connection that
+        could not be made: the cause is this machine's network, not fifty sites."""
+        failed = self.failed
+        return (len(failed) >= 2 and len(failed) == len(self.outcomes)
+                and all(o.failure_kind in NETWORK_FAILURES for o in failed))
+
+    @property
+    def degraded(self) -> bool:
+        """More than half of the sources crawled failed: the run did not do most of its work."""
+        return bool(self.outcomes) and 2 * len(self.failed) > len(self.outcomes)
+
+    def trouble(self) -> str:
+        """For the job log of a degraded crawl: how many failed and, when it is one cause, which."""
+        counts = f"{len(self.failed)} of {len(self.outcomes)} sources failed"
+        if self.offline:
+            return f"{OFFLINE} ({counts})"
+        return f"{counts}; `fursa sources list` says what to check for each"
+
 
 @dataclass(frozen=True)
 class TagSummary:
@@ -101,11 +129,40 @@ class TagSummary:
 
 @dataclass(frozen=True)
 class RunSummary:
-    crawl: CrawlSummary
-    tags: TagSummary
-    expired: int
-    digests: digests.SendReport | None
-    instant: digests.SendReport | None = None
+    """One round of `fursa run --once`: each step's outcome, recorded in the job log as the scheduler's runs are."""
+
+    outcomes: tuple["JobOutcome", ...]
+
+    def result_of(self, job: str) -> Any:
+        return next((o.result for o in self.outcomes if o.job == job), None)
+
+    @property
+    def crawl(self) -> CrawlSummary:
+        result = self.result_of("crawl")
+        return result.crawl if isinstance(result, CrawlAndTag) else CrawlSummary(())
+
+    @property
+    def tags(self) -> TagSummary | None:
+        result = self.result_of("crawl")
+        return result.tags if isinstance(result, CrawlAndTag) else None
+
+    @property
+    def expired(self) -> int | None:
+        return self.result_of("expire")
+
+    @property
+    def digests(self) -> digests.SendReport | None:
+        return self.result_of("weekly_digest")
+
+    @property
+    def instant(self) -> digests.SendReport | None:
+        return self.result_of("instant_alerts")
+
+    @property
+    def status(self) -> str:
+        """The worst of its steps: failed, else degraded, else ok."""
+        statuses = {o.status for o in self.outcomes}
+        return next((s for s in ("failed", "degraded") if s in statuses), "ok")
 
 
 def init_database(ctx: Context) -> storage.CatalogueSync:
@@ -122,9 +179,18 @@ def ensure_database(ctx: Context) -> None:
         init_database(ctx)
 
 
+@dataclass(frozen=True)
+class CrawlProgress:
+    """Where a crawl is, for a progress line: `done` of `total` sources stored, `step` in words."""
+
+    done: int
+    total: int
+    step: str
+
+
 def crawl_due(
     ctx: Context, now: datetime, source_name: str | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
 ) -> CrawlSummary:
     """Crawl every due source (or the one named, due or not) and store what it found."""
     with ctx.sessions() as session:
@@ -132,13 +198,17 @@ def crawl_due(
         jobs = [(storage.spec_of(r), storage.validators_of(r)) for r in rows]
     if not jobs:
         return CrawlSummary(())
+    if progress:
+        progress(CrawlProgress(0, len(jobs), f"downloading {len(jobs)} source(s)"))
     results = crawlers.crawl_sources(jobs, ctx.crawl_config)
     outcomes = []
     signatures = crawlers.SignatureCache()   # live calls' signatures, computed once per crawl
-    for (spec, _), result in zip(jobs, results):
-        outcomes.append(_store_result(ctx, spec.name, result, now, signatures))
+    for done, ((spec, _), result) in enumerate(zip(jobs, results), 1):
         if progress:
-            progress(spec.name)
+            progress(CrawlProgress(done - 1, len(jobs), f"storing {spec.name}"))
+        outcomes.append(_store_result(ctx, spec.name, result, now, signatures))
+    if progress:
+        progress(CrawlProgress(len(jobs), len(jobs), "tagging"))
     return CrawlSummary(tuple(outcomes))
 
 
@@ -159,7 +229,8 @@ def _store_result(ctx: Context, name: str, result: storage.FetchResult, now: dat
     for item_error in result.item_errors:
         log.info("item skipped", extra={"source": name, "url": item_error.url, "error": item_error.message})
     log.info("source crawled", extra={"source": name, "status": status, "seen": ingest.seen, "new": len(ingest.new)})
-    return SourceOutcome(name, status, ingest.seen, len(ingest.new), result.error, len(result.item_errors))
+    return SourceOutcome(name, status, ingest.seen, len(ingest.new), result.error, len(result.item_errors),
+                         result.failure_kind if result.error else None)
 
 
 def find_same_calls(session: Session, drafts: tuple[storage.Draft, ...],
@@ -307,15 +378,19 @@ def retry_deliveries(ctx: Context, now: datetime) -> digests.SendReport:
         return digests.retry_deliveries(session, now=now, config=ctx.delivery_config)
 
 
-def run_once(ctx: Context, now: datetime, progress: Callable[[str], None] | None = None) -> RunSummary:
-    """The main job: crawl what is due, tag, expire passed calls, send what is due."""
+# The steps of `fursa run --once`, each run and recorded as the scheduler's job of that name.
+RUN_ONCE_JOBS = ("crawl", "expire", "weekly_digest", "instant_alerts")
+
+
+def run_once(ctx: Context, now: datetime, progress: Callable[[CrawlProgress], None] | None = None,
+             **run_options: Any) -> RunSummary:
+    """The main job: crawl what is due, tag, expire passed calls, send what is due.
+
+    Each step goes through run_job, so it is in the job log (`fursa status`, the dashboard, /healthz)
+    exactly as if the scheduler had run it, and one step that fails does not stop the next."""
     ensure_database(ctx)
-    crawl = crawl_due(ctx, now, progress=progress)
-    tags = tag_new(ctx, now)
-    expired = expire_calls(ctx, now)
-    report = send_due_digests(ctx, now)
-    instant = send_instant_alerts(ctx, now)
-    return RunSummary(crawl, tags, expired, report, instant)
+    work = {"crawl": lambda c, n: crawl_and_tag(c, n, progress=progress)}
+    return RunSummary(tuple(run_job(ctx, name, now, work=work.get(name), **run_options) for name in RUN_ONCE_JOBS))
 
 
 @dataclass(frozen=True)
@@ -353,9 +428,18 @@ class CrawlAndTag:
     crawl: CrawlSummary
     tags: TagSummary
 
+    @property
+    def degraded(self) -> bool:
+        return self.crawl.degraded
 
-def crawl_and_tag(ctx: Context, now: datetime) -> CrawlAndTag:
-    return CrawlAndTag(crawl_due(ctx, now), tag_new(ctx, now))
+    def trouble(self) -> str:
+        return self.crawl.trouble()
+
+
+def crawl_and_tag(ctx: Context, now: datetime, source_name: str | None = None,
+                  progress: Callable[[CrawlProgress], None] | None = None) -> CrawlAndTag:
+    """The crawl job: crawl the due sources (or the one named), then tag what they brought."""
+    return CrawlAndTag(crawl_due(ctx, now, source_name=source_name, progress=progress), tag_new(ctx, now))
 
 
 # Every job the scheduler and the CLI can run by name; each takes (ctx, now).
@@ -384,6 +468,7 @@ class JobOutcome:
 def run_job(
     ctx: Context, name: str, now: datetime, *, attempts: int = 4, backoff_s: float = 5.0,
     sleep: Callable[[float], None] = time.sleep, actor: str | None = None,
+    work: Callable[[Context, datetime], Any] | None = None,
 ) -> JobOutcome:
     """Run one job by name, record it in the job log, and never let it take the caller down.
 
@@ -392,14 +477,17 @@ def run_job(
     with what to do; any other failure is logged with the job's name and recorded, and the other
     jobs go on. `actor` names the person who asked
     (`fursa job`, the desk's buttons) for the audit log; the scheduler's own runs have none.
+    `work` runs instead of the job's own function, with the same recording: one source's crawl,
+    a crawl that reports its progress. A result that says it is `degraded` (a send that left
+    messages to retry, a crawl where most sources failed) makes the run degraded, with its `trouble()`.
     """
-    job = JOBS[name]
+    job = work or JOBS[name]
     if actor is not None:
         _audit(ctx, actor, f"job:{name}", "job", None, now)
     for attempt in range(1, attempts + 1):
         try:
             result = job(ctx, now)
-            if isinstance(result, digests.SendReport) and result.degraded:
+            if getattr(result, "degraded", False):
                 return _record(ctx, JobOutcome(name, "degraded", result, result.trouble(), attempt), now)
             return _record(ctx, JobOutcome(name, "ok", result, None, attempt), now)
         except digests.LedgerError as exc:   # a sending run stopped cleanly when the database failed
@@ -430,7 +518,8 @@ def run_job(
 
 
 def crawl_source_now(ctx: Context, name: str, now: datetime, *, actor: str) -> SourceOutcome | None:
-    """Staff's "run now" for one source, due or not: crawl it, then tag what it found; audited.
+    """Staff's "run now" for one source, due or not: crawl it, then tag what it found; audited, and
+    recorded in the job log as a run of the crawl job.
 
     Raises storage.NotFoundError for an unknown name; None when the crawl returned nothing to report.
     """
@@ -438,9 +527,9 @@ def crawl_source_now(ctx: Context, name: str, now: datetime, *, actor: str) -> S
         row = storage.get_source(session, name)
         storage.record_audit(session, actor=actor, action="source:run", target_type="source", target_id=row.id,
                              now=now)
-    summary = crawl_due(ctx, now, source_name=name)
-    tag_new(ctx, now)
-    return summary.outcomes[0] if summary.outcomes else None
+    outcome = run_job(ctx, "crawl", now, attempts=1, work=lambda c, n: crawl_and_tag(c, n, source_name=name))
+    result = outcome.result
+    return result.crawl.outcomes[0] if isinstance(result, CrawlAndTag) and result.crawl.outcomes else None
 
 
 def _audit(ctx: Context, actor: str, action: str, target_type: str, target_id: int | None, now: datetime) -> None:
@@ -474,6 +563,9 @@ class JobHealth:
     started_at: datetime        # a missed run: when it was due
     finished_at: datetime | None
     error: str | None
+    # A degraded send whose digests have all gone out (or been given up) since, by the retry job:
+    # it is history now, and no longer makes the installation degraded.
+    resolved: bool = False
 
 
 @dataclass(frozen=True)
@@ -485,6 +577,8 @@ class FailingSource:
 
 
 PROBLEM_STATUSES = ("degraded", "failed", "missed")
+_PROBLEM_WORDS = {"degraded": "did only part of its work", "failed": "failed", "missed": "was missed"}
+SENDING_JOBS = ("weekly_digest", "instant_alerts")
 
 
 @dataclass(frozen=True)
@@ -497,24 +591,46 @@ class Health:
     problems_last_7_days: int               # degraded, failed or missed job runs
     sources: int
     problems: tuple[JobHealth, ...] = ()    # those runs, newest first (at most 20)
+    enabled_sources: int = 0
+    failing_enabled: int = 0                # enabled sources whose last crawl failed
+    # Why it is degraded, one sentence each, free of addresses and error texts (/healthz shows them
+    # to anyone); empty when all is well.
+    reasons: tuple[str, ...] = ()
 
     @property
     def degraded(self) -> bool:
-        """A job's latest run failed, was missed or did only part of its work: something needs a look."""
-        return any(job.status in PROBLEM_STATUSES for job in self.jobs)
+        """A job's latest run failed, was missed or did only part of its work (and was not made good
+        since), or most enabled sources failed their last crawl: something needs a look."""
+        return bool(self.reasons)
 
 
 def health(ctx: Context, now: datetime) -> Health:
     """Read the job log and the sources' health; raises the database's error if it is unreachable."""
     with ctx.sessions() as session:
-        jobs = tuple(_job_health(r) for r in storage.latest_job_runs(session))
+        jobs = tuple(_job_health(r, _made_good(session, r)) for r in storage.latest_job_runs(session))
         sources = storage.list_sources(session)
         failing = tuple(FailingSource(s.name, s.last_error, s.consecutive_failures, bool(s.paused_reason))
                         for s in sources if s.last_status == "error")
+        enabled = [s for s in sources if s.enabled]
+        failing_enabled = sum(s.last_status == "error" for s in enabled)
         due = tuple(s.name for s in storage.due_sources(session, now))
         problems = storage.recent_problems(session, now - timedelta(days=7))
-    return Health(jobs, failing, due, len(problems), len(sources), tuple(_job_health(r) for r in problems[:20]))
+    reasons = [f"the latest {job.job} run {_PROBLEM_WORDS[job.status]}" for job in jobs
+               if job.status in PROBLEM_STATUSES and not job.resolved]
+    if enabled and 2 * failing_enabled > len(enabled):
+        reasons.append(f"{failing_enabled} of {len(enabled)} enabled sources failed their last crawl")
+    return Health(jobs, failing, due, len(problems), len(sources), tuple(_job_health(r) for r in problems[:20]),
+                  len(enabled), failing_enabled, tuple(reasons))
 
 
-def _job_health(row: storage.JobRun) -> JobHealth:
-    return JobHealth(row.job, row.status, row.started_at, row.finished_at, row.error)
+def _made_good(session: Session, row: storage.JobRun) -> bool:
+    """A degraded digest run none of whose digests is still waiting to be sent: the retry job finished it."""
+    period = (row.summary or {}).get("period")
+    if row.status != "degraded" or row.job not in SENDING_JOBS or not period:
+        return False
+    waiting = (storage.PENDING, storage.DEFERRED, storage.SENDING)
+    return not any(state in waiting for state in storage.delivery_states(session, period).values())
+
+
+def _job_health(row: storage.JobRun, resolved: bool = False) -> JobHealth:
+    return JobHealth(row.job, row.status, row.started_at, row.finished_at, row.error, resolved)

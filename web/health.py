@@ -24,8 +24,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/healthz")
 def healthz(request: Request) -> JSONResponse:
-    """200 with "ok" or "degraded" (a job's latest run failed or was missed); 503 when the
-    database cannot be reached or one of its tables cannot be read."""
+    """200 with "ok" or "degraded" (a job's latest run failed, was missed or did part of its work and
+    was not made good since, or most enabled sources failed their last crawl), with the reasons in
+    words free of names and addresses; 503 when the database cannot be reached or one of its tables
+    cannot be read."""
     state = request.app.state.web
     try:
         storage.check_tables(state.ctx.engine)
@@ -36,6 +38,7 @@ def healthz(request: Request) -> JSONResponse:
                             headers={"Cache-Control": "no-store"})
     body = {
         "status": "degraded" if report.degraded else "ok",
+        "reasons": list(report.reasons),
         "database": "ok",
         "jobs": {job.job: {"status": job.status, "started_at": job.started_at.isoformat()} for job in report.jobs},
         "sources": report.sources,

@@ -81,3 +81,20 @@ def test_a_weekly_digest_with_the_smtp_server_down_is_degraded_and_retried_on_it
     states = {job["job"]: job["status"] for job in report["jobs"]}
     assert states == {"weekly_digest": "degraded", "retry_deliveries": "ok"}
     assert [problem["job"] for problem in report["problems"]] == ["weekly_digest"]
+    # Every digest of that week went out since: the installation is healthy again now, not next week.
+    assert report["status"] == "ok" and report["reasons"] == [], report
+    assert [job["resolved"] for job in report["jobs"] if job["job"] == "weekly_digest"] == [True]
+
+
+def test_digest_send_says_degraded_records_it_and_exits_3_when_the_server_is_down(make_ctx, tmp_path):
+    ctx = make_ctx()
+    _fill(ctx, datetime.now(timezone.utc) - timedelta(hours=1))
+
+    down = _fursa(ctx, tmp_path, DOWN, "digest", "send")
+    status = json.loads(_fursa(ctx, tmp_path, DOWN, "status", "--format", "json").stdout)
+
+    assert down.returncode == 3, down.stdout + down.stderr
+    assert "weekly_digest: degraded — " in down.stdout and "to retry" in down.stdout
+    (run,) = job_runs(ctx)
+    assert (run.job, run.status) == ("weekly_digest", "degraded")
+    assert status["status"] == "degraded" and status["reasons"] == ["the latest weekly_digest run did only part of its work"]

@@ -118,3 +118,19 @@ def test_a_digest_run_by_hand_that_could_not_deliver_says_it_did_part(admin_clie
     assert "Send the weekly digests: done in part: " in response.text and "1 to retry" in response.text
     with ctx.sessions() as session:
         assert [(run.job, run.status) for run in storage.latest_job_runs(session)] == [("weekly_digest", "degraded")]
+
+
+def _jobs_never_run(page: str) -> int:
+    jobs = page[page.index('id="jobs"'):]
+    return len(re.findall(r"<td>never</td>", jobs[:jobs.index("</table>")]))
+
+
+def test_a_run_once_shows_on_the_dashboard_as_the_scheduler_s_runs_do(admin_client, ctx, now):
+    """`fursa run --once` ran every step but recorded none: the dashboard said every job ran "never"."""
+    from fursa import pipeline
+    assert _jobs_never_run(admin_client.get("/desk").text) == len(pipeline.JOBS)
+
+    summary = pipeline.run_once(ctx, now)
+
+    assert summary.status == "ok"
+    assert _jobs_never_run(admin_client.get("/desk").text) == len(pipeline.JOBS) - len(pipeline.RUN_ONCE_JOBS)

@@ -15,8 +15,8 @@ from tests.web.conftest import make_settings
 def test_a_fresh_installation_is_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "jobs": {}, "sources": 0, "failing_sources": 0,
-                               "paused_sources": 0, "problems_last_7_days": 0}
+    assert response.json() == {"status": "ok", "reasons": [], "database": "ok", "jobs": {}, "sources": 0,
+                               "failing_sources": 0, "paused_sources": 0, "problems_last_7_days": 0}
     assert response.headers["cache-control"] == "no-store"
 
 
@@ -36,7 +36,37 @@ def test_a_failed_job_and_a_failing_source_make_it_degraded_without_telling_deta
     assert body["jobs"] == {"crawl": {"status": "ok", "started_at": (now - timedelta(hours=2)).isoformat()},
                             "weekly_digest": {"status": "failed", "started_at": (now - timedelta(hours=1)).isoformat()}}
     assert (body["sources"], body["failing_sources"], body["paused_sources"], body["problems_last_7_days"]) == (1, 1, 1, 1)
+    assert body["reasons"] == ["the latest weekly_digest run failed", "1 of 1 enabled sources failed their last crawl"]
     assert "secret" not in response.text and "Ministry" not in response.text
+
+
+def _sources_with_failures(ctx, now, failing: int, total: int) -> None:
+    with ctx.sessions.begin() as session:
+        for number in range(total):
+            source = storage.source_from_spec(storage.SourceSpec(name=f"Source {number}", type="feed",
+                                                                 url=f"https://feed{number}.example.org/rss"))
+            source.last_run_at = now - timedelta(minutes=5)
+            source.last_status = "error" if number < failing else "ok"
+            source.last_error = "cannot resolve host feed.example.org" if number < failing else None
+            session.add(source)
+
+
+def test_most_enabled_sources_failing_makes_it_degraded_and_says_why(client, ctx, now):
+    """50 of 52 sources failing while every job ran fine was "ok" before: the job log alone decided."""
+    _sources_with_failures(ctx, now, failing=50, total=52)
+    with ctx.sessions.begin() as session:
+        crawl = storage.start_job_run(session, "crawl", now - timedelta(minutes=5))
+        storage.finish_job_run(crawl, now - timedelta(minutes=4), "ok", {})
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded"
+    assert body["reasons"] == ["50 of 52 enabled sources failed their last crawl"]
+    assert "example.org" not in str(body)
+
+
+def test_a_few_failing_sources_leave_it_ok(client, ctx, now):
+    _sources_with_failures(ctx, now, failing=2, total=52)
+    body = client.get("/healthz").json()
+    assert (body["status"], body["reasons"], body["failing_sources"]) == ("ok", [], 2)
 
 
 def test_an_unreachable_database_is_down(tmp_path, now):
