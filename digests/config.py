@@ -21,7 +21,8 @@ class DeliveryConfig:
     secret_key: str = "change-me"
     timezone: str = "Asia/Hebron"
     list_id: str = "fursa.localhost"
-    unsubscribe_mailto: str = "unsubscribe@localhost"
+    # List-Unsubscribe's mailto: address; None (the default) offers only the one-click https link
+    unsubscribe_mailto: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
     dkim_private_key: Path | str | bytes | None = None  # a PEM (str/bytes starting with -----BEGIN) or a file path

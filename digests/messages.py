@@ -65,8 +65,11 @@ def build_message(rendered: RenderedDigest, subscriber, config: DeliveryConfig, 
     message["Date"] = format_datetime(now.astimezone(timezone.utc))
     message["Message-ID"] = message_id_for(subscriber.id, digest.period, config)
     message["List-Id"] = f"Fursa digest <{config.list_id}>"
-    mailto = f"mailto:{config.unsubscribe_mailto}?subject=unsubscribe%20{digest.unsubscribe_token}"
-    message.set_raw("List-Unsubscribe", f"<{digest.unsubscribe_url}>,\n <{mailto}>")
+    if config.unsubscribe_mailto:
+        mailto = f"mailto:{config.unsubscribe_mailto}?subject=unsubscribe%20{digest.unsubscribe_token}"
+        message.set_raw("List-Unsubscribe", f"<{digest.unsubscribe_url}>,\n <{mailto}>")
+    else:
+        message.set_raw("List-Unsubscribe", f"<{digest.unsubscribe_url}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies to the digest
     # base64, not quoted-printable: a third of the size for Arabic (QP turns each letter into 6 bytes),

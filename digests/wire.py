@@ -142,8 +142,11 @@ def _message_id_header(message_id: str) -> bytes:
     return _fold_now("Message-ID", message_id)
 
 
-def _list_unsubscribe(url: str, mailto_address: str, token: str) -> bytes:
-    """Stored pre-folded (set_raw), which WIRE_POLICY writes as it is: see messages.WIRE_POLICY."""
+def _list_unsubscribe(url: str, mailto_address: str | None, token: str) -> bytes:
+    """Stored pre-folded (set_raw), which WIRE_POLICY writes as it is: see messages.WIRE_POLICY.
+    The mailto: is offered only when an address that acts on it is configured."""
+    if not mailto_address:
+        return f"List-Unsubscribe: <{url}>\r\n".encode("ascii")
     mailto = f"mailto:{mailto_address}?subject=unsubscribe%20{token}"
     return f"List-Unsubscribe: <{url}>,\r\n <{mailto}>\r\n".encode("ascii")
 
