@@ -10,6 +10,7 @@ import signal
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
@@ -44,26 +45,57 @@ class Plan:
     trigger: BaseTrigger
     grace_s: int
     coalesce: bool = True
+    when: str = ""          # the schedule in words, for the start-up announcement
+
+
+_DAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
 def plans(settings) -> tuple[Plan, ...]:
     zone = settings.timezone
     return (
         # Each source has its own interval; this only asks storage which are due, so it runs often.
-        Plan("crawl", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60),
-        Plan("instant_alerts", IntervalTrigger(minutes=10, timezone=zone), grace_s=10 * 60),
+        Plan("crawl", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60, when="every 15 minutes"),
+        Plan("instant_alerts", IntervalTrigger(minutes=10, timezone=zone), grace_s=10 * 60, when="every 10 minutes"),
         # Messages the server deferred, and runs that paused or died, are taken up again; each
         # deferred message waits longer after each try (digests.retries).
-        Plan("retry_deliveries", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60),
+        Plan("retry_deliveries", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60,
+             when="every 15 minutes"),
         # A weekly digest missed by up to six hours still goes out once; later than that it would
         # land in the middle of the week, so it is skipped and recorded as missed.
         Plan("weekly_digest", CronTrigger(day_of_week=_cron_day(settings.digest_weekday),
                                           hour=settings.digest_hour, timezone=zone), grace_s=6 * 3600,
-             coalesce=False),
+             coalesce=False, when=f"{_DAY_NAMES[settings.digest_weekday]} {settings.digest_hour:02d}:00 {zone}"),
         # Expiring catches up on every day it missed in one run.
-        Plan("expire", CronTrigger(hour=2, minute=30, timezone=zone), grace_s=24 * 3600),
-        Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600, coalesce=False),
+        Plan("expire", CronTrigger(hour=2, minute=30, timezone=zone), grace_s=24 * 3600, when=f"daily 02:30 {zone}"),
+        Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600, coalesce=False,
+             when=f"Saturdays 03:00 {zone}"),
     )
+
+
+@dataclass(frozen=True)
+class NextRun:
+    """When a job runs next, for the line the scheduler prints on start."""
+
+    job: str
+    at: datetime | None       # None: paused
+    when: str                 # its schedule in words
+
+
+def next_runs(ctx: pipeline.Context, scheduler: BackgroundScheduler) -> tuple[NextRun, ...]:
+    """Each planned job's next run, soonest first, as the started scheduler has it."""
+    words = {plan.job: plan.when for plan in plans(ctx.settings)}
+    runs = [NextRun(job.id, job.next_run_time, words.get(job.id, "")) for job in scheduler.get_jobs()]
+    far = datetime.max.replace(tzinfo=timezone.utc)
+    return tuple(sorted(runs, key=lambda run: (run.at or far, run.job)))
+
+
+def describe_next_run(run: NextRun, zone: str) -> str:
+    """`crawl: next Sun 6 Dec 20:45 EET (18:45 UTC); every 15 minutes` — local time first, then UTC."""
+    if run.at is None:
+        return f"{run.job}: paused; {run.when}"
+    local, utc = run.at.astimezone(ZoneInfo(zone)), run.at.astimezone(timezone.utc)
+    return (f"{run.job}: next {local:%a} {local.day} {local:%b %H:%M %Z} ({utc:%a %H:%M} UTC); {run.when}")
 
 
 def _cron_day(weekday: int) -> str:
@@ -136,8 +168,12 @@ def record_missed(ctx: pipeline.Context, event: JobExecutionEvent) -> None:
 
 
 def run_forever(ctx: pipeline.Context, stop: threading.Event | None = None,
-                lock: storage.SchedulerLock | None = None) -> None:
+                lock: storage.SchedulerLock | None = None,
+                announce: Callable[[tuple[NextRun, ...]], None] | None = None) -> None:
     """Hold the lock, run the jobs until SIGTERM/SIGINT (or `stop`), let the job in flight finish.
+
+    `announce` is told, once the jobs are in place, when each runs next (the CLI prints it, so an
+    operator sees at once that the scheduler is alive and what it will do).
 
     The lock lives in the database (storage.SchedulerLock), so one scheduler runs per database
     wherever it is started. It is renewed while the scheduler runs; if it is lost, the scheduler
@@ -157,6 +193,8 @@ def run_forever(ctx: pipeline.Context, stop: threading.Event | None = None,
         keeper.start()
         start_scheduler(ctx, scheduler)
         log.info("scheduler started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})
+        if announce is not None:
+            announce(next_runs(ctx, scheduler))
         stop.wait()
         log.info("scheduler stopping; waiting for the job in flight")
         scheduler.shutdown(wait=True)

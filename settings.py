@@ -5,13 +5,19 @@ environment.
 """
 from __future__ import annotations
 
+import difflib
+import json
+import os
 import secrets
+import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DEFAULT_CONFIG_FILE = Path("fursa.toml")
 MIN_METRICS_TOKEN_LENGTH = 24
@@ -41,7 +47,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     from_address: str = "Fursa <fursa@localhost>"
     list_id: str = "fursa.localhost"
-    unsubscribe_mailto: str = "unsubscribe@localhost"
+    # An address whose mail unsubscribes its sender (List-Unsubscribe's mailto:); unset = the header
+    # offers only the one-click https link, as a made-up address would bounce.
+    unsubscribe_mailto: str | None = None
     catalogue: Path | None = None
     digest_weekday: int = 6
     digest_hour: int = 8
@@ -55,6 +63,21 @@ class Settings(BaseSettings):
     model_dir: Path = Path(".fursa")
     # The bearer token a Prometheus server sends to read /metrics; unset = /metrics answers 404.
     metrics_token: str | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return check_database_url(value)
+
+    @field_validator("unsubscribe_mailto")
+    @classmethod
+    def _mailbox(cls, value: str | None) -> str | None:
+        if not value:
+            return None   # an empty FURSA_UNSUBSCRIBE_MAILTO= leaves the mailto out, as if unset
+        value = value.removeprefix("mailto:")
+        if "@" not in value or any(ch in value for ch in " <>?,"):
+            raise ValueError(f"unsubscribe_mailto must be a bare address such as unsubscribe@ppu.edu (got {value!r})")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -102,17 +125,112 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
+# The database schemes Fursa runs on; a bare postgresql:// uses psycopg 3, the driver Fursa installs.
+_DRIVERS = {"postgres": None, "postgresql": "postgresql+psycopg"}
+
+
+def check_database_url(value: str) -> str:
+    """`value` if SQLAlchemy can open it with an installed driver; postgresql:// made explicit."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(f"{value!r} is not a database URL; write sqlite:///fursa.db or "
+                         "postgresql://user:password@host/database") from None
+    if url.drivername in _DRIVERS and _DRIVERS[url.drivername] is None:
+        raise ValueError(f"'{url.drivername}://' is not a scheme SQLAlchemy knows; write postgresql:// "
+                         f"(postgresql://{url.render_as_string(hide_password=True).split('://', 1)[1]})")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"'{url.drivername}://' is not a database Fursa runs on; use sqlite:///FILE or "
+                         "postgresql://user:password@host/database")
+    explicit = url.set(drivername=_DRIVERS[url.drivername]) if url.drivername in _DRIVERS else url
+    try:
+        explicit.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise ValueError(f"'{url.drivername}://' names a driver SQLAlchemy does not know; write "
+                         "postgresql://user:password@host/database") from None
+    except ImportError as exc:
+        raise ValueError(f"the driver for '{url.drivername}://' is not installed ({exc}); for PostgreSQL: "
+                         "pip install 'fursa[postgres]'") from None
+    return value if explicit is url else explicit.render_as_string(hide_password=False)
+
+
+# Settings given as lists, and how to write them in a FURSA_* variable (JSON) and in fursa.toml.
+LIST_FORMATS = {
+    "weekend_days": "a list of weekday numbers, 0 = Monday … 6 = Sunday: FURSA_WEEKEND_DAYS='[4, 5]' "
+                    "(fursa.toml: weekend_days = [4, 5]), or '[]' for none",
+}
+# FURSA_* variables that are not settings: the project's own test and build tools read them.
+TOOLING_PREFIXES = ("FURSA_TEST_", "FURSA_PG_", "FURSA_AXE_", "FURSA_UPDATE_GOLDEN", "FURSA_BENCH_")
+
+
+def variable_of(name: str) -> str:
+    return f"FURSA_{name.upper()}"
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each FURSA_* variable that is no setting (a typo is otherwise silently ignored),
+    naming the closest setting."""
+    environ = os.environ if environ is None else environ
+    known = [variable_of(name) for name in Settings.model_fields]
+    warnings = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith("FURSA_") or upper in known or upper.startswith(TOOLING_PREFIXES):
+            continue
+        close = difflib.get_close_matches(upper, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else f"; the settings are listed in the README ({', '.join(known[:3])} …)"
+        warnings.append(f"{name} is not a Fursa setting and is ignored{hint}")
+    return warnings
+
+
+def _check_lists(environ: Mapping[str, str]) -> None:
+    """A list setting given in a variable must be JSON; say the expected format rather than a traceback."""
+    values = {key.upper(): value for key, value in environ.items()}
+    for name, field in Settings.model_fields.items():
+        raw = values.get(variable_of(name))
+        if raw is None or get_origin(field.annotation) not in (list, tuple):
+            continue
+        try:
+            ok = isinstance(json.loads(raw), list)
+        except json.JSONDecodeError:
+            ok = False
+        if not ok:
+            raise SettingsError(f"{variable_of(name)}={raw!r} is not a list; expected "
+                                f"{LIST_FORMATS.get(name, 'a JSON list such as [1, 2]')}")
+
+
+def _describe(error: Mapping[str, Any], path: Path | None, environ: Mapping[str, str]) -> str:
+    """One problem of a ValidationError, named as the person wrote it: the variable, or the file's key."""
+    name = ".".join(map(str, error["loc"]))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.6)
+        return f"{path or 'settings'}: {name} is not a setting" + (f"; did you mean {close[0]}?" if close else "")
+    if name in LIST_FORMATS:
+        message = f"{message}; expected {LIST_FORMATS[name]}"
+    variable = variable_of(name)
+    if variable in {key.upper() for key in environ}:
+        return f"{variable}: {message}"
+    return f"{path}: {name}: {message}" if path else f"{name}: {message}"
+
+
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from the environment and `config_file` (default ./fursa.toml when it exists)."""
+    """Settings from the environment and `config_file` (default ./fursa.toml when it exists).
+
+    Every mistake is one SettingsError naming the variable or the file (and line) and what is
+    expected, never a traceback."""
     path = config_file if config_file is not None else (DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.exists() else None)
     if config_file is not None and not config_file.exists():
         raise SettingsError(f"configuration file {config_file} does not exist")
+    environ = {key: value for key, value in os.environ.items() if key.upper().startswith("FURSA_")}
+    _check_lists(environ)
     try:
         settings = Settings(_config_file=path, **overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML: {exc}; fix that line (strings need quotes, "
+                            "lists are written [4, 5])") from None
     except ValidationError as exc:
-        where = f"{path} or FURSA_* variables" if path else "FURSA_* environment variables"
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise SettingsError(f"bad setting in {where}: {problems}") from None
+        raise SettingsError("bad setting: " + "; ".join(_describe(e, path, environ) for e in exc.errors())) from None
     if settings.secret_key is None:
         settings = settings.model_copy(update={"secret_key": _local_secret(settings.model_dir)})
     return settings

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from fursa import crawlers, digests, pipeline, storage
-from fursa.cli.context import fail, load_context, now_utc
+from fursa.cli import terminal
+from fursa.cli.context import exit_for, fail, load_context, now_utc
 from fursa.web.fields import profile_codes
 
 sources_app = typer.Typer(help="The sources Fursa crawls, and their health.", no_args_is_help=True)
@@ -61,15 +62,18 @@ def sources_list(fmt: str = typer.Option("table", "--format", help="table or jso
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(rows)} sources")
-    for column in ("name", "type", "lang", "kind", "status", "items", "last error"):
-        table.add_column(column)
+    table = []
     for r in rows:
         h = r["health"]
-        state = "paused" if h["paused"] or not r["enabled"] else h["status"]
-        table.add_row(r["name"], r["type"], r["language"], r["kind"], state,
-                      str(h["items_seen"]), (h["last_error"] or "")[:80])
-    Console().print(table)
+        state = "paused" if h["paused"] or not r["enabled"] else (h["status"] or "never run")
+        table.append((r["name"], r["type"], r["language"], r["kind"], state, str(h["items_seen"])))
+    terminal.print_table(f"{len(rows)} sources", ("name", "type", "lang", "kind", "status", "items"), table,
+                         numeric=("items",))
+    errors = [f"! {r['name']}: {r['health']['last_error']}" for r in rows if r["health"]["last_error"]]
+    if errors:
+        typer.echo(f"last errors ({len(errors)}):")
+        for line in errors:
+            terminal.print_line(line, indent=2)
 
 
 @sources_app.command("check")
@@ -259,10 +263,15 @@ def digest_preview(
 
 @digest_app.command("send")
 def digest_send() -> None:
-    """Send this period's digest to every subscriber who has not had it (safe to repeat)."""
+    """Send this period's digest to every subscriber who has not had it (safe to repeat); recorded in
+    the job log as a weekly_digest run. Exit status: 0 ok; 1 failed; 3 degraded (messages left to retry)."""
     ctx = load_context(ensure=True)
-    report = pipeline.send_due_digests(ctx, now_utc())
-    typer.echo(report.describe())
+    outcome = pipeline.run_job(ctx, "weekly_digest", now_utc(), actor=cli_actor())
+    if isinstance(outcome.result, digests.SendReport):
+        terminal.print_line(outcome.result.describe())
+    if outcome.status != "ok":
+        terminal.print_line(f"weekly_digest: {outcome.status} — {outcome.error}")
+    exit_for(outcome.status)
 
 
 @users_app.command("add")

@@ -3,24 +3,26 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from fursa.cli import ops
+from fursa.cli import ops, terminal
 from fursa import crawlers, matching, pipeline
 from fursa import scheduler as scheduler_module
 from fursa import storage, web
-from fursa.demo import run_demo
+from fursa.demo import demo_context, demo_curator, run_demo
 from fursa.cli.admin import digest_app, sources_app, subscribers_app, users_app
 from fursa.cli.context import (
-    DATABASE_FAILURES, CliOptions, configure_logging, describe_database_failure, fail, load_context, now_utc,
+    DATABASE_FAILURES, CliOptions, configure_logging, describe_database_failure, exit_for, fail, load_context, now_utc,
 )
 
 app = typer.Typer(help="Fursa (فرصة): scholarship, exchange and research-funding calls for PPU.", no_args_is_help=True)
@@ -64,25 +66,64 @@ def init() -> None:
 
 @app.command()
 def crawl(source: Optional[str] = typer.Option(None, "--source", help="Crawl only this source, due or not.")) -> None:
-    """Crawl the sources that are due (or one source) and store what they yield."""
+    """Crawl the sources that are due (or one source), store and tag what they yield; recorded in the job log.
+
+    Exit status: 0 ok; 1 failed; 3 degraded (most of the sources crawled failed)."""
     ctx = load_context(ensure=True)
-    try:
-        summary = pipeline.crawl_due(ctx, now_utc(), source_name=source)
-    except storage.NotFoundError as exc:
-        fail(str(exc))
-    print_crawl(summary)
+    if source is not None:
+        try:
+            with ctx.sessions() as session:
+                storage.get_source(session, source)
+        except storage.NotFoundError as exc:
+            fail(str(exc))
+    with crawl_progress() as progress:
+        outcome = pipeline.run_job(ctx, "crawl", now_utc(), work=lambda c, now: pipeline.crawl_and_tag(
+            c, now, source_name=source, progress=progress))
+    if isinstance(outcome.result, pipeline.CrawlAndTag):
+        print_crawl(outcome.result.crawl)
+    else:
+        typer.echo(f"crawl: {outcome.status} — {outcome.error}")
+    exit_for(outcome.status)
+
+
+class crawl_progress:
+    """A progress line on standard error while a crawl runs (a terminal only): how many sources of how
+    many are done, and what it is doing now; a callback for pipeline.crawl_due."""
+
+    def __enter__(self) -> Callable[[pipeline.CrawlProgress], None]:
+        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn(),
+                                  console=console, transient=True, disable=not console.is_terminal)
+        self._progress.start()
+        self._running = True
+        self._task = self._progress.add_task("crawling", total=None)
+        return self.update
+
+    def update(self, step: pipeline.CrawlProgress) -> None:
+        self._progress.update(self._task, description=step.step, completed=step.done, total=step.total)
+        if step.done == step.total:   # the crawl is stored: what follows (digests) prints its own lines
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._running:
+            self._running = False
+            self._progress.stop()
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
 
 
 def print_crawl(summary: pipeline.CrawlSummary) -> None:
-    table = Table(title="crawl")
-    table.add_column("source", min_width=20)
-    table.add_column("status", min_width=12, no_wrap=True)
-    table.add_column("seen", justify="right", min_width=4)
-    table.add_column("new", justify="right", min_width=3)
-    table.add_column("error", no_wrap=True, overflow="ellipsis", max_width=44)
-    for o in summary.outcomes:
-        table.add_row(o.name, o.status, str(o.items_seen), str(o.items_new), o.error or "")
-    Console().print(table)
+    """Each source's outcome, and every error whole; when no source could be reached for want of a
+    network, that one sentence instead of one identical failure per source."""
+    if summary.offline:
+        terminal.print_line(f"{pipeline.OFFLINE}. {len(summary.outcomes)} sources crawled, none reached; "
+                            "`fursa sources list` shows each one's error.")
+        return
+    terminal.print_table("crawl", ("source", "status", "seen", "new"),
+                         [(o.name, o.status, str(o.items_seen), str(o.items_new)) for o in summary.outcomes],
+                         numeric=("seen", "new"))
+    for o in summary.failed:
+        terminal.print_line(f"! {o.name}: {o.error}", indent=2)
     typer.echo(f"{len(summary.outcomes)} sources crawled, {len(summary.failed)} failed, {summary.new_items} new calls")
 
 
@@ -188,34 +229,71 @@ def tag_line(line: str, number: int, model: matching.LearnedModel | None = None)
 
 @app.command("run")
 def run(once: bool = typer.Option(False, "--once", help="Run one round and exit (the scheduler runs rounds forever).")) -> None:
-    """The main job: crawl what is due, tag, expire passed calls, send the digests that are due."""
+    """The main job: crawl what is due, tag, expire passed calls, send the digests that are due.
+
+    Each step is recorded in the job log as the scheduler's jobs are (`fursa status`). Exit status:
+    0 ok; 1 a step failed; 3 degraded (most sources failed, e.g. offline, or messages left to retry)."""
     if not once:
         fail("use `fursa run --once` for one round, or `fursa scheduler` to keep running")
     ctx = load_context()
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("crawling", total=None)
-        summary = pipeline.run_once(ctx, now_utc(), progress=lambda name: progress.update(task, description=name))
+    with crawl_progress() as progress:
+        summary = pipeline.run_once(ctx, now_utc(), progress=progress)
     print_crawl(summary.crawl)
     print_run(summary)
+    exit_for(summary.status)
 
 
 def print_run(summary: pipeline.RunSummary) -> None:
-    typer.echo(f"tagged {summary.tags.tagged} calls ({summary.tags.flagged} flagged for staff); "
-               f"{summary.expired} expired")
+    if summary.tags is not None:
+        typer.echo(f"tagged {summary.tags.tagged} calls ({summary.tags.flagged} flagged for staff)")
+    if summary.expired is not None:
+        typer.echo(f"{summary.expired} expired")
     for report in (summary.digests, summary.instant):
         if report is not None:
-            typer.echo(report.describe())
-    if summary.crawl.failed:
-        typer.echo(f"{len(summary.crawl.failed)} source(s) could not be crawled; see `fursa sources list` "
-                   "for what to check. The run completed.")
+            terminal.print_line(report.describe())
+    for outcome in summary.outcomes:
+        # a degraded crawl's trouble is the crawl summary printed above
+        if outcome.status != "ok" and not (outcome.job == "crawl" and outcome.status == "degraded"):
+            terminal.print_line(f"{outcome.job}: {outcome.status} — {outcome.error}")
+    if summary.crawl.failed and not summary.crawl.offline:
+        terminal.print_line(f"{len(summary.crawl.failed)} source(s) could not be crawled; `fursa sources list` "
+                            "says what to check for each.")
+    typer.echo(f"run: {summary.status} (recorded in the job log: `fursa status`)")
 
 
 @app.command()
 def demo(
     folder: Path = typer.Option(Path("fursa-demo"), "--folder", help="Where the demo keeps its database and outbox."),
+    serve: bool = typer.Option(False, "--serve", help="Then serve the web app on what the demo made, with the "
+                               "demo's letters linking to it, until Ctrl-C."),
+    port: int = typer.Option(8000, "--port", help="With --serve: the port on 127.0.0.1 (0 = any free port)."),
 ) -> None:
     """Run the whole path offline: a local server with sample sources, crawl, tag, approve, digest."""
-    run_demo(folder, now_utc(), echo=typer.echo)
+    if not serve:
+        run_demo(folder, now_utc(), echo=typer.echo)
+        return
+    port = _free_port(DEMO_HOST, port)
+    base_url = f"http://{DEMO_HOST}:{port}"
+    run_demo(folder, now_utc(), echo=typer.echo, public_base_url=base_url)
+    ctx = demo_context(folder, base_url)
+    email, password = demo_curator(ctx, now_utc())
+    typer.echo(f"serving the demo at {base_url} until Ctrl-C: the approved calls on {base_url}/ ; the letters' "
+               f"links (preferences, unsubscribe) lead here; the staff desk at {base_url}/desk — sign in as "
+               f"{email} with password {password}")
+    web.serve(ctx, host=DEMO_HOST, port=port)
+
+
+DEMO_HOST = "127.0.0.1"
+
+
+def _free_port(host: str, port: int) -> int:
+    """`port` if it can be listened on now (any free port for 0); fails with a clear line otherwise."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port (0: any free one)")
+        return probe.getsockname()[1]
 
 
 @app.command()
@@ -236,8 +314,17 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
 @app.command()
 def scheduler() -> None:
-    """Run the jobs on their clocks until stopped (SIGTERM or Ctrl-C)."""
+    """Run the jobs on their clocks until stopped (SIGTERM or Ctrl-C); says on start when each job runs next."""
+    ctx = load_context(ensure=True)
+
+    def announce(runs: tuple[scheduler_module.NextRun, ...]) -> None:
+        typer.echo(f"scheduler started (process {os.getpid()}); times in {ctx.settings.timezone} and UTC:")
+        for run in runs:
+            typer.echo("  " + scheduler_module.describe_next_run(run, ctx.settings.timezone))
+        typer.echo("every run is recorded in the job log: `fursa status`")
+        sys.stdout.flush()   # a journal or a pipe sees it now, not when the buffer fills
+
     try:
-        scheduler_module.run_forever(load_context(ensure=True))
+        scheduler_module.run_forever(ctx, announce=announce)
     except (storage.LockHeldError, storage.LockLostError) as exc:
         fail(str(exc))

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from fursa import digests, pipeline, storage
-from fursa.settings import SettingsError, load_settings
+from fursa.settings import SettingsError, load_settings, unknown_variables
 
 try:   # typer 0.22 and later carry their own copy of click, whose context stack click's does not see
     from typer._click.globals import get_current_context as _typer_context
@@ -57,9 +57,24 @@ def _options() -> CliOptions:
     return options if isinstance(options, CliOptions) else CliOptions()
 
 
-def fail(message: str) -> NoReturn:
+# Exit statuses of every command (README, "Commands"): 0 all done; 1 failed; 2 a setting is wrong
+# (nothing was run); 3 degraded: it ran but left work undone (most sources failed, messages to retry).
+EXIT_FAILED = 1
+EXIT_SETTINGS = 2
+EXIT_DEGRADED = 3
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=1)
+    raise typer.Exit(code=code)
+
+
+def exit_for(status: str) -> None:
+    """End the command with the exit status of a job run's status (ok returns)."""
+    if status == "degraded":
+        raise typer.Exit(code=EXIT_DEGRADED)
+    if status != "ok":
+        raise typer.Exit(code=EXIT_FAILED)
 
 
 def load_context(ensure: bool = False) -> pipeline.Context:
@@ -68,10 +83,12 @@ def load_context(ensure: bool = False) -> pipeline.Context:
     From here to the end of the command, a database that fails ends the command with one line
     (database_failures), however deep the failure was met.
     """
+    for warning in unknown_variables():
+        typer.echo(f"warning: {warning}", err=True)
     try:
         settings = load_settings(_options().config_file)
     except SettingsError as exc:
-        fail(str(exc))
+        fail(str(exc), EXIT_SETTINGS)
     command = _command_context()
     if command is not None:
         command.with_resource(database_failures(settings.database_url))
@@ -79,7 +96,9 @@ def load_context(ensure: bool = False) -> pipeline.Context:
         ctx = pipeline.make_context(settings)
         if ensure:
             pipeline.ensure_database(ctx)
-    except (digests.ConfigurationError, storage.DatabaseError) as exc:
+    except digests.ConfigurationError as exc:
+        fail(str(exc), EXIT_SETTINGS)
+    except storage.DatabaseError as exc:
         fail(str(exc))
     return ctx
 

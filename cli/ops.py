@@ -5,12 +5,15 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
 from fursa import pipeline, storage
+from fursa.cli import terminal
 from fursa.cli.admin import cli_actor
-from fursa.cli.context import fail, load_context, now_utc
+from fursa.cli.context import EXIT_DEGRADED, exit_for, fail, load_context, now_utc
+
+__all__ = ["EXIT_DEGRADED", "backup", "restore", "run_job", "status"]
+
+
+FAILING_SHOWN = 20   # `fursa status` lists this many failing sources, then says how many more
 
 
 def status(fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
@@ -22,36 +25,37 @@ def status(fmt: str = typer.Option("table", "--format", help="table or json")) -
     failing = [{"source": f.name, "error": f.error, "failures": f.failures, "paused": f.paused}
                for f in report.failing_sources]
     if fmt == "json":
-        typer.echo(json.dumps({"status": "degraded" if report.degraded else "ok", "jobs": runs,
-                               "problems": problems, "failing_sources": failing,
+        typer.echo(json.dumps({"status": "degraded" if report.degraded else "ok", "reasons": list(report.reasons),
+                               "jobs": runs, "problems": problems, "failing_sources": failing,
                                "due_sources": list(report.due_sources),
                                "problems_last_7_days": report.problems_last_7_days, "sources": report.sources},
                               ensure_ascii=False, indent=2))
         return
-    console = Console()
-    table = Table(title="jobs (latest run of each)")
-    for column in ("job", "status", "started", "error"):
-        table.add_column(column)
-    for run in runs:
-        table.add_row(run["job"], run["status"], run["started"][:16], (run["error"] or "")[:60])
-    console.print(table)
+    typer.echo(f"status: {'degraded' if report.degraded else 'ok'}")
+    for reason in report.reasons:
+        terminal.print_line(f"! {reason}", indent=2)
+    terminal.print_table("jobs (latest run of each)", ("job", "status", "started (UTC)"),
+                         [(run["job"], run["status"] + (" (made good since)" if run["resolved"] else ""),
+                           run["started"][:16].replace("T", " ")) for run in runs])
+    listed = {(run["job"], run["started"]) for run in problems}
+    for run in runs:   # what the latest runs said, unless the 7 days' list below says it
+        if run["error"] and (run["job"], run["started"]) not in listed:
+            terminal.print_line(f"{run['job']}: {run['error']}", indent=2)
     typer.echo(f"{report.problems_last_7_days} job run(s) degraded, failed or missed in 7 days")
     for run in problems:
         when = "was due" if run["status"] == "missed" else "started"
-        typer.echo(f"  ! {run['job']} {run['status']} ({when} {run['started'][:16]} UTC): {run['error'] or ''}")
+        terminal.print_line(f"! {run['job']} {run['status']} ({when} {run['started'][:16].replace('T', ' ')} UTC): "
+                            f"{run['error'] or ''}", indent=2)
     typer.echo(f"{report.sources} sources: {len(report.due_sources)} due now, {len(failing)} failing "
                f"({sum(f['paused'] for f in failing)} paused)")
-    for item in failing[:20]:
-        typer.echo(f"  ! {item['source']}: {item['error']}")
+    terminal.print_some([f"! {item['source']}: {item['error']}" for item in failing], FAILING_SHOWN,
+                        "`fursa sources list` shows every source")
 
 
 def _run_of(job: pipeline.JobHealth) -> dict:
     return {"job": job.job, "status": job.status, "started": job.started_at.isoformat(),
-            "finished": job.finished_at.isoformat() if job.finished_at else None, "error": job.error}
-
-
-# `fursa job`'s exit status beyond 0 (ok) and 1 (failed, or a bad name or setting); README, "Commands".
-EXIT_DEGRADED = 3
+            "finished": job.finished_at.isoformat() if job.finished_at else None, "error": job.error,
+            "resolved": job.resolved}
 
 
 def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.JOBS)}")) -> None:
@@ -63,11 +67,8 @@ def run_job(name: str = typer.Argument(..., help=f"one of: {', '.join(pipeline.J
         fail(f"no job named {name!r}; jobs: {', '.join(pipeline.JOBS)}")
     ctx = load_context(ensure=True)
     outcome = pipeline.run_job(ctx, name, now_utc(), actor=cli_actor())
-    typer.echo(f"{name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
-    if outcome.status == "degraded":
-        raise typer.Exit(code=EXIT_DEGRADED)
-    if outcome.status != "ok":
-        raise typer.Exit(code=1)
+    terminal.print_line(f"{name}: {outcome.status}" + (f" — {outcome.error}" if outcome.error else ""))
+    exit_for(outcome.status)
 
 
 def backup(target: Path = typer.Argument(..., help="file to write (SQLite copy, or pg_dump custom format)")) -> None:

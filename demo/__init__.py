@@ -5,6 +5,7 @@ the real crawler (Scrapy child process), tagger, approval and digest code on the
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -56,13 +57,25 @@ SUBSCRIBERS = (
 )
 
 
-def run_demo(folder: Path, now: datetime, echo: Callable[[str], None]) -> Path:
-    """Serve the samples, run crawl → tag → approve → digest into `folder`, return the outbox."""
+# Where the demo's letters point when it is not serving: `fursa serve` on its default port.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+DEMO_CURATOR = "demo.curator@fursa.example"
+
+
+def run_demo(folder: Path, now: datetime, echo: Callable[[str], None],
+             public_base_url: str = DEFAULT_PUBLIC_URL) -> Path:
+    """Serve the samples, run crawl → tag → approve → digest into `folder`, return the outbox.
+
+    `public_base_url` is the web app the letters' links (call pages, preferences, unsubscribe) lead
+    to: `fursa demo --serve` passes the address it is about to serve on."""
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     server = DemoServer(now.date()).start()
     try:
-        ctx = _demo_context(folder, server.base_url)
+        catalogue = folder / "catalogue.toml"
+        catalogue.write_text(CATALOGUE.format(base=server.base_url), encoding="utf-8")
+        ctx = demo_context(folder, public_base_url)
+        pipeline.init_database(ctx)
         echo(f"sample sources served at {server.base_url}; database {folder / 'fursa.db'}")
         _run(ctx, now, echo)
     finally:
@@ -75,18 +88,28 @@ def run_demo(folder: Path, now: datetime, echo: Callable[[str], None]) -> Path:
     return outbox
 
 
-def _demo_context(folder: Path, base_url: str) -> pipeline.Context:
-    catalogue = folder / "catalogue.toml"
-    catalogue.write_text(CATALOGUE.format(base=base_url), encoding="utf-8")
+def demo_context(folder: Path, public_base_url: str = DEFAULT_PUBLIC_URL) -> pipeline.Context:
+    """The demo's settings over its folder: its own database, outbox, catalogue and secret key, so
+    the letters it wrote and the web app serving it sign and check links with the same key."""
+    folder = folder.resolve()
     settings = load_settings(
         database_url=f"sqlite:///{folder / 'fursa.db'}", outbox_dir=folder / "outbox", smtp_url=None,
-        catalogue=catalogue, model_dir=folder / ".fursa",
+        catalogue=folder / "catalogue.toml", model_dir=folder / ".fursa", public_base_url=public_base_url,
         # The samples are served on 127.0.0.1; the SSRF guard would rightly refuse that elsewhere.
         allow_private_addresses=True, weekend_days=(),
     )
-    ctx = pipeline.make_context(settings)
-    pipeline.init_database(ctx)
-    return ctx
+    return pipeline.make_context(settings)
+
+
+def demo_curator(ctx: pipeline.Context, now: datetime) -> tuple[str, str]:
+    """A curator account of the demo's desk with a fresh password (curators need no second factor)."""
+    password = secrets.token_urlsafe(12)
+    with ctx.sessions.begin() as session:
+        if storage.find_user(session, DEMO_CURATOR) is None:
+            storage.add_user(session, DEMO_CURATOR, password, "curator", now, name="Demo curator")
+        else:
+            storage.set_password(session, DEMO_CURATOR, password)
+    return DEMO_CURATOR, password
 
 
 def _run(ctx: pipeline.Context, now: datetime, echo: Callable[[str], None]) -> None:

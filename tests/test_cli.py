@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from email import message_from_bytes
@@ -119,7 +120,7 @@ def test_malformed_catalogue_is_named_with_source_and_field(workdir):
 def test_subscriber_add_refuses_a_bad_address_and_keeps_the_others(workdir):
     assert runner.invoke(app, ["subscribers", "add", "ok@ppu.edu", "--fields", "0714", "--levels", "master"]).exit_code == 0
     bad = runner.invoke(app, ["subscribers", "add", "not-an-address"])
-    assert bad.exit_code == 1 and "'@'" in bad.output
+    assert bad.exit_code == 2 and "'@'" in bad.output   # a usage error since 5117fe3
     listed = json.loads(runner.invoke(app, ["subscribers", "list", "--format", "json"]).stdout)
     assert [(s["email"], s["fields"], s["levels"]) for s in listed] == [("ok@ppu.edu", ["0714"], ["master"])]
 
@@ -167,7 +168,7 @@ def test_an_address_deleted_on_request_is_not_added_back_by_staff(workdir):
 
 def test_bad_setting_stops_with_its_name(workdir):
     result = runner.invoke(app, ["sources", "list"], env={"FURSA_TIMEZONE": "Middle/Earth"})
-    assert result.exit_code == 1 and "timezone" in result.output and "Middle/Earth" in result.output
+    assert result.exit_code == 2 and "FURSA_TIMEZONE" in result.output and "Middle/Earth" in result.output
 
 
 def test_demo_runs_the_real_path_and_writes_digests(workdir):
@@ -374,3 +375,134 @@ def test_a_lost_second_factor_is_reset_from_the_command_line(workdir):
         assert any(e.action == "user.reset_two_factor" for e in storage.recent_audit(session))
     missing = runner.invoke(app, ["users", "reset-two-factor", "nobody@ppu.edu"])
     assert missing.exit_code == 1 and "no staff account" in missing.output
+
+
+# Configuration mistakes (issue 14, item 11): one line naming the setting, or the file and line, and
+# what is expected; exit status 2; never a traceback. Run as a person runs them: a real process.
+
+def _fursa(folder, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("FURSA_")}
+    return subprocess.run([sys.executable, "-m", "fursa.cli", *args], cwd=folder, env={**clean, **(env or {})},
+                          capture_output=True, text=True, timeout=120)
+
+
+def _one_settings_line(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    return lines[0]
+
+
+def test_a_postgres_url_is_answered_with_the_scheme_to_write(workdir):
+    line = _one_settings_line(_fursa(workdir, "status", env={
+        "FURSA_DATABASE_URL": "postgres://fursa:hunter22@db.ppu.example/fursa"}))
+    assert "FURSA_DATABASE_URL" in line and "write postgresql://" in line
+    assert "hunter22" not in line   # the password stays out of logs and terminals
+
+
+def test_a_list_setting_in_the_wrong_format_says_the_format(workdir):
+    line = _one_settings_line(_fursa(workdir, "status", env={"FURSA_WEEKEND_DAYS": "4,5"}))
+    assert "FURSA_WEEKEND_DAYS='4,5' is not a list" in line and "FURSA_WEEKEND_DAYS='[4, 5]'" in line
+
+
+def test_a_broken_settings_file_is_named_with_its_line(workdir):
+    (workdir / "fursa.toml").write_text('outbox_dir = "mail"\nsmtp_url = smtp://mail.ppu.edu\n', encoding="utf-8")
+    line = _one_settings_line(_fursa(workdir, "status"))
+    assert "fursa.toml is not valid TOML" in line and "line 2" in line
+
+
+def test_a_misspelled_variable_is_warned_about_with_the_closest_name(workdir):
+    done = _fursa(workdir, "status", "--format", "json", env={"FURSA_DATBASE_URL": "sqlite:///elsewhere.db"})
+    assert done.returncode == 0 and json.loads(done.stdout)["status"] == "ok"
+    assert done.stderr.strip() == ("warning: FURSA_DATBASE_URL is not a Fursa setting and is ignored; "
+                                   "did you mean FURSA_DATABASE_URL?")
+
+
+# Terminal output (issue 14, item 10): an error is never cut to the screen's width, a shortened list
+# says how many it left out. Each command runs as a real process, piped (plain lines) and as a
+# terminal would see it (TTY_COMPATIBLE=1 makes rich draw its tables), at 60 and 160 columns.
+
+LONG_ERROR = ("cannot resolve host www.afterschoolafrica-scholarships-and-fellowships.example.org ([Errno -2] Name or "
+              "service not known); check the address for typos, or the network")
+CATALOGUE = "".join(f'[[source]]\nname = "Source number {i} with a rather long descriptive name"\ntype = "feed"\n'
+                    f'url = "https://feed{i}.fursa-test.invalid/rss"\n\n' for i in range(25))
+
+
+@pytest.fixture
+def failing_sources(workdir):
+    """25 sources whose last crawl failed with a long error, as a crawl without a network leaves them."""
+    from fursa import pipeline, storage
+    from fursa.settings import load_settings
+    (workdir / "catalogue.toml").write_text(CATALOGUE, encoding="utf-8")
+    (workdir / "fursa.toml").write_text('catalogue = "catalogue.toml"\n', encoding="utf-8")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    ctx = pipeline.make_context(load_settings())
+    with ctx.sessions.begin() as session:
+        for number, source in enumerate(storage.list_sources(session)):
+            source.last_status, source.last_error = "error", f"{LONG_ERROR} (source {number})"
+    return workdir
+
+
+def _squeezed(text: str) -> str:
+    return "".join(ch for ch in _plain(text) if not ch.isspace() and ch not in "│┃║|")
+
+
+def _plain(text: str) -> str:
+    """What the screen shows: without the colour codes a terminal does not print."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _widest(text: str) -> int:
+    return max(len(line) for line in _plain(text).splitlines())
+
+
+@pytest.mark.parametrize("terminal", ["0", "1"], ids=["piped", "terminal"])
+@pytest.mark.parametrize("columns", [60, 160])
+def test_sources_list_and_status_show_every_error_whole_at_any_width(failing_sources, columns, terminal):
+    env = {"COLUMNS": str(columns), "TTY_COMPATIBLE": terminal}
+    listed = _fursa(failing_sources, "sources", "list", env=env)
+    status = _fursa(failing_sources, "status", env=env)
+
+    assert listed.returncode == 0 and status.returncode == 0, listed.stderr + status.stderr
+    for number in range(25):
+        assert _squeezed(f"{LONG_ERROR} (source {number})") in _squeezed(listed.stdout), (number, listed.stdout)
+    shown = [n for n in range(25) if _squeezed(f"{LONG_ERROR} (source {n})") in _squeezed(status.stdout)]
+    assert len(shown) == 20 and "… and 5 more: `fursa sources list` shows every source" in status.stdout
+    assert "25 of 25 enabled sources failed their last crawl" in status.stdout
+    if terminal == "1":
+        assert _widest(listed.stdout + status.stdout) <= columns
+
+
+def test_a_crawl_error_is_shown_whole_on_a_narrow_terminal(workdir):
+    (workdir / "catalogue.toml").write_text(
+        '[[source]]\nname = "Scholarships for Africa and the Middle East"\ntype = "feed"\n'
+        'url = "https://www.afterschoolafrica-scholarships-and-fellowships.fursa-test.invalid/feed/"\n',
+        encoding="utf-8")
+    (workdir / "fursa.toml").write_text('catalogue = "catalogue.toml"\n', encoding="utf-8")
+    done = _fursa(workdir, "crawl", env={"COLUMNS": "60", "TTY_COMPATIBLE": "1"})
+    assert done.returncode == 3, done.stdout + done.stderr   # its only source failed: degraded
+    assert _squeezed("cannot resolve host www.afterschoolafrica-scholarships-and-fellowships.fursa-test.invalid") \
+        in _squeezed(done.stdout)
+    assert _squeezed("check the address for typos, or the network") in _squeezed(done.stdout), done.stdout
+    assert _widest(done.stdout) <= 60
+
+
+def test_the_scheduler_says_on_start_when_each_job_runs_next(workdir):
+    import signal
+    from tests.test_demo_serve import read_until
+    (workdir / "catalogue.toml").write_text("# none\n", encoding="utf-8")
+    (workdir / "fursa.toml").write_text('catalogue = "catalogue.toml"\n', encoding="utf-8")
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("FURSA_")}
+    process = subprocess.Popen([sys.executable, "-m", "fursa.cli", "scheduler"], cwd=workdir, env=clean,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [line.rstrip("\n") for line in read_until(process, "every run is recorded")]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    assert lines[0].startswith("scheduler started") and "Asia/Hebron and UTC" in lines[0]
+    jobs = {line.split(":")[0].strip(): line for line in lines[1:-1]}
+    assert set(jobs) == {"crawl", "instant_alerts", "retry_deliveries", "weekly_digest", "expire", "retrain"}
+    assert "Sundays 08:00 Asia/Hebron" in jobs["weekly_digest"] and " UTC)" in jobs["weekly_digest"]
+    assert all(("EET" in line or "EEST" in line) for line in jobs.values()), jobs
