@@ -25,11 +25,27 @@ def test_migrated_schema_matches_the_models(database_url):
     assert diff == [], f"models and migrations differ; write a migration for: {diff}"
 
 
-def test_migrating_twice_is_a_no_op(database_url):
+def _schema(engine) -> dict[str, list[str]]:
+    found = inspect(engine)
+    return {table: sorted(column["name"] for column in found.get_columns(table)) for table in found.get_table_names()}
+
+
+def test_migrating_twice_is_a_no_op(database_url, now):
+    """The second run changes nothing: the same revision, the same tables and columns, every row kept."""
     engine = storage.make_engine(database_url)
     storage.migrate(engine)
+    with storage.make_sessionmaker(engine).begin() as session:
+        storage.add_subscriber(session, storage.SubscriberInput(email="rana@ppu.edu", name="رنا", confirmed=True), now)
+    with engine.connect() as connection:
+        revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    schema = _schema(engine)
     storage.migrate(engine)
-    assert storage.is_migrated(engine)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == revision
+        assert connection.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+    assert _schema(engine) == schema
+    with storage.make_sessionmaker(engine)() as session:
+        assert [(s.email, s.name) for s in session.scalars(select(storage.Subscriber))] == [("rana@ppu.edu", "رنا")]
     engine.dispose()
 
 

@@ -210,8 +210,14 @@ def test_pages_without_forms_set_no_cookie(client, make_call):
     assert "set-cookie" not in client.get("/feeds/calls.rss").headers
 
 
-def test_desk_pages_are_never_cached(admin_client):
-    assert admin_client.get("/desk").headers["cache-control"] == "no-store"
+def test_desk_pages_are_never_cached(admin_client, app):
+    """Every desk page, whatever it answers (a page, a file, a 404 for a missing row), and the pages
+    a personal link opens: none may sit in a shared cache."""
+    paths = [_concrete(route.path) for route in _routes(app, "GET") if route.path.startswith("/desk")]
+    assert "/desk" in paths and "/desk/subscribers/export.csv" in paths
+    for path in paths + ["/subscribe", "/preferences/not-a-real-token", "/unsubscribe/not-a-real-token"]:
+        response = admin_client.get(path, follow_redirects=False)
+        assert response.headers.get("cache-control") == "no-store", (path, response.status_code)
 
 
 def test_a_staff_members_language_follows_them_to_the_next_sign_in(client, users, ctx):
