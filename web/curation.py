@@ -56,9 +56,19 @@ def _page(request: Request, session: Any, call: Opportunity, *, values: dict[str
         # their own, so saving the form keeps every code the call has.
         "kept_disciplines": _not_in(values["disciplines"], picker_codes() | {"any"}),
         "kept_excluded": _not_in(values["excluded"], frozenset(broad_codes())),
+        "summary": summary_to_show(call),
         "history": history_of(session, "opportunity", call.id), "corrections": corrections_of(session, call),
         "duplicates": duplicate_candidates(session, call),
     }, status=status)
+
+
+def summary_to_show(call: Opportunity) -> str:
+    """The summary, unless the text already says it: crawlers make the summary from the text's opening
+    (cut with "…"), and the page would show those words twice."""
+    def words(value: str) -> str:
+        return " ".join(value.split()).casefold()
+    summary = (call.summary or "").strip()
+    return "" if not summary or words(summary.rstrip("…")) in words(call.text or "") else summary
 
 
 def _with_stored(offered: tuple[str, ...], stored: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """The review queue and one call's desk page: approve, reject, bulk, feature, edit with corrections, merge."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select
@@ -227,3 +228,23 @@ def test_audit_log_page_lists_changes(admin_client, make_call):
     _post(admin_client, "/desk/queue", {"one": f"reject:{call_id}"})
     page = admin_client.get("/desk/audit").text
     assert "reject" in page and f"/desk/calls/{call_id}" in page and ADMIN[0] in page
+
+
+def test_a_queue_row_joins_only_the_parts_it_has(admin_client, make_call):
+    with_provider = make_call("Call with a provider", provider="DAAD")
+    without = make_call("Call without a provider", provider="")
+    page = admin_client.get("/desk/queue").text
+    metas = dict(re.findall(r'<tr id="call-(\d+)">.*?<p class="meta">([^<]*)</p>', page, re.S))
+    assert metas[str(with_provider)].startswith(f"#{with_provider} · DAAD · found ")
+    assert metas[str(without)].startswith(f"#{without} · found ") and "· ·" not in metas[str(without)]
+
+
+def test_the_desk_call_page_shows_the_calls_text_once(admin_client, make_call):
+    text = "Applications are open to master students in engineering. " * 12
+    cut = " ".join(text.split())[:380].rsplit(" ", 1)[0] + "…"          # a crawler's summary: the opening, cut
+    same = make_call("Summary is the opening", text=text, summary=cut)
+    page = admin_client.get(f"/desk/calls/{same}").text
+    assert page.count("Applications are open to master students") == 12
+    other = make_call("Summary says more", text="The full call text.", summary="A fellowship for postdocs.")
+    page = admin_client.get(f"/desk/calls/{other}").text
+    assert "<strong>A fellowship for postdocs.</strong>" in page and page.count("The full call text.") == 1
