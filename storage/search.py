@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from threading import Lock
 from typing import Sequence
 
-from sqlalchemy import Connection, Integer, String, and_, cast, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    Connection, Integer, String, and_, cast, column, func, literal, literal_column, or_, select, table,
+)
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session, defer
 
@@ -35,7 +37,8 @@ COVERAGES = ("full", "partial")
 SEARCH_TABLES = frozenset({"opportunity_search", "opportunity_search_data", "opportunity_search_idx",
                            "opportunity_search_content", "opportunity_search_docsize", "opportunity_search_config",
                            "list_generation"})
-_COUNT_SECONDS = 60
+# A deadline later than any, for calls without one.
+NEVER = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _COUNT_ENTRIES = 4096
 
 
@@ -186,7 +189,10 @@ def _discipline_filter(code: str):
 def _filters(query: CallQuery, now: datetime) -> list:
     filters = [literal_column(PUBLIC_PREDICATE.replace("status", "opportunities.status")
                               .replace("merged_into_id", "opportunities.merged_into_id")),
-               or_(Opportunity.deadline_at.is_(None), Opportunity.deadline_at >= now)]
+               # "no deadline, or not passed" as one expression: PostgreSQL then estimates a third of the
+               # public calls open (not the product of two skewed columns' odds, a few rows) and walks
+               # the ordered partial index instead of fetching and sorting every open call.
+               func.coalesce(Opportunity.deadline_at, literal(NEVER, Opportunity.deadline_at.type)) >= now]
     if query.kind:
         filters.append(Opportunity.kind == query.kind)
     if query.language:
@@ -240,7 +246,7 @@ def _searchable(query: CallQuery) -> tuple[str, ...] | None:
 
 
 def _statement(session: Session, query: CallQuery, now: datetime, what):
-    statement = select(*what).where(*_filters(query, now))
+    statement = select(*what).select_from(Opportunity).where(*_filters(query, now))
     words = _searchable(query)
     if words:
         return _match(statement, session, words)

@@ -8,13 +8,14 @@ from starlette.responses import Response
 
 from fursa import matching
 from fursa.storage import KINDS, LEVELS, CallQuery
-from fursa.storage import public_call, search_calls, sources_of
+from fursa.storage import list_generation, public_call, search_calls, sources_of
 from fursa.web.auth import remember_language, safe_next
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import FilterError, PageNotFoundError
 from fursa.web.fields import field_groups
 from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, read_query
 from fursa.web.i18n import LANGUAGES
+from fursa.web.page_cache import cacheable, page_cache
 from fursa.web.params import PageNumber, RowId
 from fursa.web.render import gettext_of, page_language, render
 from fursa.web.state import now_of, transaction
@@ -44,16 +45,25 @@ def browse(request: Request, page: PageNumber = 1) -> Response:
         return render(request, "public/browse.html", {**_form(request, CallQuery()), "problems": exc.problems,
                                                       "calls": (), "total": None, "page": 1, "has_next": False},
                       status=400)
+    now = now_of(request)
     with transaction(request) as session:
-        found = search_calls(session, query, now_of(request), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        # The page is the same for every plain visitor until a call changes (web/page_cache.py).
+        key = (list_generation(session), page_language(request), request.url.query) if cacheable(request) else None
+        kept = page_cache(request).get(key, now.timestamp()) if key else None
+        if kept is not None:
+            return kept
+        found = search_calls(session, query, now, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         last = max(1, -(-found.total // PAGE_SIZE))
         if page > last:
             return render(request, "public/no_page.html", {"page": page, "last": last, "params": as_params(query)},
                           status=404)
-        return render(request, "public/browse.html", {
+        response = render(request, "public/browse.html", {
             **_form(request, query), "calls": found.rows, "total": found.total, "page": page,
             "has_next": found.has_next, "problems": (),
         })
+    if key:
+        page_cache(request).put(key, now.timestamp(), response)
+    return response
 
 
 @router.get("/calls/{call_id}")

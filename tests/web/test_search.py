@@ -75,3 +75,25 @@ def test_country_and_funding_filters(client, ctx, make_call):
     client.get("/language/ar")
     form = client.get("/").text
     assert '<option value="HU">هنغاريا</option>' in form and "ممولة بالكامل" in form
+
+
+def test_a_kept_page_is_renewed_when_any_process_writes_a_call(ctx, make_call, now):
+    """The list is kept in memory per worker; a write anywhere (another worker, the crawler, the CLI)
+    moves the database's list generation, and the next request renders the list again."""
+    from starlette.testclient import TestClient
+    from sqlalchemy import update
+
+    from fursa import web
+    make_call("First call", status="approved")
+    worker_a, worker_b = web.create_app(ctx, clock=lambda: now), web.create_app(ctx, clock=lambda: now)
+    with TestClient(worker_a) as a, TestClient(worker_b) as b:
+        assert "First call" in a.get("/").text and "First call" in b.get("/").text
+        assert len(worker_a.state.public_pages._pages) == 1   # kept
+        second = make_call("Second call", status="new")
+        assert "Second call" not in a.get("/").text
+        with ctx.sessions.begin() as session:   # a raw write, as a crawl or another worker makes
+            session.execute(update(storage.Opportunity).where(storage.Opportunity.id == second)
+                            .values(status="approved"))
+        assert "Second call" in a.get("/").text and "Second call" in b.get("/").text
+        a.get("/language/ar")
+        assert 'lang="ar"' in a.get("/").text and 'lang="en"' in b.get("/").text   # kept per language
