@@ -186,3 +186,35 @@ def test_the_list_and_search_use_their_indexes(sessions):
             assert "USING INDEX ix_opportunities_public_newest" in newest and "TEMP B-TREE" not in newest, newest
             assert "TEMP B-TREE" not in filtered, filtered
             assert "VIRTUAL TABLE INDEX" in search, search   # FTS5 finds the rows; only they are sorted
+
+
+def test_0008_indexes_the_calls_already_stored_and_takes_its_objects_away(database_url):
+    from sqlalchemy import MetaData, Table, inspect, text
+
+    from tests.storage.test_migrations import _downgrade_to, _upgrade_to
+    engine = storage.make_engine(database_url)
+    _upgrade_to(engine, "0007")
+    seen = datetime(2026, 11, 1, 8, 0)
+    with engine.begin() as connection:
+        table = Table("opportunities", MetaData(), autoload_with=connection)
+        for number, status in enumerate(("approved", "new")):
+            connection.execute(table.insert().values(
+                title=f"Old Pharmacy call {number}", summary="", text="Stored before search.", url=f"https://o.org/{number}",
+                provider="Old Foundation", external_id="", kind="scholarship", levels=[], disciplines=[], excluded=[],
+                categories=[], regions=[], eligibility_evidence=[], deadline_kind="unknown", deadline_text="",
+                currency="", language="en", status=status, featured=False, first_seen_at=seen, last_seen_at=seen,
+                content_hash=str(number), evidence={}, scores={}, flags=[], tags_edited=False))
+    _upgrade_to(engine, "0008")
+    with storage.make_sessionmaker(engine)() as session:
+        rows = session.scalars(select(Opportunity).order_by(Opportunity.id)).all()
+        assert [row.search_version for row in rows] == [0, 0] and "pharmacy" in rows[0].search_text
+        assert (rows[0].host_country, rows[0].coverage) == ("", "")
+        assert _titles(session, text="pharmacy foundation") == ["Old Pharmacy call 0"]   # the new one is not public
+    _downgrade_to(engine, "0007")
+    inspector = inspect(engine)
+    assert {"search_text", "host_country"}.isdisjoint(c["name"] for c in inspector.get_columns("opportunities"))
+    assert not inspector.has_table("opportunity_search") and not inspector.has_table("list_generation")
+    with engine.begin() as connection:   # no trigger is left behind to write to a dropped table
+        connection.execute(text("UPDATE opportunities SET title = 'renamed'"))
+    _upgrade_to(engine, "head")
+    engine.dispose()
