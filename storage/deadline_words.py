@@ -32,7 +32,8 @@ def describe_deadline(deadline: Deadline, zone: str, locale: str, gettext: Calla
     here = deadline.local(zone)
     shown = _wall(here, zone, locale, gettext, date_format, with_date=True)
     funder = deadline.funder_wall()
-    if deadline.timezone and deadline.timezone != zone and funder.replace(tzinfo=None) != here.replace(tzinfo=None):
+    if (funder is not None and deadline.timezone and deadline.timezone != zone
+            and funder.replace(tzinfo=None) != here.replace(tzinfo=None)):
         there = _wall(funder, deadline.timezone, locale, gettext, date_format, with_date=funder.date() != here.date())
         shown = gettext("%(here)s (%(there)s)") % {"here": shown, "there": there}
     return shown

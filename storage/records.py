@@ -148,10 +148,14 @@ class Deadline:
         return max(0, (self.shown_day(zone) - now.astimezone(zone_named(zone)).date()).days)
 
     def funder_wall(self) -> datetime | None:
-        """A timed deadline at the funder's wall clock (their stated zone, UTC when none was stated)."""
+        """A timed deadline at the funder's wall clock (their stated zone, UTC when none was stated);
+        None for a date-only deadline, or when the stored zone name is not one this system knows."""
         if not self.dated or self.day is not None:
             return None
-        return self.at.astimezone(zone_named(self.timezone))
+        try:
+            return self.at.astimezone(zone_named(self.timezone))
+        except ValueError:   # an old or hand-made row: show the deadline without the funder's clock
+            return None
 
     def local(self, zone: str) -> datetime | None:
         """A timed deadline at `zone`'s wall clock; None for a date-only one (it has no time to convert)."""

@@ -287,6 +287,13 @@ def test_the_zone_is_named_as_readers_name_it(world: World):
             assert "هيبرون" not in _body(message, subtype) and "Palestinian Territories" not in _body(message, subtype)
 
 
+def test_an_unknown_stored_zone_shows_the_hebron_time_without_the_funders():
+    """A row whose zone name this system does not know (an old row, a typo) still shows its deadline."""
+    stated = storage.Deadline.timed(datetime(2027, 1, 15, 12, 0, tzinfo=timezone.utc), "Europe/Atlantis")
+    assert storage.describe_deadline(stated, "Asia/Hebron", "en_GB", lambda text: text) == (
+        "15 January 2027, 14:00 Hebron time")
+
+
 # --- open and closed: a date alone is open all of that day in Hebron -----------------------------------------
 
 def _surfaces_at(ctx: pipeline.Context, moment: datetime, call_id: int) -> dict[str, object]:
