@@ -88,5 +88,20 @@ def test_exclusions_and_eligibility_evidence_round_trip_and_default_to_empty(ses
         assert (plain.excluded, plain.eligibility_evidence) == ([], [])
 
 
-def test_job_and_admission_are_kinds_a_call_and_a_source_may_have():
-    assert {"job", "admission"} <= set(storage.KINDS) and storage.KINDS[-1] == "other"
+def test_job_and_admission_are_kinds_a_call_and_a_source_may_have(sessions, now):
+    """A source of each kind, a call of each kind and a subscriber asking for both are stored as given."""
+    with sessions.begin() as session:
+        storage.sync_catalogue(session, [SourceSpec(name=f"{kind}s", type="feed", url=f"http://example.org/{kind}",
+                                                    kind=kind) for kind in ("job", "admission")])
+        for kind in ("job", "admission"):
+            storage.ingest_drafts(session, storage.get_source(session, f"{kind}s"), [Draft(
+                source_name=f"{kind}s", url=f"http://example.org/{kind}/1", title=f"A {kind} call", text="Apply.",
+                kind=kind)], now)
+        storage.add_subscriber(session, storage.SubscriberInput(email="rana@ppu.edu", kinds=("job", "admission"),
+                                                                confirmed=True), now)
+    with sessions() as session:
+        assert {row.name: row.kind for row in session.query(storage.Source)} == {"jobs": "job", "admissions": "admission"}
+        assert {row.title: row.kind for row in session.query(storage.Opportunity)} == {
+            "A job call": "job", "A admission call": "admission"}
+        assert session.query(storage.Subscriber).one().kinds == ["job", "admission"]
+    assert storage.KINDS[-1] == "other"   # the catch-all stays last in every list of kinds
