@@ -1,8 +1,8 @@
 """The public list of calls: filters, orders, full-text search and cheap counts, on SQLite and PostgreSQL.
 
 Search runs on the database's own full-text index over the public calls only (approved, not merged):
-SQLite's FTS5 table `opportunity_search`, kept by triggers; PostgreSQL's GIN index on
-`to_tsvector('simple', search_text)`. `search_text` is written by the pipeline when a call is tagged
+SQLite's FTS5 table `opportunity_search`, kept by triggers; PostgreSQL's GIN index on the stored
+column `search_vector` = `to_tsvector('simple', search_text)`. `search_text` is written by the pipeline when a call is tagged
 or edited (matching.search_document: the call's words and its tags' names in English and Arabic,
 normalized as the matcher normalizes); storage writes a plain stand-in at ingest (version 0). The
 visitor's words arrive in `CallQuery.terms`, normalized the same way by the caller.
@@ -52,7 +52,7 @@ def _sqlite_from_hint(compiler: SQLiteCompiler, table_: object, text: str) -> st
 SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
 
 _fts = table("opportunity_search", column("rowid", Integer))
-_PG_VECTOR = "to_tsvector('simple'::regconfig, opportunities.search_text)"
+_PG_VECTOR = "opportunities.search_vector"   # PostgreSQL only: to_tsvector('simple', search_text), stored
 _WORD = re.compile(r"\w+")
 
 
@@ -124,8 +124,10 @@ _SQLITE_DROP = (
     "DROP TABLE IF EXISTS opportunity_search", "DROP TABLE IF EXISTS list_generation",
 )
 _POSTGRES_SEARCH = (
-    f"CREATE INDEX ix_opportunities_search ON opportunities USING gin ({_PG_VECTOR.replace('opportunities.', '')}) "
-    f"WHERE {PUBLIC_PREDICATE}",
+    # Stored, so that ranking and the index's recheck read it instead of parsing every matched text again.
+    "ALTER TABLE opportunities ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
+    f"CREATE INDEX ix_opportunities_search ON opportunities USING gin (search_vector) WHERE {PUBLIC_PREDICATE}",
     "CREATE SEQUENCE list_generation_seq",
     """CREATE FUNCTION list_generation_bump() RETURNS trigger LANGUAGE plpgsql AS
        $$ BEGIN PERFORM nextval('list_generation_seq'); RETURN NULL; END $$""",
@@ -135,6 +137,7 @@ _POSTGRES_SEARCH = (
 _POSTGRES_DROP = (
     "DROP TRIGGER IF EXISTS list_generation_bump ON opportunities", "DROP FUNCTION IF EXISTS list_generation_bump()",
     "DROP SEQUENCE IF EXISTS list_generation_seq", "DROP INDEX IF EXISTS ix_opportunities_search",
+    "ALTER TABLE opportunities DROP COLUMN IF EXISTS search_vector",
 )
 
 
@@ -151,8 +154,9 @@ def drop_search_objects(connection: Connection) -> None:
 
 def include_in_schema_comparison(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic's comparison of models and database: the search tables and PostgreSQL's full-text
-    index have no model on purpose (SQLite keeps the index in a virtual table instead)."""
-    return not ((type_ == "table" and name in SEARCH_TABLES) or (type_ == "index" and name == "ix_opportunities_search"))
+    column and index have no model on purpose (SQLite keeps them in a virtual table instead)."""
+    return not ((type_ == "table" and name in SEARCH_TABLES) or (type_ == "index" and name == "ix_opportunities_search")
+                or (type_ == "column" and name == "search_vector"))
 
 
 def list_generation(session: Session) -> int:

@@ -7,7 +7,8 @@ Create Date: 2026-12-06 18:30:00.000000
 Full-text search and list filters: opportunities.search_text (what the index holds) and
 search_version, host_country and coverage; the public list's partial indexes (closing soonest,
 newest); the full-text index over public calls (SQLite: the FTS5 table opportunity_search kept by
-triggers; PostgreSQL: a GIN index on to_tsvector('simple', search_text)); and the list generation,
+triggers; PostgreSQL: the generated column search_vector = to_tsvector('simple', search_text) and a
+GIN index on it); and the list generation,
 a number that changes with every write to opportunities, so that each web worker knows when what
 it cached is stale (SQLite: the one-row table list_generation, bumped by triggers; PostgreSQL: the
 sequence list_generation_seq, advanced by a statement trigger, which takes no row lock).
