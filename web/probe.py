@@ -100,7 +100,8 @@ def spec_of_form(data: SourceForm, url: str) -> SourceSpec:
 
 def _name_from_url(url: str) -> str:
     host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
-    return host[:120] or "new source"
+    # A port's colon is not allowed in a source name (storage.valid_source_name): "example.org 8080".
+    return host.replace(":", " ")[:120] or "new source"
 
 
 def preview_source(data: SourceForm, config: Any) -> SourcePreview:
