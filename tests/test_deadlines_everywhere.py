@@ -294,6 +294,24 @@ def test_an_unknown_stored_zone_shows_the_hebron_time_without_the_funders():
         "15 January 2027, 14:00 Hebron time")
 
 
+@pytest.mark.parametrize("text, day, hebron", [
+    ("Deadline: 15 January 2027.", date(2027, 1, 15), None),
+    ("Deadline: 15 January 2027, 17:00 CET.", date(2027, 1, 15), "18:00"),
+])
+def test_a_deadline_read_from_the_text_is_a_date_unless_it_states_a_time(text, day, hebron):
+    """The tagger dates a day read from prose 23:59 in the call's zone; stored, it is that date alone."""
+    from fursa import matching
+
+    row = storage.Opportunity(title="A call", text=text, flags=[], tags_edited=False, deadline_kind="unknown",
+                              levels=[], regions=[], kind="other", language="en")
+    tagging = matching.tag_item(row.title, text, published=date(2026, 12, 1))
+    pipeline.apply_tagging(row, tagging, NOW)
+    assert row.deadline_date == (day if hebron is None else None)
+    shown = row.deadline
+    assert shown.shown_day("Asia/Hebron") == day
+    assert (shown.local("Asia/Hebron").strftime("%H:%M") if shown.local("Asia/Hebron") else None) == hebron
+
+
 # --- open and closed: a date alone is open all of that day in Hebron -----------------------------------------
 
 def _surfaces_at(ctx: pipeline.Context, moment: datetime, call_id: int) -> dict[str, object]:
