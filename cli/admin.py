@@ -94,7 +94,7 @@ def sources_check(
         fail(result.error)
     typer.echo(f"{len(result.drafts)} items, {result.bytes_read} bytes in {result.duration_s:.2f} s")
     for draft in result.drafts[:20]:
-        deadline = draft.deadline.at.date().isoformat() if draft.deadline.at else draft.deadline.kind
+        deadline = draft.deadline.iso(ctx.settings.timezone) or draft.deadline.kind   # the date, or the time here
         typer.echo(f"- {draft.title}  [{deadline}]  {draft.url}")
     for item_error in result.item_errors:
         typer.echo(f"! skipped {item_error.url}: {item_error.message}")
