@@ -291,6 +291,19 @@ def test_a_desk_edit_to_a_catalogue_source_survives_fursa_init_and_can_be_revert
     assert [a for a, _, _ in _source_audit(ctx, "source:edit", "source:revert")] == [
         "source:edit", "source:revert", "source:revert"]
     assert "Changed here" not in admin_client.get(path).text
+    assert "changed here, kept over the catalogue" not in admin_client.get("/desk/sources").text
+
+
+def test_the_source_list_marks_catalogue_sources_changed_at_the_desk(admin_client, ctx):
+    with ctx.sessions.begin() as session:
+        storage.sync_catalogue(session, [storage.SourceSpec(name="Kept", type="feed", url="https://a.example/feed"),
+                                         storage.SourceSpec(name="Plain", type="feed", url="https://b.example/feed")])
+        row = storage.get_source(session, "Kept")
+        storage.edit_source(session, row, storage.SourceEdit(url="https://c.example/feed"), actor="amal", now=NOW)
+    page = admin_client.get("/desk/sources").text
+    rows = dict(re.findall(r'>(Kept|Plain)</a><br><span class="muted">([^<]*)</span>', page))
+    assert "changed here, kept over the catalogue" in rows["Kept"]
+    assert "changed here" not in rows["Plain"]
 
 
 SOURCE_SHAPES = {
