@@ -312,6 +312,17 @@ def test_a_deadline_read_from_the_text_is_a_date_unless_it_states_a_time(text, d
     assert (shown.local("Asia/Hebron").strftime("%H:%M") if shown.local("Asia/Hebron") else None) == hebron
 
 
+def test_the_matcher_counts_calendar_days_as_the_pages_do():
+    from fursa.matching.deadlines import days_until
+
+    stated = deadline_from("15 January 2027 10:00", "Asia/Hebron")
+    eve = datetime(2027, 1, 14, 20, 0, tzinfo=HEBRON)   # 14 hours before: "closes tomorrow", not "today"
+    assert days_until(stated.at, eve) == stated.days_left(eve, "Asia/Hebron") == 1
+    date_only = deadline_from("01/15/2027", "America/New_York", "us")
+    morning = datetime(2027, 1, 15, 7, 0, tzinfo=HEBRON)
+    assert days_until(date_only.at, morning) == date_only.days_left(morning, "Asia/Hebron") == 0
+
+
 # --- open and closed: a date alone is open all of that day in Hebron -----------------------------------------
 
 def _surfaces_at(ctx: pipeline.Context, moment: datetime, call_id: int) -> dict[str, object]:
