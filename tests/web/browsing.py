@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fursa import digests, storage, web
@@ -142,9 +143,9 @@ def new_page(chromium, width: int = PHONE, height: int = 844):
     return context.new_page()
 
 
-def use_language(page, site: Site, lang: str) -> None:
-    """The visitor's language choice (the header's switch) before the page under test."""
-    page.goto(f"{site.base}/language/{lang}?next=/subscribe")
+def use_language(page, site: Site, lang: str, then: str = "/subscribe"):
+    """The visitor's language choice (the header's switch), which goes on to `then`; its response."""
+    return page.goto(f"{site.base}/language/{lang}?{urlencode({'next': then})}")
 
 
 def _submit(page, selector: str, status: int = 200) -> None:
@@ -197,11 +198,11 @@ class PublicPage:
     status: int = 200
 
     def open(self, page, site: Site, lang: str) -> None:
-        use_language(page, site, lang)
         if self.steps is not None:
+            use_language(page, site, lang)
             self.steps(page, site, lang)
         else:
-            response = page.goto(site.base + self.path(site, lang))
+            response = use_language(page, site, lang, then=self.path(site, lang))
             assert response.status == self.status, (self.name, response.status)
 
 
