@@ -113,7 +113,6 @@ def query_latency(ctx: pipeline.Context, runs: int) -> dict[str, tuple[float, fl
 
 
 def _serve_fursa(url: str, folder: str, port_queue) -> None:
-    import uvicorn
 
     from fursa import web
     ctx = pipeline.make_context(settings_for(url, Path(folder)))

@@ -32,7 +32,6 @@ from fursa.storage.paging import Page
 OPEN_TO_ALL = frozenset({"any", "all"})
 # The public list's orders: nearest deadline (featured first), newest approved, best match first.
 SORTS = ("closing", "newest", "relevance")
-COVERAGES = ("full", "partial")
 # Tables the schema keeps outside the ORM's models (the FTS5 table, its shadow tables, the generation).
 SEARCH_TABLES = frozenset({"opportunity_search", "opportunity_search_data", "opportunity_search_idx",
                            "opportunity_search_content", "opportunity_search_docsize", "opportunity_search_config",
@@ -40,7 +39,6 @@ SEARCH_TABLES = frozenset({"opportunity_search", "opportunity_search_data", "opp
 # A deadline later than any, for calls without one.
 NEVER = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _COUNT_ENTRIES = 4096
-
 
 
 def _sqlite_from_hint(compiler: SQLiteCompiler, table_: object, text: str) -> str:
@@ -98,7 +96,7 @@ def plain_document(title: str, summary: str, provider: str, text: str) -> str:
 
 _SQLITE_SEARCH = (
     "CREATE VIRTUAL TABLE opportunity_search USING fts5(document, tokenize = 'unicode61 remove_diacritics 2')",
-    f"""CREATE TRIGGER opportunity_search_insert AFTER INSERT ON opportunities
+    """CREATE TRIGGER opportunity_search_insert AFTER INSERT ON opportunities
         WHEN new.status = 'approved' AND new.merged_into_id IS NULL
         BEGIN INSERT INTO opportunity_search (rowid, document) VALUES (new.id, new.search_text); END""",
     """CREATE TRIGGER opportunity_search_update AFTER UPDATE OF search_text, status, merged_into_id ON opportunities
@@ -233,7 +231,7 @@ def _ordered(statement, session: Session, query: CallQuery):
     closing = (Opportunity.featured.desc(), Opportunity.deadline_at.is_(None), Opportunity.deadline_at, Opportunity.id)
     if order == "relevance":
         if session.get_bind().dialect.name == "postgresql":
-            expression = " & ".join(f"'{word}':*" for word in query.words)
+            expression = " & ".join(f"'{word}':*" for word in _searchable(query) or ())
             rank = func.ts_rank(literal_column(_PG_VECTOR), func.to_tsquery(literal_column("'simple'"), expression))
             return statement.order_by(rank.desc(), *closing)
         return statement.order_by(literal_column("opportunity_search.rank"), *closing)
