@@ -204,10 +204,12 @@ def test_0008_indexes_the_calls_already_stored_and_takes_its_objects_away(databa
                 currency="", language="en", status=status, featured=False, first_seen_at=seen, last_seen_at=seen,
                 content_hash=str(number), evidence={}, scores={}, flags=[], tags_edited=False))
     _upgrade_to(engine, "0008")
+    with engine.connect() as connection:   # read as 0008 left it: the models may hold later columns
+        rows = connection.execute(text("SELECT search_version, search_text, host_country, coverage FROM opportunities "
+                                       "ORDER BY id")).all()
+    assert [row[0] for row in rows] == [0, 0] and "pharmacy" in rows[0][1] and tuple(rows[0][2:]) == ("", "")
+    _upgrade_to(engine, "head")
     with storage.make_sessionmaker(engine)() as session:
-        rows = session.scalars(select(Opportunity).order_by(Opportunity.id)).all()
-        assert [row.search_version for row in rows] == [0, 0] and "pharmacy" in rows[0].search_text
-        assert (rows[0].host_country, rows[0].coverage) == ("", "")
         assert _titles(session, text="pharmacy foundation") == ["Old Pharmacy call 0"]   # the new one is not public
     _downgrade_to(engine, "0007")
     inspector = inspect(engine)
