@@ -21,7 +21,7 @@ import pytest
 from fursa import digests, storage, web
 from sqlalchemy import select
 
-from tests.web.conftest import ADMIN, NOW, CallMaker, make_context, make_settings
+from tests.web.conftest import ADMIN, NOW, CallMaker, enrol_in_browser, make_context, make_settings
 from tests.web.live import serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,6 +146,35 @@ def new_page(chromium, width: int = PHONE, height: int = 844):
 def use_language(page, site: Site, lang: str, then: str = "/subscribe"):
     """The visitor's language choice (the header's switch), which goes on to `then`; its response."""
     return page.goto(f"{site.base}/language/{lang}?{urlencode({'next': then})}")
+
+
+DESK_PAGES = {
+    "dashboard": lambda site: "/desk",
+    "queue": lambda site: "/desk/queue",
+    "call-edit": lambda site: f"/desk/calls/{site.calls['long']}",
+    "sources": lambda site: "/desk/sources",
+    "source-edit": lambda site: f"/desk/sources/{site.source_id()}",
+    "subscribers": lambda site: "/desk/subscribers",
+    "digests": lambda site: "/desk/digests?levels=master",
+    "account": lambda site: "/desk/account",
+}
+
+
+def sign_in(page, site: Site) -> None:
+    """Sign the page's browser in to the desk as the admin (the first sign-in enrols the second factor)."""
+    page.goto(f"{site.base}/desk/login")
+    page.fill("#email", ADMIN[0])
+    page.fill("#password", ADMIN[1])
+    page.click("form[action='/desk/login'] button[type=submit]")
+    enrol_in_browser(page, NOW)
+
+
+def open_desk_page(page, site: Site, name: str, lang: str) -> None:
+    path = DESK_PAGES[name](site)
+    use_language(page, site, lang, then=path)
+    assert page.url.endswith(path), page.url
+    if name == "digests":
+        page.frame_locator("iframe.preview").locator("h1").first.wait_for()
 
 
 def _submit(page, selector: str, status: int = 200) -> None:

@@ -9,21 +9,9 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browsing import (
-    ADMIN,
-    LANGUAGES,
-    NOW,
-    PUBLIC_PAGES,
-    Site,
-    axe_violations,
-    chromium,
-    needs_axe,
-    needs_browser,
-    new_page,
-    serious,
-    shoot,
-    site,
+    DESK_PAGES, LANGUAGES, PUBLIC_PAGES, Site, axe_violations, chromium, needs_axe, needs_browser, new_page,
+    open_desk_page, serious, shoot, sign_in, site, use_language,
 )
-from tests.web.conftest import enrol_in_browser
 
 pytestmark = [*needs_browser, needs_axe]
 __all__ = ["chromium", "site"]   # the fixtures, imported to be found
@@ -41,50 +29,32 @@ def test_every_public_page_passes_axe(chromium, site, public, lang):
         page.context.close()
 
 
-DESK_PAGES = {
-    "login": lambda site: "/desk/login",
-    "dashboard": lambda site: "/desk",
-    "queue": lambda site: "/desk/queue",
-    "call-edit": lambda site: f"/desk/calls/{site.calls['long']}",
-    "sources": lambda site: "/desk/sources",
-    "source-edit": lambda site: f"/desk/sources/{site.source_id()}",
-    "subscribers": lambda site: "/desk/subscribers",
-    "digests": lambda site: "/desk/digests?levels=master",
-    "account": lambda site: "/desk/account",
-}
-
-
 @pytest.fixture(scope="module")
 def desk(chromium, site: Site):
-    """One signed-in desk for the module (an admin's first sign-in enrols the second factor)."""
+    """One signed-in desk for the module."""
     page = new_page(chromium, 1280, 900)
-    page.goto(f"{site.base}/desk/login")
-    page.fill("#email", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.click("form[action='/desk/login'] button[type=submit]")
-    enrol_in_browser(page, NOW)
+    sign_in(page, site)
     yield page
     page.context.close()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("name", list(DESK_PAGES))
-def test_the_desks_main_pages_pass_axe(chromium, site, desk, name, lang):
-    path = DESK_PAGES[name](site)
-    if name == "login":
-        page = new_page(chromium, 1280, 900)   # signed out: the desk would send a signed-in admin on
-    else:
-        page = desk
+def test_the_desks_sign_in_page_passes_axe(chromium, site, lang):
+    page = new_page(chromium, 1280, 900)   # signed out: the desk would send a signed-in admin on
     try:
-        page.goto(f"{site.base}/language/{lang}?next={path}")
-        assert page.url.endswith(path), page.url
+        use_language(page, site, lang, then="/desk/login")
         assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-        if name == "digests":
-            page.frame_locator("iframe.preview").locator("h1").first.wait_for()
-        assert serious(axe_violations(page)) == [], f"desk {name} ({lang})"
+        assert serious(axe_violations(page)) == [], f"desk login ({lang})"
     finally:
-        if page is not desk:
-            page.context.close()
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", list(DESK_PAGES))
+def test_the_desks_main_pages_pass_axe(site, desk, name, lang):
+    open_desk_page(desk, site, name, lang)
+    assert desk.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert serious(axe_violations(desk)) == [], f"desk {name} ({lang})"
 
 
 def test_the_check_finds_what_it_is_there_for(chromium):

@@ -1,27 +1,18 @@
 """Every public page fits a phone: at 390 px wide (and 360 and 414 for the widest pages), in English and
-Arabic, nothing makes the page scroll sideways. So do the e-mails: the digests (student, faculty, staff)
+Arabic, nothing makes the page scroll sideways. So do the desk's main pages, and the e-mails: the digests (student, faculty, staff)
 and the confirmation letters, shown in the browser at 390 px. Screenshots go to screenshots/."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from fursa.web.mail import Letter, build_message
 
+from fursa.web.mail import Letter, build_message
 from tests.digests.test_render import NOW as DIGEST_NOW
 from tests.digests.test_render import call, person, render
 from tests.web.browsing import (
-    FEEDS,
-    LANGUAGES,
-    PHONE,
-    PUBLIC_PAGES,
-    WIDEST,
-    chromium,
-    needs_browser,
-    new_page,
-    overflow_of,
-    shoot,
-    site,
+    DESK_PAGES, FEEDS, LANGUAGES, PHONE, PUBLIC_PAGES, WIDEST, chromium, needs_browser, new_page, open_desk_page,
+    overflow_of, shoot, sign_in, site,
 )
 
 pytestmark = needs_browser
@@ -53,6 +44,23 @@ def test_the_widest_pages_fit_the_narrowest_and_widest_phones(chromium, site, pu
         assert overflow_of(page) == [], f"{public.name} ({lang}) at {width} px"
     finally:
         page.context.close()
+
+
+@pytest.fixture(scope="module")
+def desk_on_a_phone(chromium, site):
+    page = new_page(chromium, PHONE)
+    sign_in(page, site)
+    yield page
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", list(DESK_PAGES))
+def test_the_desks_main_pages_fit_a_phone(site, desk_on_a_phone, name, lang):
+    """Staff on a phone too: the subscribers' table was 664 px wide at 390 (609 in Arabic)."""
+    open_desk_page(desk_on_a_phone, site, name, lang)
+    shoot(desk_on_a_phone, f"phone-desk-{name}-{PHONE}-{lang}")
+    assert overflow_of(desk_on_a_phone) == [], f"desk {name} ({lang}) at {PHONE} px"
 
 
 def test_the_feeds_are_not_pages(chromium, site):
