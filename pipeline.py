@@ -267,6 +267,7 @@ def tag_new(ctx: Context, now: datetime) -> TagSummary:
     model = load_model(ctx)
     tagged = flagged = 0
     with ctx.sessions.begin() as session:
+        partners = partner_index(session)
         for opportunity in storage.untagged(session):
             tagging = matching.tag_item(
                 opportunity.title, opportunity.text, categories=tuple(opportunity.categories),
@@ -274,6 +275,7 @@ def tag_new(ctx: Context, now: datetime) -> TagSummary:
             )
             apply_tagging(opportunity, tagging, now)
             index_call(opportunity)
+            match_partners(session, opportunity, partners, now)
             tagged += 1
             flagged += bool(tagging.flags)
         index_stale_calls(session)
@@ -301,6 +303,31 @@ def index_stale_calls(session: Session, batch: int = 2000) -> int:
     for row in rows:
         index_call(row)
     return len(rows)
+
+
+def partner_index(session: Session) -> matching.PartnerIndex:
+    """The partner register's names (storage) as the matcher reads them, built once per run."""
+    return matching.PartnerIndex(matching.PartnerNames(partner.id, partner.names)
+                                 for partner in storage.list_partners(session))
+
+
+def match_partners(session: Session, opportunity: storage.Opportunity, partners: matching.PartnerIndex,
+                   now: datetime) -> bool:
+    """Link the call to every partner its title, provider, summary or text names (and to no other);
+    True when its links changed."""
+    mentions = partners.find(opportunity.title, opportunity.provider, opportunity.summary, opportunity.text)
+    links = [storage.PartnerLink(m.partner_id, m.name, m.quote) for m in mentions]
+    if not links and not opportunity.partnered:
+        return False   # nothing to write, nothing to remove: no query for most calls
+    return storage.link_partners(session, opportunity, links, now)
+
+
+def rematch_partners(session: Session, now: datetime) -> int:
+    """Match every stored call against the register again: after a partner is added, renamed or given
+    an alias, the calls seen before it was named are linked too (and links to a dropped name go).
+    Returns how many calls' links changed."""
+    partners = partner_index(session)
+    return sum(match_partners(session, opportunity, partners, now) for opportunity in storage.calls_to_match(session))
 
 
 def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, now: datetime) -> None:

@@ -57,6 +57,7 @@ class ItemView:
     levels: str
     fields: str
     why: str
+    partner: bool = False   # the call names an institution of the partner register
 
 
 class Formatter:
@@ -74,6 +75,7 @@ class Formatter:
     def view(self, item: DigestItem) -> ItemView:
         return ItemView(
             featured=item.featured,
+            partner=item.partner,
             title=clean_text(item.title) or self.gettext("(untitled call)"),
             url=safe_url(item.url),
             provider=clean_text(item.provider, 120),

@@ -24,6 +24,7 @@ class DigestItem:
     deadline_tz: str | None = None
     deadline_date: date | None = None   # set for a date-only deadline (storage.Deadline)
     featured: bool = False
+    partner: bool = False   # the call names an institution of the partner register
     score: float = 0.0
     reasons: tuple[str, ...] = ()  # matching's wording, in the profile's language (logs, staff preview)
     # matching's reasons as (key, params) pairs; the templates word them through the digest catalogue

@@ -94,7 +94,7 @@ class OpenCalls:
         return frozenset(candidate.id for candidate in self._candidates)
 
     def ranking(self, profile: Profile) -> tuple[DigestItem, ...]:
-        """Every call that fits `profile`: featured first, then by score, then by deadline, then by id."""
+        """Every call that fits `profile`: partner calls first, then featured, then by score, then by deadline, then by id."""
         ranked = self._rankings.get(profile)
         if ranked is None:
             ranked = self._rankings[profile] = self._rank(profile)
@@ -174,6 +174,7 @@ def _candidate_of(opportunity) -> _Candidate:
         deadline_tz=opportunity.deadline_tz,
         deadline_date=getattr(opportunity, "deadline_date", None),   # bench/digests.py's stand-ins lack it
         featured=bool(opportunity.featured),
+        partner=bool(getattr(opportunity, "partnered", False)),   # bench/digests.py's stand-ins lack it
     )
     return _Candidate(id=shown.opportunity_id, kind=shown.kind, featured=shown.featured,
                       deadline_at=shown.deadline_at, match_item=match_item_of(opportunity), shown=shown)
@@ -191,4 +192,4 @@ def _digest_item(candidate: _Candidate, match: Match) -> DigestItem:
 def _rank(pair: tuple) -> tuple:
     candidate, match = pair
     deadline = candidate.deadline_at.timestamp() if candidate.deadline_at else math.inf
-    return (not candidate.featured, -match.score, deadline, candidate.id)
+    return (not candidate.shown.partner, not candidate.featured, -match.score, deadline, candidate.id)

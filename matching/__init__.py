@@ -12,6 +12,7 @@ from .errors import MatchingError, ModelError, TaxonomyError, UnknownCodeError
 from .language import detect_language
 from .learned import LabeledExample, LearnedModel, train_model
 from .normalize import normalize_arabic, normalize_english, normalize_text
+from .partners import PartnerIndex, PartnerMention, PartnerNames, find_partners
 from .profiles import Match, MatchItem, Profile, Reason, score_profile
 from .records import KINDS, LEVELS, Evidence, FoundDeadline, Tag, Tagging
 from .tagger import RuleScores, score_rules, tag_item
@@ -27,4 +28,6 @@ __all__ = [
     "Reason", "RuleScores", "Tag", "Tagging", "Taxonomy", "TaxonomyError", "UnknownCodeError",
     "codes_for_category", "detect_language", "find_deadline", "load_taxonomy", "normalize_arabic",
     "normalize_english", "normalize_text", "score_profile", "score_rules", "tag_item", "train_model",
+    # partner institutions named in a call
+    "PartnerIndex", "PartnerMention", "PartnerNames", "find_partners",
 ]

@@ -13,7 +13,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from fursa.storage.errors import (
-    BackupError, DatabaseError, InvalidSourceError, InvalidSubscriberError, InvalidUserError, LockHeldError,
+    BackupError, DatabaseError, InvalidPartnerError, InvalidSourceError, InvalidSubscriberError, InvalidUserError,
+    LockHeldError,
     LockLostError, NotFoundError, RosterFileError, StorageError, SuppressedAddressError, WeakPasswordError,
 )
 from fursa.storage.records import (
@@ -85,6 +86,15 @@ _LAZY: dict[str, str] = {
                      "replace_recovery_codes", "turn_off_two_factor"), "two_factor"),
     **dict.fromkeys(("AttemptLimit", "attempts_of", "clear_attempts", "over_limit", "prune_attempts",
                      "record_attempt"), "throttle"),
+    # the partner register and the calls that name a partner
+    **dict.fromkeys(("Partner", "PartnerAlias", "PartnerCall"), "models"),
+    **dict.fromkeys(("AGREEMENT_STATES", "AGREEMENT_TYPES", "EXPIRING_DAYS", "PartnerInput", "PartnerLink",
+                     "PartnerProblem", "add_partner", "agreement_state", "calls_of_partner", "calls_to_match",
+                     "check_partner", "edit_partner", "expiring_partners", "find_partner", "get_partner", "input_of",
+                     "link_partners", "list_partners", "name_key", "parse_day", "partner_call_counts",
+                     "partners_of_call"), "partners"),
+    **dict.fromkeys(("PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv",
+                     "export_partners_xlsx", "import_partners"), "partner_files"),
 }
 
 
@@ -168,6 +178,17 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         has_two_factor, recovery_codes_left, replace_recovery_codes, turn_off_two_factor,
     )
     from fursa.storage.users import change_password, password_matches
+    # the partner register
+    from fursa.storage.models import Partner, PartnerAlias, PartnerCall
+    from fursa.storage.partners import (
+        AGREEMENT_STATES, AGREEMENT_TYPES, EXPIRING_DAYS, PartnerInput, PartnerLink, PartnerProblem, add_partner,
+        agreement_state, calls_of_partner, calls_to_match, check_partner, edit_partner, expiring_partners,
+        find_partner, get_partner, input_of, link_partners, list_partners, name_key, parse_day, partner_call_counts,
+        partners_of_call,
+    )
+    from fursa.storage.partner_files import (
+        PARTNER_COLUMNS, PartnerImport, PartnerRowProblem, export_partners_csv, export_partners_xlsx, import_partners,
+    )
 
 __all__ = [
     # loaded with the package: record types, their constants, errors
@@ -175,7 +196,7 @@ __all__ = [
     "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
     "CLOSING_ZONE", "DEADLINE_KINDS", "closing_instant", "deadline_of", "zone_named", "describe_deadline", "zone_label",
     "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
-    "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",
+    "InvalidPartnerError", "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",
     "WeakPasswordError",
     # loaded on first use
     "AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source", "SourceRun",
@@ -216,4 +237,11 @@ __all__ = [
     "RECOVERY_CODE_COUNT", "SecondFactor", "begin_enrolment", "check_second_factor", "confirm_enrolment",
     "enrolment_uri", "has_two_factor", "recovery_codes_left", "replace_recovery_codes", "turn_off_two_factor",
     "AttemptLimit", "attempts_of", "clear_attempts", "over_limit", "prune_attempts", "record_attempt",
+    "Partner", "PartnerAlias", "PartnerCall",
+    "AGREEMENT_STATES", "AGREEMENT_TYPES", "EXPIRING_DAYS", "PartnerInput", "PartnerLink", "PartnerProblem",
+    "add_partner", "agreement_state", "calls_of_partner", "calls_to_match", "check_partner", "edit_partner",
+    "expiring_partners", "find_partner", "get_partner", "input_of", "link_partners", "list_partners", "name_key",
+    "parse_day", "partner_call_counts", "partners_of_call",
+    "PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv", "export_partners_xlsx",
+    "import_partners",
 ]

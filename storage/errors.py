@@ -66,3 +66,14 @@ class LockHeldError(StorageError):
 
 class LockLostError(StorageError):
     """Raised by SchedulerLock.renew when the lock was taken over or its connection died: stop at once."""
+
+
+class InvalidPartnerError(StorageError):
+    """Raised by storage.partners when a partner's names, agreement type, dates, country or contact are not acceptable.
+
+    `problems` holds one storage.partners.PartnerProblem per fault, so a form can show each next to its field.
+    """
+
+    def __init__(self, message: str, problems: tuple = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)

@@ -74,7 +74,9 @@ class Opportunity(Base):
         # The public list's two orders, over the public calls only (storage/search.py writes the same
         # literal predicate, so that SQLite and PostgreSQL see the index applies): closing soonest
         # (featured first, no deadline last) and newest approved.
-        Index("ix_opportunities_public_closing", sql_text("featured DESC"), sql_text("(deadline_at IS NULL)"),
+        # Calls that name a partner institution come first (migration 0009 put `partnered` in front).
+        Index("ix_opportunities_public_closing", sql_text("partnered DESC"), sql_text("featured DESC"),
+              sql_text("(deadline_at IS NULL)"),
               "deadline_at", "id", sqlite_where=sql_text(PUBLIC_PREDICATE), postgresql_where=sql_text(PUBLIC_PREDICATE)),
         Index("ix_opportunities_public_newest", "approved_at", "id",
               sqlite_where=sql_text(PUBLIC_PREDICATE), postgresql_where=sql_text(PUBLIC_PREDICATE)),
@@ -133,6 +135,9 @@ class Opportunity(Base):
     # at ingest until the pipeline writes the full text (the version matching.SEARCH_VERSION names).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     search_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # True while the call names at least one institution of the partner register (storage/partners.py
+    # keeps it with the links in partner_calls), so the list's order and the badges read one column.
+    partnered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
 
     sightings: Mapped[list[Sighting]] = relationship(back_populates="opportunity")
 
@@ -370,3 +375,61 @@ class AttemptCount(Base):
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Partner(Base):
+    """A partner institution of the university: who, where, which agreement, for how long, whom to ask."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    name_ar: Mapped[str] = mapped_column(String(300), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")           # ISO 3166 alpha-2, "" unknown
+    agreement: Mapped[str] = mapped_column(String(20), default="mou")      # storage.partners.AGREEMENT_TYPES
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date, index=True)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)          # areas of cooperation, in words
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(320), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    aliases: Mapped[list[PartnerAlias]] = relationship(back_populates="partner", cascade="all, delete-orphan",
+                                                       order_by="PartnerAlias.id")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the partner goes by: English, Arabic, then the aliases."""
+        return tuple(name for name in (self.name_en, self.name_ar, *(a.name for a in self.aliases)) if name)
+
+    def name_in(self, language: str) -> str:
+        """The name a reader of `language` should see, the other one when it is missing."""
+        first, second = (self.name_ar, self.name_en) if language == "ar" else (self.name_en, self.name_ar)
+        return first or second
+
+
+class PartnerAlias(Base):
+    """Another name a partner goes by in calls (an acronym, an older name, a spelling), in either script."""
+
+    __tablename__ = "partner_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+    partner: Mapped[Partner] = relationship(back_populates="aliases")
+
+
+class PartnerCall(Base):
+    """That call O names partner P: the name that matched and the words as the call wrote them."""
+
+    __tablename__ = "partner_calls"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
+                                                primary_key=True, index=True)
+    matched_name: Mapped[str] = mapped_column(String(300), default="")
+    quote: Mapped[str] = mapped_column(Text, default="")
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -228,7 +228,9 @@ def _ordered(statement, session: Session, query: CallQuery):
     order = query.order
     if order == "newest":
         return statement.order_by(Opportunity.approved_at.desc(), Opportunity.id.desc())
-    closing = (Opportunity.featured.desc(), Opportunity.deadline_at.is_(None), Opportunity.deadline_at, Opportunity.id)
+    # partner calls first (0009), then featured ones: the closing index's own order
+    closing = (Opportunity.partnered.desc(), Opportunity.featured.desc(), Opportunity.deadline_at.is_(None),
+               Opportunity.deadline_at, Opportunity.id)
     if order == "relevance":
         if session.get_bind().dialect.name == "postgresql":
             expression = " & ".join(f"'{word}':*" for word in _searchable(query) or ())

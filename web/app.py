@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.web import (
-    api, curation, dashboard, desk, feeds, health, login, mailings, metrics, public, sources, subscribers,
+    api, curation, dashboard, desk, feeds, health, login, mailings, metrics, partners, public, sources, subscribers,
     subscriptions,
 )
 from fursa.web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
@@ -50,7 +50,8 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
     app.state.web = WebState(ctx=ctx, clock=clock or utc_now)
     app.state.templates = make_environment()
     for router in (login.router, dashboard.router, desk.router, curation.router, sources.router,
-                   subscribers.router, mailings.router, public.router, feeds.router, subscriptions.router,
+                   subscribers.router, partners.router, mailings.router, public.router, feeds.router,
+                   subscriptions.router,
                    subscriptions.one_click, api.router, health.router, metrics.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -63,6 +63,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "job_status": {"ok": N_("Done"), "degraded": N_("Done in part"), "failed": N_("Failed"), "missed": N_("Missed"),
                    "running": N_("Running")},
+    # the partner register (web/partners.py)
+    "agreement": {"mou": N_("Memorandum of understanding"),
+                  "erasmus_iia": N_("Erasmus+ inter-institutional agreement"), "other": N_("Other agreement")},
+    "agreement_state": {"active": N_("In force"), "expiring": N_("Ending soon"), "expired": N_("Ended"),
+                        "not_started": N_("Not started yet")},
 }
 
 

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from fursa import matching
 from fursa.storage import KINDS, LEVELS, CallQuery
-from fursa.storage import list_generation, public_call, search_calls, sources_of
+from fursa.storage import list_generation, partners_of_call, public_call, search_calls, sources_of
 from fursa.web.auth import remember_language, safe_next
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import FilterError, PageNotFoundError
@@ -75,7 +75,8 @@ def call_page(request: Request, call_id: RowId) -> Response:
         if call.id != call_id:
             return RedirectResponse(f"/calls/{call.id}", status_code=301)
         providers = sorted({source.provider or source.name for source, _ in sources_of(session, call)})
-        return render(request, "public/call.html", {"call": call, "providers": providers})
+        return render(request, "public/call.html", {"call": call, "providers": providers,
+                                                    "partners": partners_of_call(session, call.id)})
 
 
 @router.get("/language/{code}")
