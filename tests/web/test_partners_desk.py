@@ -139,3 +139,18 @@ def test_exports_and_import_round_trip(admin_client, ctx, make_call):
     assert "line 4:" in result and "Choose the agreement type from the list." in result
     assert "line 6:" in result
     assert [row[0] for row in _partners(ctx)] == ["University of Granada", "University of Vienna"]
+
+
+def test_calls_are_matched_when_they_are_tagged(ctx, make_call, now):
+    """The pipeline's tagging links a newly crawled call to the partners it names (the register is read
+    once per run); a call naming none is left alone."""
+    from fursa import pipeline
+    with ctx.sessions.begin() as session:
+        storage.add_partner(session, storage.PartnerInput(name_en="University of Granada", name_ar="جامعة غرناطة"),
+                            actor="t", now=now)
+    named = make_call("منح تبادل", text="منح للدراسة في الجامعة؛ وللطلبة بجامعة غرناطة فرص أخرى.")
+    other = make_call("Scholarships in Granada city", text="Not the university.")
+    pipeline.tag_new(ctx, now)
+    with ctx.sessions() as session:
+        assert session.get(storage.Opportunity, named).partnered is True
+        assert session.get(storage.Opportunity, other).partnered is False
