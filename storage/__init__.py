@@ -95,6 +95,14 @@ _LAZY: dict[str, str] = {
                      "partners_of_call"), "partners"),
     **dict.fromkeys(("PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv",
                      "export_partners_xlsx", "import_partners"), "partner_files"),
+    # limited submissions: slots, internal deadlines, intents to apply, the reminder ledger
+    **dict.fromkeys(("IntentToApply", "LimitedReminder", "LimitedSubmission"), "models"),
+    **dict.fromkeys(("INTENT_ALREADY", "INTENT_CLOSED", "INTENT_COLUMNS", "INTENT_RECORDED",
+                     "InvalidLimitedSubmissionError", "LimitedInput", "LimitedProblem", "check_limited",
+                     "claim_reminder", "close_intents", "export_intents_csv",
+                     "intents_of", "limited_by_call", "limited_due_reminders", "limited_of", "mark_reminder_sent",
+                     "record_intent", "reminder_recipients", "reminders_sent", "reopen_intents",
+                     "set_limited_submission"), "limited_submissions"),
 }
 
 
@@ -189,6 +197,15 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     from fursa.storage.partner_files import (
         PARTNER_COLUMNS, PartnerImport, PartnerRowProblem, export_partners_csv, export_partners_xlsx, import_partners,
     )
+    # limited submissions
+    from fursa.storage.models import IntentToApply, LimitedReminder, LimitedSubmission
+    from fursa.storage.limited_submissions import (
+        INTENT_ALREADY, INTENT_CLOSED, INTENT_COLUMNS, INTENT_RECORDED, InvalidLimitedSubmissionError, LimitedInput,
+        LimitedProblem,
+        check_limited, claim_reminder, close_intents, export_intents_csv, intents_of, limited_by_call,
+        limited_due_reminders, limited_of, mark_reminder_sent, record_intent, reminder_recipients, reminders_sent,
+        reopen_intents, set_limited_submission,
+    )
 
 __all__ = [
     # loaded with the package: record types, their constants, errors
@@ -244,4 +261,9 @@ __all__ = [
     "parse_day", "partner_call_counts", "partners_of_call",
     "PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv", "export_partners_xlsx",
     "import_partners",
+    "IntentToApply", "LimitedReminder", "LimitedSubmission",
+    "INTENT_ALREADY", "INTENT_CLOSED", "INTENT_COLUMNS", "INTENT_RECORDED", "InvalidLimitedSubmissionError",
+    "LimitedInput", "LimitedProblem", "check_limited", "claim_reminder", "close_intents", "export_intents_csv",
+    "intents_of", "limited_by_call", "limited_due_reminders", "limited_of", "mark_reminder_sent", "record_intent",
+    "reminder_recipients", "reminders_sent", "reopen_intents", "set_limited_submission",
 ]

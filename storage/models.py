@@ -433,3 +433,57 @@ class PartnerCall(Base):
     matched_name: Mapped[str] = mapped_column(String(300), default="")
     quote: Mapped[str] = mapped_column(Text, default="")
     found_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LimitedSubmission(Base):
+    """A call for which the university may nominate only `slots` applicants, with its own internal
+    deadline (stored like Opportunity.deadline: `internal_date` set only when date-only, `internal_at`
+    always the closing instant), the staff contact, notes, and whether the list of intents is closed."""
+
+    __tablename__ = "limited_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), unique=True)
+    slots: Mapped[int] = mapped_column(Integer)
+    internal_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    internal_tz: Mapped[str | None] = mapped_column(String(60))
+    internal_date: Mapped[date | None] = mapped_column(Date)
+    contact: Mapped[str] = mapped_column(String(320), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    opportunity: Mapped[Opportunity] = relationship()
+
+    @property
+    def internal_deadline(self) -> Deadline:
+        """The internal deadline as one value, with the same rules as a call's deadline."""
+        return deadline_of("date", self.internal_at, self.internal_tz, "", self.internal_date)
+
+
+class IntentToApply(Base):
+    """That subscriber S said, through their signed link, they intend to apply to limited call L."""
+
+    __tablename__ = "intents_to_apply"
+    __table_args__ = (UniqueConstraint("limited_id", "subscriber_id", name="uq_intent_limited_subscriber"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    limited_id: Mapped[int] = mapped_column(ForeignKey("limited_submissions.id", ondelete="CASCADE"), index=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    subscriber: Mapped[Subscriber] = relationship()
+
+
+class LimitedReminder(Base):
+    """The reminder ledger: one row per (limited call, subscriber); its key makes a second reminder impossible."""
+
+    __tablename__ = "limited_reminders"
+
+    limited_id: Mapped[int] = mapped_column(ForeignKey("limited_submissions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), default="sending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
