@@ -9,6 +9,7 @@ from fursa.digests.errors import (
     BouncedAddressError, ClaimExpiringError, ConfigurationError, DeliveryError, DigestError, InvalidAddressError,
     LedgerError, PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError, TokenError,
 )
+from fursa.digests.intent_links import IntentLink, make_intent_token, read_intent_token, verify_intent_token
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
 from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
 from fursa.digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
@@ -28,4 +29,5 @@ __all__ = [
     "instant_period", "is_weekend", "make_subscriber_token", "message_id_for", "parse_smtp_url", "preview_digest",
     "profile_of", "read_subscriber_token", "render_digest", "retry_deliveries", "select_items", "send_digests",
     "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
+    "IntentLink", "make_intent_token", "read_intent_token", "verify_intent_token",
 ]

@@ -13,6 +13,7 @@ from fursa.digests.periods import digest_period
 from fursa.digests.records import Digest, RenderedDigest
 from fursa.digests.render import render_digest
 from fursa.digests.selection import OpenCalls
+from fursa.digests.intent_links import make_intent_token
 from fursa.digests.tokens import make_subscriber_token
 
 
@@ -47,7 +48,16 @@ def compose_digest(
         unsubscribe_url=f"{base}/unsubscribe/{unsubscribe}",
         preferences_url=f"{base}/preferences/{preferences}",
         unsubscribe_token=unsubscribe,
+        intent_urls=_intent_urls(subscriber, (*items, *closing), base, config.secret_key),
     )
+
+
+def _intent_urls(subscriber, items, base: str, secret_key: str) -> tuple[tuple[int, str], ...]:
+    """Signed "I intend to apply" links for the limited calls of a faculty member's digest."""
+    if subscriber.role != "faculty":
+        return ()
+    return tuple((item.opportunity_id, f"{base}/intent/{make_intent_token(subscriber, item.opportunity_id, secret_key)}")
+                 for item in items if item.slots)
 
 
 def preview_digest(session: Session, email: str, *, now: datetime, config: DeliveryConfig) -> RenderedDigest:

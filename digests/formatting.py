@@ -58,6 +58,9 @@ class ItemView:
     fields: str
     why: str
     partner: bool = False   # the call names an institution of the partner register
+    call_id: int = 0
+    slots: int = 0   # a limited submission's nominations (0: an ordinary call)
+    internal_deadline: str = ""
 
 
 class Formatter:
@@ -76,6 +79,9 @@ class Formatter:
         return ItemView(
             featured=item.featured,
             partner=item.partner,
+            call_id=item.opportunity_id,
+            slots=item.slots,
+            internal_deadline=self.internal_deadline(item),
             title=clean_text(item.title) or self.gettext("(untitled call)"),
             url=safe_url(item.url),
             provider=clean_text(item.provider, 120),
@@ -99,6 +105,13 @@ class Formatter:
         if not deadline.dated:
             return self.gettext("Not given: check the call")
         text = describe_deadline(deadline, self.zone.key, self.locale, self.gettext, "EEEE d MMMM y")
+        return text.translate(_ARABIC_DIGITS) if self.language == "ar" else text
+
+    def internal_deadline(self, item: DigestItem) -> str:
+        """A limited submission's internal deadline, worded like the funder's; '' for an ordinary call."""
+        if not item.internal_deadline.dated:
+            return ""
+        text = describe_deadline(item.internal_deadline, self.zone.key, self.locale, self.gettext, "EEEE d MMMM y")
         return text.translate(_ARABIC_DIGITS) if self.language == "ar" else text
 
     def countdown(self, item: DigestItem) -> str:

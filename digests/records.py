@@ -25,6 +25,10 @@ class DigestItem:
     deadline_date: date | None = None   # set for a date-only deadline (storage.Deadline)
     featured: bool = False
     partner: bool = False   # the call names an institution of the partner register
+    slots: int = 0   # a limited submission: how many the university may nominate (0: not limited)
+    internal_at: datetime | None = None   # its internal deadline, by storage.Deadline's rules
+    internal_tz: str | None = None
+    internal_date: date | None = None
     score: float = 0.0
     reasons: tuple[str, ...] = ()  # matching's wording, in the profile's language (logs, staff preview)
     # matching's reasons as (key, params) pairs; the templates word them through the digest catalogue
@@ -33,6 +37,12 @@ class DigestItem:
     @property
     def deadline(self) -> Deadline:
         return deadline_of(self.deadline_kind, self.deadline_at, self.deadline_tz, "", self.deadline_date)
+
+    @property
+    def internal_deadline(self) -> Deadline:
+        """A limited submission's internal deadline (no date for an ordinary call)."""
+        return deadline_of("date" if self.slots else "unknown", self.internal_at, self.internal_tz, "",
+                           self.internal_date)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class Digest:
     unsubscribe_url: str = ""
     preferences_url: str = ""
     unsubscribe_token: str = ""
+    intent_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I intend to apply" link) for limited calls
 
     @property
     def is_empty(self) -> bool:

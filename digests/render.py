@@ -82,6 +82,7 @@ def render_digest(digest: Digest, config: DeliveryConfig) -> RenderedDigest:
              for item in digest.closing_soon + digest.items}
     context = {
         "digest": digest,
+        "intent_links": dict(digest.intent_urls),
         "fmt": formatter,
         "sections": [("closing", [views[item] for item in digest.closing_soon]),
                      ("new", [views[item] for item in digest.items])],

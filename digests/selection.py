@@ -175,9 +175,18 @@ def _candidate_of(opportunity) -> _Candidate:
         deadline_date=getattr(opportunity, "deadline_date", None),   # bench/digests.py's stand-ins lack it
         featured=bool(opportunity.featured),
         partner=bool(getattr(opportunity, "partnered", False)),   # bench/digests.py's stand-ins lack it
+        **_limited_fields(getattr(opportunity, "limited", None)),
     )
     return _Candidate(id=shown.opportunity_id, kind=shown.kind, featured=shown.featured,
                       deadline_at=shown.deadline_at, match_item=match_item_of(opportunity), shown=shown)
+
+
+def _limited_fields(limited) -> dict:
+    """A limited submission's slots and internal deadline for its DigestItem; nothing for an ordinary call."""
+    if limited is None:
+        return {}
+    return {"slots": limited.slots, "internal_at": limited.internal_at, "internal_tz": limited.internal_tz,
+            "internal_date": limited.internal_date}
 
 
 def _digest_item(candidate: _Candidate, match: Match) -> DigestItem:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, backref, mapped_column, relationship
 
 from fursa.storage.records import Deadline, deadline_of
 from fursa.storage.types import UTCDateTime
@@ -454,7 +454,8 @@ class LimitedSubmission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    opportunity: Mapped[Opportunity] = relationship()
+    # Opportunity.limited: the digests, pages and feeds read a call's settings through it.
+    opportunity: Mapped[Opportunity] = relationship(backref=backref("limited", uselist=False, passive_deletes=True))
 
     @property
     def internal_deadline(self) -> Deadline:

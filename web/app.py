@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.web import (
-    api, curation, dashboard, desk, feeds, health, login, mailings, metrics, partners, public, sources, subscribers,
-    subscriptions,
+    api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, partners, public, sources,
+    subscribers, subscriptions,
 )
 from fursa.web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
 from fursa.web.render import gettext_of, make_environment, render
@@ -49,7 +49,8 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
     )
     app.state.web = WebState(ctx=ctx, clock=clock or utc_now)
     app.state.templates = make_environment()
-    for router in (login.router, dashboard.router, desk.router, curation.router, sources.router,
+    for router in (login.router, dashboard.router, desk.router, limited.router, limited.intent, curation.router,
+                   sources.router,
                    subscribers.router, partners.router, mailings.router, public.router, feeds.router,
                    subscriptions.router,
                    subscriptions.one_click, api.router, health.router, metrics.router):
