@@ -88,11 +88,11 @@ _LAZY: dict[str, str] = {
                      "record_attempt"), "throttle"),
     # the partner register and the calls that name a partner
     **dict.fromkeys(("Partner", "PartnerAlias", "PartnerCall"), "models"),
-    **dict.fromkeys(("AGREEMENT_STATES", "AGREEMENT_TYPES", "EXPIRING_DAYS", "PartnerInput", "PartnerLink",
-                     "PartnerProblem", "add_partner", "agreement_state", "calls_of_partner", "calls_to_match",
-                     "check_partner", "edit_partner", "expiring_partners", "find_partner", "get_partner", "input_of",
-                     "link_partners", "list_partners", "name_key", "parse_day", "partner_call_counts",
-                     "partners_of_call"), "partners"),
+    **dict.fromkeys(("AGREEMENT_STATES", "AGREEMENT_TYPES", "CallWords", "EXPIRING_DAYS", "PartnerInput",
+                     "PartnerLink", "PartnerProblem", "add_partner", "agreement_state", "calls_of_partner",
+                     "calls_to_match", "check_partner", "edit_partner", "expiring_partners", "find_partner",
+                     "get_partner", "input_of", "link_partners", "list_partners", "name_key", "parse_day",
+                     "partner_call_counts", "partners_of_call"), "partners"),
     **dict.fromkeys(("PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv",
                      "export_partners_xlsx", "import_partners"), "partner_files"),
     # limited submissions: slots, internal deadlines, intents to apply, the reminder ledger
@@ -189,10 +189,10 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     # the partner register
     from fursa.storage.models import Partner, PartnerAlias, PartnerCall
     from fursa.storage.partners import (
-        AGREEMENT_STATES, AGREEMENT_TYPES, EXPIRING_DAYS, PartnerInput, PartnerLink, PartnerProblem, add_partner,
-        agreement_state, calls_of_partner, calls_to_match, check_partner, edit_partner, expiring_partners,
-        find_partner, get_partner, input_of, link_partners, list_partners, name_key, parse_day, partner_call_counts,
-        partners_of_call,
+        AGREEMENT_STATES, AGREEMENT_TYPES, EXPIRING_DAYS, CallWords, PartnerInput, PartnerLink, PartnerProblem,
+        add_partner, agreement_state, calls_of_partner, calls_to_match, check_partner, edit_partner,
+        expiring_partners, find_partner, get_partner, input_of, link_partners, list_partners, name_key, parse_day,
+        partner_call_counts, partners_of_call,
     )
     from fursa.storage.partner_files import (
         PARTNER_COLUMNS, PartnerImport, PartnerRowProblem, export_partners_csv, export_partners_xlsx, import_partners,
@@ -213,7 +213,8 @@ __all__ = [
     "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
     "CLOSING_ZONE", "DEADLINE_KINDS", "closing_instant", "deadline_of", "zone_named", "describe_deadline", "zone_label",
     "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
-    "InvalidPartnerError", "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError", "SuppressedAddressError",
+    "InvalidPartnerError", "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError",
+    "SuppressedAddressError",
     "WeakPasswordError",
     # loaded on first use
     "AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source", "SourceRun",
@@ -255,7 +256,8 @@ __all__ = [
     "enrolment_uri", "has_two_factor", "recovery_codes_left", "replace_recovery_codes", "turn_off_two_factor",
     "AttemptLimit", "attempts_of", "clear_attempts", "over_limit", "prune_attempts", "record_attempt",
     "Partner", "PartnerAlias", "PartnerCall",
-    "AGREEMENT_STATES", "AGREEMENT_TYPES", "EXPIRING_DAYS", "PartnerInput", "PartnerLink", "PartnerProblem",
+    "AGREEMENT_STATES", "AGREEMENT_TYPES", "CallWords", "EXPIRING_DAYS", "PartnerInput", "PartnerLink",
+    "PartnerProblem",
     "add_partner", "agreement_state", "calls_of_partner", "calls_to_match", "check_partner", "edit_partner",
     "expiring_partners", "find_partner", "get_partner", "input_of", "link_partners", "list_partners", "name_key",
     "parse_day", "partner_call_counts", "partners_of_call",

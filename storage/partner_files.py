@@ -26,8 +26,8 @@ from fursa.storage.audit import record_audit
 from fursa.storage.errors import InvalidPartnerError, RosterFileError
 from fursa.storage.models import Partner
 from fursa.storage.partners import (
-    PartnerInput, PartnerProblem, add_partner, calls_of_partner, edit_partner, find_partner, input_of, list_partners, name_key,
-    parse_day, partner_call_counts,
+    PartnerInput, PartnerProblem, add_partner, calls_of_partner, edit_partner, find_partner, input_of, list_partners,
+    name_key, parse_day, partner_call_counts,
 )
 
 PARTNER_COLUMNS = COLUMNS = ("name_en", "name_ar", "aliases", "country", "agreement", "starts_on", "ends_on", "areas",
@@ -107,7 +107,8 @@ def import_partners(session: Session, data: bytes, *, actor: str, now: datetime,
         names = [row.get("name_en", ""), row.get("name_ar", "")]
         earlier = next((seen[name_key(n)] for n in names if n and name_key(n) in seen), None)
         if earlier is not None:
-            problems.append(PartnerRowProblem(line, f"this partner is already on line {earlier}; this line was skipped"))
+            problems.append(PartnerRowProblem(
+                line, f"this partner is already on line {earlier}; this line was skipped"))
             continue
         stored = next((p for p in (find_partner(session, n) for n in names if n) if p is not None), None)
         try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Collection, Iterable, Iterator, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fursa.storage.audit import record_audit
@@ -252,13 +252,28 @@ def expiring_partners(session: Session, today: date, within_days: int = EXPIRING
 
 # --- the links between calls and partners ---------------------------------------------------------
 
-def calls_to_match(session: Session, batch: int = 500) -> Iterator[Opportunity]:
-    """Every call not merged into another, for matching against the register again, `batch` rows at a time."""
-    ids = session.scalars(select(Opportunity.id).where(Opportunity.merged_into_id.is_(None))
-                          .order_by(Opportunity.id)).all()
-    for start in range(0, len(ids), batch):
-        yield from session.scalars(select(Opportunity).where(Opportunity.id.in_(ids[start:start + batch]))
-                                   .order_by(Opportunity.id)).all()
+@dataclass(frozen=True)
+class CallWords:
+    """What the partner matcher needs to rule a stored call out without loading it: its search text."""
+
+    id: int
+    search_text: str
+    search_version: int
+    partnered: bool
+
+
+def calls_to_match(session: Session, batch: int = 1000) -> Iterator[CallWords]:
+    """Every call not merged into another, for matching against the register again, `batch` at a time."""
+    last = 0
+    columns = (Opportunity.id, Opportunity.search_text, Opportunity.search_version, Opportunity.partnered)
+    while True:
+        rows = session.execute(select(*columns).where(Opportunity.merged_into_id.is_(None), Opportunity.id > last)
+                               .order_by(Opportunity.id).limit(batch)).all()
+        if not rows:
+            return
+        for row in rows:
+            yield CallWords(row[0], row[1] or "", row[2] or 0, bool(row[3]))
+        last = rows[-1][0]
 
 
 def link_partners(session: Session, opportunity: Opportunity, links: Sequence[PartnerLink], now: datetime) -> bool:

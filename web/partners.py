@@ -120,7 +120,8 @@ def problem_words(problem: PartnerProblem, _) -> str:
         return _("The agreement cannot end (%(ends)s) before it starts (%(starts)s). Check both dates.") % {
             "ends": v.get("ends", ""), "starts": v.get("starts", "")}
     if problem.reason == "date_invalid":
-        return _("“%(value)s” is not a date. Write it as YYYY-MM-DD, e.g. 2027-06-30.") % {"value": v.get("value", "")}
+        return _("“%(value)s” is not a date. Write it as YYYY-MM-DD, e.g. 2027-06-30.") % {
+            "value": v.get("value", "")}
     if problem.reason == "country_unknown":
         return _("Choose the country from the list.")
     if problem.reason == "email_invalid":
@@ -223,7 +224,8 @@ def import_form(request: Request) -> Response:
 
 
 @router.post("/import")
-def import_csv(request: Request, form: FormData = Depends(form_data), user: StaffUser = Depends(staff_user)) -> Response:
+def import_csv(request: Request, form: FormData = Depends(form_data),
+               user: StaffUser = Depends(staff_user)) -> Response:
     _ = gettext_of(request)
     file = upload(form, "file")
     data = file.file.read(MAX_UPLOAD + 1) if file is not None else b""

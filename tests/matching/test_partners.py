@@ -36,3 +36,20 @@ def test_the_quote_is_the_text_as_written():
 
 def test_an_empty_register_finds_nothing():
     assert PartnerIndex([]).find("UCL") == [] and not PartnerIndex([])
+
+
+def test_a_call_is_ruled_out_by_its_search_text_only_when_it_names_no_partner():
+    """rematch_partners skips a call whose search text (matching.search_document) has none of the names'
+    telling words; every call the full reading would link must pass, the d'/l' elision included."""
+    from fursa.matching import Searchable, search_document
+    register = PartnerIndex([*[PartnerNames(n, names) for n, names in enumerate([
+        ("University College London", "UCL"), ("جامعة القدس",), ("Université d'Artois",),
+        ("The University of Jordan", "الجامعة الأردنية")])]])
+    texts = ["Fellowships at UCL", "منح للدراسة بجامعة القدس", "Bourses à l'Université d'Artois",
+             "للجامعة الأردنية منح", "Scholarships at the University of Jordan", "Nuclear physics in Jerusalem",
+             "منح في المدينة المقدسة"]
+    for text in texts:
+        document = search_document(Searchable(title=text))
+        if register.find(text):
+            assert register.may_name(document), text
+    assert not register.may_name(search_document(Searchable(title="Nuclear physics in Jerusalem")))
