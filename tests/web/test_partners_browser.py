@@ -9,7 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot, site
+from tests.web.browsing import (
+    LANGUAGES, PHONE, axe_violations, chromium, needs_axe, needs_browser, new_page, overflow_of, serious, shoot, site,
+)
 from tests.web.conftest import ADMIN, NOW, enrol_in_browser
 
 pytestmark = needs_browser
@@ -64,3 +66,11 @@ def test_the_public_list_puts_the_partner_call_first_with_its_badge(site, desk, 
     first = desk.locator("ol.calls > li").first
     assert first.locator(".badge.partner").inner_text().strip() == BADGE[lang]
     assert overflow_of(desk) == [], f"the public list ({lang}) at {PHONE} px"
+
+
+@needs_axe
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", PAGES)
+def test_partner_pages_pass_axe(site, desk, lang, path):
+    desk.goto(f"{site.base}/language/{lang}?next={quote(path, safe='/')}")
+    assert serious(axe_violations(desk)) == [], f"{path} ({lang})"
