@@ -88,3 +88,28 @@ def test_files_round_trip_and_report_bad_lines(sessions, now):
     with sessions() as session:
         rows = {p.name_en: (p.agreement, p.ends_on) for p in storage.list_partners(session)}
     assert rows == {"University of Granada": ("mou", None), "KU Leuven": ("other", None)}
+
+
+def test_0009_adds_the_register_and_its_downgrade_keeps_search_working(database_url, now):
+    """Up: a call stored under 0008 is not partnered; down: no partner table or column is left, and
+    the full-text index still follows the calls (SQLite's triggers survive the column's removal)."""
+    from sqlalchemy import inspect, text
+
+    from tests.storage.test_migrations import _downgrade_to, _upgrade_to
+    engine = storage.make_engine(database_url)
+    _upgrade_to(engine, "0009")
+    with storage.make_sessionmaker(engine).begin() as session:
+        call = _call(session, now, "Erasmus exchange at Granada")
+        assert call.partnered is False
+    found = inspect(engine)
+    assert {"partners", "partner_aliases", "partner_calls"} <= set(found.get_table_names())
+    _downgrade_to(engine, "0008")
+    found = inspect(engine)
+    assert not {"partners", "partner_aliases", "partner_calls"} & set(found.get_table_names())
+    assert "partnered" not in {c["name"] for c in found.get_columns("opportunities")}
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE opportunities SET status = 'approved', search_text = 'granada exchange'"))
+    with storage.make_sessionmaker(engine)() as session:
+        query = storage.CallQuery(text="granada")
+        assert storage.count_calls(session, query, now) == 1
+    engine.dispose()
