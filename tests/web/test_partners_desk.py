@@ -154,3 +154,24 @@ def test_calls_are_matched_when_they_are_tagged(ctx, make_call, now):
     with ctx.sessions() as session:
         assert session.get(storage.Opportunity, named).partnered is True
         assert session.get(storage.Opportunity, other).partnered is False
+
+
+def test_the_command_line_refuses_and_adds_as_the_desk_does(command_line, ctx, make_call, tmp_path):
+    call = make_call("Scholarships with UGR", status="approved")
+    added = command_line("partners", "add", "University of Granada", "--ar", "جامعة غرناطة", "--alias", "UGR",
+                         "--agreement", "erasmus_iia", "--start", "2025-09-01", "--end", "2027-08-31")
+    assert added.exit_code == 0, added.output
+    assert "calls whose partners changed: 1" in added.output
+    refused = command_line("partners", "add", "ugr", "--agreement", "treaty", "--start", "2027-01-01",
+                           "--end", "2026-01-01")
+    assert refused.exit_code == 2
+    for words in ("already a name of the partner", "not an agreement type", "before it starts"):
+        assert words in " ".join(refused.output.split()), refused.output
+    assert [row[0] for row in _partners(ctx)] == ["University of Granada"]
+    listed = command_line("partners", "list", "--format", "json")
+    assert '"calls": 1' in listed.output and "جامعة غرناطة" in listed.output
+    target = tmp_path / "partners.xlsx"
+    assert command_line("partners", "export", str(target)).exit_code == 0
+    assert load_workbook(target)["Calls"]["B2"].value == "Scholarships with UGR"
+    with ctx.sessions() as session:
+        assert session.get(storage.Opportunity, call).partnered is True
