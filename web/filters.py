@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from fastapi import Query
+from fastapi import Depends, Query
 from starlette.requests import Request
 
 from fursa import matching
@@ -76,7 +76,7 @@ def read_query(params: Mapping[str, str], _: Callable[[str], str] = lambda text:
     )
 
 
-def call_query(
+def checked_query(
     request: Request,
     q: str = Query("", description="words that must all appear in the call or in the names of its tags "
                                    "(English or Arabic; a word also finds the words it begins)"),
@@ -89,12 +89,22 @@ def call_query(
     country: str = Query("", description="the host country, an ISO 3166 code (`DE`, `HU`), where the call states it"),
     coverage: str = Query("", description="`full` or `partial` funding, where the call states it"),
     sort: str = Query("", description="closing (soonest deadline, the default), newest, or relevance (when searching)"),
-) -> CallQuery:
+) -> CallQuery | FilterError:
     """FastAPI dependency: the filters of a page or feed, declared so that they are documented; an
-    unknown value is a 400 with a message in the visitor's language (read_query)."""
-    return read_query({"q": q, "field": field, "level": level, "kind": kind, "within": within,
-                       "eligible": eligible, "language": language, "country": country, "coverage": coverage,
-                       "sort": sort}, gettext_of(request))
+    unknown value gives the FilterError (messages in the visitor's language) for the page to show."""
+    try:
+        return read_query({"q": q, "field": field, "level": level, "kind": kind, "within": within,
+                           "eligible": eligible, "language": language, "country": country, "coverage": coverage,
+                           "sort": sort}, gettext_of(request))
+    except FilterError as error:
+        return error
+
+
+def call_query(checked: CallQuery | FilterError = Depends(checked_query)) -> CallQuery:
+    """FastAPI dependency: the filters of a feed; an unknown value is a 400 with its message."""
+    if isinstance(checked, FilterError):
+        raise checked
+    return checked
 
 
 def as_params(query: CallQuery) -> dict[str, str]:

@@ -13,11 +13,11 @@ from fursa.web.auth import remember_language, safe_next
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import FilterError, PageNotFoundError
 from fursa.web.fields import field_groups
-from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, read_query
+from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, checked_query
 from fursa.web.i18n import LANGUAGES
 from fursa.web.page_cache import cacheable, page_cache
 from fursa.web.params import PageNumber, RowId
-from fursa.web.render import gettext_of, page_language, render
+from fursa.web.render import page_language, render
 from fursa.web.state import now_of, transaction
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -36,13 +36,12 @@ def _form(request: Request, query: CallQuery) -> dict:
 
 
 @router.get("/")
-def browse(request: Request, page: PageNumber = 1) -> Response:
+def browse(request: Request, page: PageNumber = 1,
+           query: CallQuery | FilterError = Depends(checked_query)) -> Response:
     """The open calls, filtered and ordered as the address says; a value the list does not know is a
     400 that says which, a page past the last a 404 that links to the last."""
-    try:
-        query = read_query(request.query_params, gettext_of(request))
-    except FilterError as exc:
-        return render(request, "public/browse.html", {**_form(request, CallQuery()), "problems": exc.problems,
+    if isinstance(query, FilterError):
+        return render(request, "public/browse.html", {**_form(request, CallQuery()), "problems": query.problems,
                                                       "calls": (), "total": None, "page": 1, "has_next": False},
                       status=400)
     now = now_of(request)
