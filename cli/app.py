@@ -13,7 +13,6 @@ from typing import Callable, Optional
 import typer
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from fursa.cli import ops, terminal
 from fursa import crawlers, matching, pipeline

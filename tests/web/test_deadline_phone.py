@@ -10,7 +10,7 @@ import pytest
 
 from fursa import storage, web
 from fursa.crawlers import deadline_from
-from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot, use_language
+from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot
 from tests.web.conftest import make_context, make_settings
 from tests.web.live import serve_app
 

@@ -82,8 +82,7 @@ def _fields():
        status=st.sampled_from(["active", "unsubscribed"]))
 def test_saving_the_preferences_form_unchanged_changes_nothing(client, ctx, now, name, role, disciplines, levels,
                                                                 kinds, language, frequency, status):
-    with ctx.sessions.begin() as session:
-        clean_name = storage.validate_subscriber(storage.SubscriberInput(email="omar@ppu.edu", name=name)).name
+    clean_name = storage.validate_subscriber(storage.SubscriberInput(email="omar@ppu.edu", name=name)).name
     row = _store(ctx, now, name=clean_name, role=role, disciplines=disciplines, levels=levels, kinds=kinds,
                  language=language, frequency=frequency, status=status)
     before = _database(ctx)
