@@ -412,6 +412,13 @@ def retry_deliveries(ctx: Context, now: datetime) -> digests.SendReport:
         return digests.retry_deliveries(session, now=now, config=ctx.delivery_config)
 
 
+def send_limited_reminders(ctx: Context, now: datetime) -> digests.ReminderReport:
+    """Before a limited submission's internal deadline, remind who intends to apply and the faculty who
+    have not answered; the reminder ledger sends each person one reminder per call."""
+    with ctx.sessions() as session:
+        return digests.send_limited_reminders(session, now=now, config=ctx.delivery_config)
+
+
 # The steps of `fursa run --once`, each run and recorded as the scheduler's job of that name.
 RUN_ONCE_JOBS = ("crawl", "expire", "weekly_digest", "instant_alerts")
 
@@ -482,6 +489,7 @@ JOBS: dict[str, Callable[[Context, datetime], Any]] = {
     "weekly_digest": send_due_digests,
     "instant_alerts": send_instant_alerts,
     "retry_deliveries": retry_deliveries,
+    "limited_reminders": send_limited_reminders,
     "expire": expire_calls,
     "retrain": retrain_matcher,
 }

@@ -66,6 +66,9 @@ def plans(settings) -> tuple[Plan, ...]:
         Plan("weekly_digest", CronTrigger(day_of_week=_cron_day(settings.digest_weekday),
                                           hour=settings.digest_hour, timezone=zone), grace_s=6 * 3600,
              coalesce=False, when=f"{_DAY_NAMES[settings.digest_weekday]} {settings.digest_hour:02d}:00 {zone}"),
+        # Limited submissions: reminders before internal deadlines; the reminder ledger sends each once.
+        Plan("limited_reminders", CronTrigger(hour=8, timezone=zone), grace_s=24 * 3600,
+             when=f"daily 08:00 {zone}"),
         # Expiring catches up on every day it missed in one run.
         Plan("expire", CronTrigger(hour=2, minute=30, timezone=zone), grace_s=24 * 3600, when=f"daily 02:30 {zone}"),
         Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600, coalesce=False,

@@ -13,6 +13,7 @@ from fursa.digests.intent_links import IntentLink, make_intent_token, read_inten
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
 from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
 from fursa.digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
+from fursa.digests.reminders import REMINDER_DAYS, ReminderReport, send_limited_reminders
 from fursa.digests.render import render_digest
 from fursa.digests.retries import retry_deliveries
 from fursa.digests.selection import profile_of, select_items
@@ -30,4 +31,5 @@ __all__ = [
     "profile_of", "read_subscriber_token", "render_digest", "retry_deliveries", "select_items", "send_digests",
     "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
     "IntentLink", "make_intent_token", "read_intent_token", "verify_intent_token",
+    "REMINDER_DAYS", "ReminderReport", "send_limited_reminders",
 ]

@@ -30,6 +30,9 @@ def build_calendar(digest: Digest, config: DeliveryConfig, translations) -> byte
         if not item.deadline.dated or item.opportunity_id in seen:
             continue
         seen.add(item.opportunity_id)
+        if item.internal_deadline.dated:   # a limited submission: the university's own deadline comes first
+            events.append(_event(item.opportunity_id, item.title, item.url, item.internal_deadline,
+                                 digest.generated_at, config.list_id, translations, internal=True))
         events.append(_event(item.opportunity_id, item.title, item.url, item.deadline, digest.generated_at,
                              config.list_id, translations))
     if not events:
@@ -50,11 +53,12 @@ def _calendar_head(translations) -> bytes:
 
 @lru_cache(maxsize=4096)
 def _event(opportunity_id: int, title: str, url: str, deadline: Deadline, stamp: datetime, list_id: str,
-           translations) -> bytes:
-    summary = translations.gettext("Deadline: %(title)s") % {
-        "title": clean_text(title, 200) or translations.gettext("(untitled call)")}
+           translations, internal: bool = False) -> bytes:
+    words = translations.gettext("Internal deadline: %(title)s") if internal else translations.gettext(
+        "Deadline: %(title)s")
+    summary = words % {"title": clean_text(title, 200) or translations.gettext("(untitled call)")}
     event = Event()
-    event.add("uid", f"deadline-{opportunity_id}@{list_id}")
+    event.add("uid", f"{'internal-' if internal else ''}deadline-{opportunity_id}@{list_id}")
     event.add("dtstamp", stamp)
     if deadline.date_only:
         event.add("dtstart", deadline.day)

@@ -109,6 +109,9 @@ def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str
         deadline = call.deadline
         if not deadline.dated:
             continue
+        limited = getattr(call, "limited", None)
+        if limited is not None:   # a limited submission: the university's own deadline comes first
+            calendar.add_component(_internal_event(call, limited.internal_deadline, base_url, now))
         event = Event()
         event.add("uid", f"call-{call.id}@fursa")
         event.add("dtstamp", now)
@@ -126,6 +129,22 @@ def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str
             event.add("attach", href)
         calendar.add_component(event)
     return calendar
+
+
+def _internal_event(call: Opportunity, internal, base_url: str, now: datetime) -> Event:
+    """A limited submission's internal deadline as its own event, by the same rules as the funder's."""
+    event = Event()
+    event.add("uid", f"internal-{call.id}@fursa")
+    event.add("dtstamp", now)
+    if internal.date_only:
+        event.add("dtstart", internal.day)
+        event.add("dtend", internal.day + timedelta(days=1))
+    else:
+        event.add("dtstart", internal.at.astimezone(timezone.utc))
+        event.add("dtend", internal.at.astimezone(timezone.utc))
+    event.add("summary", f"Internal deadline (limited submission): {strip_controls(call.title)}")
+    event.add("url", f"{base_url}/calls/{call.id}")
+    return event
 
 
 def _feed(request: Request, query: CallQuery, limit: int, build) -> bytes:

@@ -29,6 +29,7 @@ PROMISES = {
     "retry_deliveries": ((timedelta(minutes=10), RAN), (timedelta(hours=3), RAN)),
     "weekly_digest": ((timedelta(hours=1), RAN), (timedelta(hours=7), MISSED)),
     "expire": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),              # the latest day's run is due
+    "limited_reminders": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),   # the ledger keeps it once
     "retrain": ((timedelta(hours=3), RAN), (timedelta(hours=30), MISSED)),
 }
 

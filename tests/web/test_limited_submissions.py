@@ -82,6 +82,12 @@ def test_intent_link_from_the_email_to_the_staff_list(admin_client, app, ctx, si
     link = links[0].removeprefix("http://testserver")
     html = letters["amal@ppu.edu"].get_body(("html",)).get_content()
     assert "I intend to apply" in html
+    calendar = next(part for part in letters["amal@ppu.edu"].walk() if part.get_content_type() == "text/calendar")
+    events = calendar.get_content().replace("\r\n ", "")
+    assert events.index("Internal deadline: Seed grants") < events.index("SUMMARY:Deadline: Seed grants")
+    assert "DTSTART;VALUE=DATE:20270110" in events
+    feed = admin_client.get("/feeds/calls.ics").text.replace("\r\n ", "")
+    assert feed.index(f"UID:internal-{limited_call}@fursa") < feed.index(f"UID:call-{limited_call}@fursa")
 
     with TestClient(app, base_url="http://testserver") as visitor:   # no login, no cookie
         page = visitor.get(link)
