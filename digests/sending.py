@@ -19,7 +19,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import Callable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -148,9 +148,7 @@ class DigestRun:
         # Looked up here, not imported into FormLetters, so a test can replace sending.render_digest.
         self.letters = FormLetters(config, render_digest)
         self.boundaries = new_boundaries()
-        if not config.public_base_url.startswith("https://"):
-            log.warning("public_base_url %s is not https: Gmail and Yahoo ignore one-click unsubscribe links "
-                        "that are not https (RFC 8058); set FURSA_PUBLIC_BASE_URL", config.public_base_url)
+        _warn_if_not_https(config.public_base_url)
 
     def send_all(self, subscribers: Sequence, pool: SendPool) -> None:
         """Send to each subscriber in turn; raises LedgerError when the database stopped recording the run."""
@@ -376,3 +374,11 @@ class DigestRun:
             self.report.deferred += 1
         elif state:  # '' is no row at all: the subscriber was erased while the run went on
             self.report.given_up += 1
+
+
+@cache
+def _warn_if_not_https(public_base_url: str) -> None:
+    """Once per process and address: `run --once` sends two periods, and one warning says it."""
+    if not public_base_url.startswith("https://"):
+        log.warning("public_base_url %s is not https: Gmail and Yahoo ignore one-click unsubscribe links "
+                    "that are not https (RFC 8058); set FURSA_PUBLIC_BASE_URL", public_base_url)
