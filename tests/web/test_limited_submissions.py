@@ -86,6 +86,8 @@ def test_intent_link_from_the_email_to_the_staff_list(admin_client, app, ctx, si
     events = calendar.get_content().replace("\r\n ", "")
     assert events.index("Internal deadline: Seed grants") < events.index("SUMMARY:Deadline: Seed grants")
     assert "DTSTART;VALUE=DATE:20270110" in events
+    public = markup.unescape(admin_client.get(f"/calls/{limited_call}").text)
+    assert public.index("Internal deadline") < public.index("Funder's deadline")
     feed = admin_client.get("/feeds/calls.ics").text.replace("\r\n ", "")
     assert feed.index(f"UID:internal-{limited_call}@fursa") < feed.index(f"UID:call-{limited_call}@fursa")
 
