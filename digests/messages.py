@@ -79,7 +79,7 @@ def build_message(rendered: RenderedDigest, subscriber, config: DeliveryConfig, 
     if rendered.ics:
         message.make_mixed()
         message.add_attachment(rendered.ics, maintype="text", subtype="calendar",
-                               filename="fursa-deadlines.ics", params={"method": "PUBLISH"})
+                               filename="fursa-deadlines.ics", params={"method": "PUBLISH", "charset": "utf-8"})
     # After the body: make_mixed() moves every Content-* header into the first part.
     message["Content-Language"] = rendered.language
     return message

@@ -122,7 +122,7 @@ def _calendar_head() -> bytes:
     return b"".join((
         _folded("Content-Transfer-Encoding", "base64"),
         _folded("Content-Disposition", 'attachment; filename="fursa-deadlines.ics"'),
-        _folded("Content-Type", 'text/calendar; method="PUBLISH"'),
+        _folded("Content-Type", 'text/calendar; method="PUBLISH"; charset="utf-8"'),
         _folded("MIME-Version", "1.0"),
     ))
 

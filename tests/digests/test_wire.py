@@ -115,3 +115,15 @@ def replace_person(subscriber, **fields):
     values = dict(vars(subscriber))
     values.update(fields)
     return type(subscriber)(**values)
+
+
+def test_the_calendar_part_says_utf_8_so_arabic_titles_decode():
+    # RFC 5545 defaults to UTF-8, but mail readers (Python's among them) take an unlabelled text part as ASCII.
+    subscriber = person("ar")
+    rendered = rendered_for(subscriber, [call(4, title="منحة الماجستير في ألمانيا – ٢٠٢٧")])
+    data = message_bytes(rendered, subscriber, CONFIG, now=NOW, boundaries=new_boundaries())
+    calendar = next(part for part in message_from_bytes(data, policy=default).walk()
+                    if part.get_content_type() == "text/calendar")
+    assert calendar.get_content_charset() == "utf-8"
+    unfolded = calendar.get_content().replace("\r\n ", "")   # RFC 5545 folds lines at 75 octets
+    assert "منحة الماجستير في ألمانيا – ٢٠٢٧" in unfolded
