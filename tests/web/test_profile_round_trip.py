@@ -152,7 +152,13 @@ def test_the_desk_edit_form_saved_unchanged_changes_nothing_then_one_change_chan
 
 
 def test_only_admins_edit_a_subscriber(client, ctx, now, users):
-    from tests.web.conftest import CURATOR, log_in
+    from tests.web.conftest import CURATOR, csrf_of, log_in
     row = _store(ctx, now, disciplines=["0714"])
     log_in(client, CURATOR)
     assert client.get(f"/desk/subscribers/{row.id}").status_code == 403
+    before = _database(ctx)
+    token = csrf_of(client.get("/desk").text)   # a valid form token, so only the role can refuse the save
+    sent = client.post(f"/desk/subscribers/{row.id}", data={"csrf_token": token, "email": "omar@ppu.edu",
+                                                             "frequency": "instant", "fields": "07"})
+    assert sent.status_code == 403 and "Only an admin may do this" in sent.text
+    assert _database(ctx) == before
