@@ -2,8 +2,8 @@
 to (slots, internal deadline, contact, notes; who intends to apply, the CSV, closing the list), and the
 public page behind the signed "I intend to apply" link of a faculty member's digest.
 
-The intent link needs no login and no CSRF token, like the one-click unsubscribe: the signature names
-the person and the call, and a GET only shows a button (mail scanners follow links).
+The intent link needs no login: the signature names the person and the call. A GET only shows a
+button (mail scanners follow links); the button's form carries the CSRF token like every other form.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from fursa.web.state import now_of, transaction, web_state
 log = logging.getLogger("fursa.web.limited")
 router = APIRouter(prefix="/desk/calls", dependencies=[Depends(staff_user), Depends(verify_csrf)],
                    include_in_schema=False)
-intent = APIRouter(include_in_schema=False)
+intent = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 
 

@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from fursa import digests, storage
 from tests.digests.smtpsink import SmtpSink
+from tests.web.conftest import csrf_of
 from tests.web.rendered_form import rendered_form, with_values
 
 SUNDAY = datetime(2026, 11, 29, 7, 0, tzinfo=timezone.utc)   # the digests' default send day and hour
@@ -94,18 +95,19 @@ def test_intent_link_from_the_email_to_the_staff_list(admin_client, app, ctx, si
     with TestClient(app, base_url="http://testserver") as visitor:   # no login, no cookie
         page = visitor.get(link)
         assert page.status_code == 200 and "I intend to apply" in page.text
+        form = {"csrf_token": csrf_of(page.text)}
         shown = markup.unescape(page.text)
         assert shown.index("Internal deadline") < shown.index("Funder's deadline")
         tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
-        refused = visitor.post(tampered)
+        refused = visitor.post(tampered, data=form)
         assert refused.status_code == 400 and "nothing was recorded" in refused.text
         other_call = re.sub(r"/intent/(\d+)\.(\d+)\.", lambda m: f"/intent/{m[1]}.{int(m[2]) + 1}.", link)
-        assert visitor.post(other_call).status_code == 400
+        assert visitor.post(other_call, data=form).status_code == 400
         with ctx.sessions() as session:
             assert storage.intents_of(session, storage.limited_of(session, limited_call)) == []
-        first = visitor.post(link)
+        first = visitor.post(link, data=form)
         assert first.status_code == 200 and "is recorded" in first.text
-        again = visitor.post(link)
+        again = visitor.post(link, data=form)
         assert again.status_code == 200 and "already recorded" in again.text
 
     staff_page = admin_client.get(f"/desk/calls/{limited_call}/limited").text
@@ -121,8 +123,9 @@ def test_intent_link_from_the_email_to_the_staff_list(admin_client, app, ctx, si
     sami_text = letters["sami@ppu.edu"].get_body(("plain",)).get_content()
     sami_link = INTENT_LINK.findall(sami_text)[0].removeprefix("http://testserver")
     with TestClient(app, base_url="http://testserver") as visitor:
-        assert "is closed" in visitor.get(sami_link).text
-        late = visitor.post(sami_link)
+        closed_page = visitor.get(sami_link).text
+        assert "is closed" in closed_page
+        late = visitor.post(sami_link, data={"csrf_token": csrf_of(visitor.get("/subscribe").text)})
         assert late.status_code == 409 and "is closed" in late.text
     with ctx.sessions() as session:
         intents = storage.intents_of(session, storage.limited_of(session, limited_call))
