@@ -24,7 +24,8 @@ from fursa.storage import (
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.errors import ConfigurationError, DeliveryError
 from fursa.digests.intent_links import make_intent_token
-from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY
+from fursa.digests.tokens import make_subscriber_token
+from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, set_list_headers
 from fursa.digests.records import DigestItem, Envelope
 from fursa.digests.render import _formatter, template_environment
 from fursa.digests.selection import _candidate_of
@@ -88,6 +89,8 @@ def _message(person, item: DigestItem, intends: bool, link: str, config: Deliver
     message["Date"] = format_datetime(now.astimezone(timezone.utc))
     domain = parseaddr(config.from_address)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid("fursa-reminder", domain=domain)
+    unsubscribe = make_subscriber_token(person, "unsubscribe", config.secret_key)
+    set_list_headers(message, f"{config.public_base_url.rstrip('/')}/unsubscribe/{unsubscribe}", unsubscribe, config)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(environment.get_template("limited_reminder.txt").render(context))
     message.add_alternative(environment.get_template("limited_reminder.html").render(context), subtype="html")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fursa import storage
 from fursa.digests import read_intent_token, send_limited_reminders
+from fursa.digests.tokens import read_subscriber_token
 from fursa.storage import Deadline, LimitedInput
 from tests.digests.conftest import NOW, add_call, add_person
 
@@ -58,3 +59,16 @@ def test_not_yet_due_and_a_refused_delivery_is_tried_again(session, smtp_config,
     assert storage.reminders_sent(session, limited) == []
     assert send_limited_reminders(session, now=later, config=smtp_config).sent == 1
     assert [r.state for r in storage.reminders_sent(session, limited)] == ["sent"]
+
+
+def test_a_reminder_carries_the_one_click_unsubscribe_of_its_reader(session, smtp_config, sink):
+    # The silent faculty of a field did not ask for this letter: like a digest, it must let them leave.
+    _limited(session, days_left=2)
+    silent = add_person(session, "silent@ppu.edu", role="faculty")
+    assert send_limited_reminders(session, now=NOW, config=smtp_config).sent == 1
+    (letter,) = [m.parsed() for m in sink.messages]
+    assert letter["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert letter["List-Id"] == f"Fursa digest <{smtp_config.list_id}>"
+    url = str(letter["List-Unsubscribe"]).partition(">")[0].lstrip(" <")   # the https link comes first
+    assert url.startswith(smtp_config.public_base_url.rstrip("/") + "/unsubscribe/")
+    assert read_subscriber_token(url.rpartition("/")[2], "unsubscribe", smtp_config.secret_key) == silent.id
