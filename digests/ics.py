@@ -1,7 +1,7 @@
 """The deadlines of a digest as an iCalendar file, so a reader can put them in their calendar in one tap."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from icalendar import Alarm, Calendar, Event
@@ -60,12 +60,9 @@ def _event(opportunity_id: int, title: str, url: str, deadline: Deadline, stamp:
     event = Event()
     event.add("uid", f"{'internal-' if internal else ''}deadline-{opportunity_id}@{list_id}")
     event.add("dtstamp", stamp)
-    if deadline.date_only:
-        event.add("dtstart", deadline.day)
-        event.add("dtend", deadline.day + timedelta(days=1))
-    else:
-        event.add("dtstart", deadline.at.astimezone(timezone.utc))
-        event.add("dtend", deadline.at.astimezone(timezone.utc))
+    start, end = deadline.calendar_span()
+    event.add("dtstart", start)
+    event.add("dtend", end)
     event.add("summary", summary)
     if safe_url(url):
         event.add("url", safe_url(url))

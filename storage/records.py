@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone as dt_timezone
+from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Mapping
@@ -162,6 +162,16 @@ class Deadline:
         if not self.dated or self.day is not None:
             return None
         return self.at.astimezone(zone_named(zone))
+
+    def calendar_span(self) -> tuple[date, date] | tuple[datetime, datetime]:
+        """An iCalendar event's DTSTART and DTEND: the whole stated day (VALUE=DATE, never shifted between
+        zones), or the closing instant in UTC. Raises ValueError for a deadline without a date."""
+        if not self.dated:
+            raise ValueError("a deadline without a date has no calendar event; check Deadline.dated first")
+        if self.day is not None:
+            return self.day, self.day + timedelta(days=1)
+        instant = self.at.astimezone(dt_timezone.utc)
+        return instant, instant
 
     def iso(self, zone: str) -> str:
         """The machine value for `<time datetime>` and the API: the date, or the instant in `zone` with its offset."""

@@ -8,7 +8,7 @@ character in a stored title or a `q` would otherwise make the whole feed unwrita
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Sequence
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -115,12 +115,9 @@ def build_calendar(calls: Sequence[Opportunity], query: CallQuery, base_url: str
         event = Event()
         event.add("uid", f"call-{call.id}@fursa")
         event.add("dtstamp", now)
-        if deadline.date_only:
-            event.add("dtstart", deadline.day)
-            event.add("dtend", deadline.day + timedelta(days=1))
-        else:
-            event.add("dtstart", deadline.at.astimezone(timezone.utc))
-            event.add("dtend", deadline.at.astimezone(timezone.utc))
+        start, end = deadline.calendar_span()
+        event.add("dtstart", start)
+        event.add("dtend", end)
         event.add("summary", f"Deadline: {strip_controls(call.title)}")
         event.add("description", f"{_describe(call, zone)}\n\n{base_url}/calls/{call.id}")
         event.add("url", f"{base_url}/calls/{call.id}")
@@ -136,12 +133,9 @@ def _internal_event(call: Opportunity, internal, base_url: str, now: datetime) -
     event = Event()
     event.add("uid", f"internal-{call.id}@fursa")
     event.add("dtstamp", now)
-    if internal.date_only:
-        event.add("dtstart", internal.day)
-        event.add("dtend", internal.day + timedelta(days=1))
-    else:
-        event.add("dtstart", internal.at.astimezone(timezone.utc))
-        event.add("dtend", internal.at.astimezone(timezone.utc))
+    start, end = internal.calendar_span()
+    event.add("dtstart", start)
+    event.add("dtend", end)
     event.add("summary", f"Internal deadline (limited submission): {strip_controls(call.title)}")
     event.add("url", f"{base_url}/calls/{call.id}")
     return event
