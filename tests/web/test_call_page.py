@@ -42,3 +42,9 @@ def test_a_summary_of_its_own_is_shown_with_the_text(client, make_call):
 ])
 def test_opening_of(summary, text, expected):
     assert opening_of(summary, text) is expected
+
+
+def test_an_arabic_page_lists_levels_with_the_arabic_comma(client, make_call):
+    call_id = make_call("DAAD engineering master", status="approved", text=OPENING, levels=["bachelor", "master"])
+    page = client.get(f"/calls/{call_id}", headers={"Accept-Language": "ar"}).text
+    assert "بكالوريوس، ماجستير" in page and "بكالوريوس, ماجستير" not in page
