@@ -6,8 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot, site
-from tests.web.conftest import ADMIN, NOW, enrol_in_browser
+from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot, sign_in, site
 
 pytestmark = needs_browser
 __all__ = ["chromium", "site"]   # the fixtures, imported to be found
@@ -20,11 +19,7 @@ NOTHING_FITS = "/desk/digests?role=faculty&levels=postdoc&kinds=conference"
 @pytest.fixture(scope="module")
 def desk(chromium, site):
     page = new_page(chromium, PHONE)
-    page.goto(f"{site.base}/desk/login")
-    page.fill("#email", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.click("form[action='/desk/login'] button[type=submit]")
-    enrol_in_browser(page, NOW)
+    sign_in(page, site)
     yield page
     page.context.close()
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from fursa import digests, storage
-from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot, site
-from tests.web.conftest import ADMIN, NOW, enrol_in_browser
+from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot, sign_in, site
+from tests.web.conftest import NOW
 
 pytestmark = needs_browser
 __all__ = ["chromium", "site"]   # the fixtures, imported to be found
@@ -21,11 +21,7 @@ RECORDED = {"en": "your intention to apply is recorded", "ar": "سُجّلت ن�
 @pytest.fixture(scope="module")
 def desk(chromium, site):
     page = new_page(chromium, PHONE)
-    page.goto(f"{site.base}/desk/login")
-    page.fill("#email", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.click("form[action='/desk/login'] button[type=submit]")
-    enrol_in_browser(page, NOW)
+    sign_in(page, site)
     call = site.calls["long"]
     page.goto(f"{site.base}/desk/calls/{call}")
     page.click(f"a[href='/desk/calls/{call}/limited']")

@@ -10,9 +10,9 @@ from urllib.parse import quote
 import pytest
 
 from tests.web.browsing import (
-    LANGUAGES, PHONE, axe_violations, chromium, needs_axe, needs_browser, new_page, overflow_of, serious, shoot, site,
+    LANGUAGES, PHONE, axe_violations, chromium, needs_axe, needs_browser, new_page, overflow_of, serious, shoot, sign_in, site,
 )
-from tests.web.conftest import ADMIN, NOW, enrol_in_browser
+from tests.web.conftest import NOW
 
 pytestmark = needs_browser
 __all__ = ["chromium", "site"]   # the fixtures, imported to be found
@@ -24,11 +24,7 @@ PAGES = ("/desk/partners", "/desk/partners/1", "/desk/partners/1/edit", "/desk/p
 @pytest.fixture(scope="module")
 def desk(chromium, site):
     page = new_page(chromium, PHONE)
-    page.goto(f"{site.base}/desk/login")
-    page.fill("#email", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.click("form[action='/desk/login'] button[type=submit]")
-    enrol_in_browser(page, NOW)
+    sign_in(page, site)
     page.goto(f"{site.base}/desk/partners/new")
     # A name every seeded call may carry: the seed's calls are "Erasmus+" exchanges and scholarships.
     page.fill("#name_en", "Erasmus+ Programme Partner University of a long name that must wrap on a phone")
