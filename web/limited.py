@@ -30,7 +30,7 @@ from fursa.web.errors import PageNotFoundError
 from fursa.web.forms import form_data, text
 from fursa.web.params import RowId
 from fursa.web.deadlines import deadline_words
-from fursa.web.render import flash, gettext_of, page_language, render
+from fursa.web.render import download, flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.limited")
@@ -175,8 +175,7 @@ def export_intents(request: Request, call_id: RowId) -> Response:
         if row is None:
             raise PageNotFoundError(f"call {call_id} is not a limited submission")
         body = export_intents_csv(intents_of(session, row))
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="fursa-intents-{call_id}.csv"'})
+    return download(body, f"fursa-intents-{call_id}.csv")
 
 
 @router.post("/{call_id}/limited/close")

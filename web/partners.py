@@ -27,7 +27,7 @@ from fursa.web.csrf import verify_csrf
 from fursa.web.errors import PageNotFoundError
 from fursa.web.forms import form_data, text, upload
 from fursa.web.params import RowId
-from fursa.web.render import flash, gettext_of, page_language, render
+from fursa.web.render import download, flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.partners")
@@ -206,16 +206,14 @@ def add(request: Request, form: FormData = Depends(form_data), user: StaffUser =
 def export_csv(request: Request, user: StaffUser = Depends(staff_user)) -> Response:
     with transaction(request) as session:
         body = export_partners_csv(session, actor=user.email, now=now_of(request))
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="fursa-partners.csv"'})
+    return download(body, "fursa-partners.csv")
 
 
 @router.get("/export.xlsx")
 def export_xlsx(request: Request, user: StaffUser = Depends(staff_user)) -> Response:
     with transaction(request) as session:
         body = export_partners_xlsx(session, actor=user.email, now=now_of(request))
-    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="fursa-partners.xlsx"'})
+    return download(body, "fursa-partners.xlsx")
 
 
 @router.get("/import")

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from fursa.web.csrf import FIELD, csrf_token
 from fursa.web.fields import field_name
@@ -154,3 +154,13 @@ def pop_flashes(request: Request) -> list[tuple[str, str]]:
     if "session" not in request.scope or "flash" not in request.session:
         return []
     return [(kind, message) for kind, message in request.session.pop("flash")]
+
+
+_DOWNLOAD_TYPES = {".csv": "text/csv; charset=utf-8",
+                   ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def download(body: bytes, filename: str) -> Response:
+    """An export the browser saves as `filename`, typed by its suffix (.csv or .xlsx)."""
+    media_type = _DOWNLOAD_TYPES[Path(filename).suffix]
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -21,7 +21,7 @@ from fursa.web.forms import form_data, text, upload
 from fursa.web.mail import Letter, deliver
 from fursa.web.params import RowId, strip_controls
 from fursa.web.profile import ProfileValues, profile_context, read_profile, values_of
-from fursa.web.render import flash, gettext_of, page_language, render
+from fursa.web.render import download, flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
 log = logging.getLogger("fursa.web.subscribers")
@@ -55,8 +55,7 @@ def subscriber_list(request: Request, q: str = "", status: str = "", page: int =
 def export_csv(request: Request, user: StaffUser = Depends(admin_user)) -> Response:
     with transaction(request) as session:
         body = export_roster(session, actor=user.email, now=now_of(request))
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="fursa-subscribers.csv"'})
+    return download(body, "fursa-subscribers.csv")
 
 
 def _import_page(request: Request, errors: dict[str, str], problems: list[str], status: int = 200,
