@@ -22,6 +22,7 @@ from fursa.storage.records import (
     ItemError, SourceSpec, Validators,
 )
 from fursa.storage.records import CLOSING_ZONE, DEADLINE_KINDS, closing_instant, deadline_of, zone_named
+from fursa.storage.records import JOB_TITLE_MAX, STAFF_UNITS
 
 # Each lazily loaded name and the submodule that defines it.
 _LAZY: dict[str, str] = {
@@ -212,6 +213,7 @@ __all__ = [
     "AUDIENCES", "CRAWL_FLAGS", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
     "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
     "CLOSING_ZONE", "DEADLINE_KINDS", "closing_instant", "deadline_of", "zone_named", "describe_deadline", "zone_label",
+    "JOB_TITLE_MAX", "STAFF_UNITS",
     "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
     "InvalidPartnerError", "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError",
     "SuppressedAddressError",

@@ -91,6 +91,8 @@ class Opportunity(Base):
     external_id: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(30), default="other")
     levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Who the call is for as the tagger reads it (records.AUDIENCES); [] for rows stored before 0012.
+    audiences: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=sql_text("'[]'"))
     # ISCED-F codes; ["any"] is open to every field, [] means no field was found (staff should tag it).
     disciplines: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Broad fields an "all fields except …" call leaves out; only beside "any". The server default
@@ -187,6 +189,9 @@ class Subscriber(Base):
     kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(2), default="en")
     frequency: Mapped[str] = mapped_column(String(10), default="weekly")
+    # A staff subscriber's profile: their unit (records.STAFF_UNITS) and job title as they write it.
+    unit: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    job_title: Mapped[str] = mapped_column(String(120), default="", server_default="")
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(15), default="active")
     bounces: Mapped[int] = mapped_column(Integer, default=0)

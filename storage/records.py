@@ -30,11 +30,17 @@ SOURCE_TYPES = ("feed", "api", "html")
 KINDS = ("scholarship", "exchange", "research_funding", "fellowship", "training", "conference", "job", "admission",
          "other")
 LEVELS = ("bachelor", "master", "phd", "postdoc", "faculty", "staff")
-AUDIENCES = ("student", "faculty")
+AUDIENCES = ("student", "faculty", "staff")
 # What a subscriber may choose: who they are, the language of their digest, how often it comes.
 ROLES = ("student", "faculty", "staff")
 LANGUAGES = ("en", "ar")
 FREQUENCIES = ("weekly", "instant")
+# The administrative units a staff subscriber may name (issue 15.4); "other" stays last. Their names in
+# English and Arabic are the web's and the digests' to word.
+STAFF_UNITS = ("registration", "admissions", "finance", "human_resources", "library", "it_centre",
+               "international_relations", "public_relations", "student_affairs", "academic_affairs",
+               "quality_assurance", "research", "procurement", "facilities", "presidency", "other")
+JOB_TITLE_MAX = 120
 
 
 @dataclass(frozen=True)

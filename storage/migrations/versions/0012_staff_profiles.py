@@ -5,6 +5,12 @@ Revises: 0011
 Create Date: 2026-12-06 21:40:00.000000
 
 Administrative staff as an audience: a staff profile (unit, role) on subscribers, the staff audience on calls. (issue 15.4)
+
+- `subscribers.unit`: the administrative unit of a staff subscriber (a code of storage.STAFF_UNITS:
+  "registration", "finance", "library" …; '' for students, faculty and staff who gave none).
+- `subscribers.job_title`: their role or job title as they write it (short free text; '' when none).
+- `opportunities.audiences`: who a call is for as the tagger reads it ("student", "faculty", "staff");
+  [] for rows stored before, until they are tagged again.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -17,8 +23,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('subscribers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unit', sa.String(length=40), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('job_title', sa.String(length=120), nullable=False, server_default=''))
+    with op.batch_alter_table('opportunities', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('audiences', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('opportunities', schema=None) as batch_op:
+        batch_op.drop_column('audiences')
+    with op.batch_alter_table('subscribers', schema=None) as batch_op:
+        batch_op.drop_column('job_title')
+        batch_op.drop_column('unit')
