@@ -104,6 +104,15 @@ _LAZY: dict[str, str] = {
                      "intents_of", "limited_by_call", "limited_due_reminders", "limited_of", "mark_reminder_sent",
                      "record_intent", "reminder_recipients", "reminders_sent", "reopen_intents",
                      "set_limited_submission"), "limited_submissions"),
+    # a student's own list: saved calls, applied marks, the closing-reminder ledger, a linked Telegram chat
+    **dict.fromkeys(("Bookmark", "BookmarkReminder", "TelegramChat"), "models"),
+    **dict.fromkeys(("BOOKMARK_REMINDER_DAYS", "SAVED_CLOSED", "SAVED_OPEN", "SAVED_WITHDRAWN",
+                     "DueReminder", "SavedCall", "SearchProfile",
+                     "adopt_search", "bookmark_of", "bookmark_reminders_of", "call_state",
+                     "claim_bookmark_reminder", "due_bookmark_reminders", "link_telegram_chat", "mark_applied",
+                     "mark_bookmark_reminder_sent", "profile_with_search", "release_bookmark_reminder",
+                     "reminder_due", "remove_bookmark", "save_bookmark", "saved_call_ids", "saved_calls",
+                     "surviving_call", "telegram_chat_of", "unlink_telegram_chat"), "bookmarks"),
 }
 
 
@@ -197,6 +206,16 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     )
     from fursa.storage.partner_files import (
         PARTNER_COLUMNS, PartnerImport, PartnerRowProblem, export_partners_csv, export_partners_xlsx, import_partners,
+    )
+    # a student's own list
+    from fursa.storage.models import Bookmark, BookmarkReminder, TelegramChat
+    from fursa.storage.bookmarks import (
+        BOOKMARK_REMINDER_DAYS, SAVED_CLOSED, SAVED_OPEN, SAVED_WITHDRAWN, DueReminder, SavedCall, SearchProfile,
+        adopt_search, bookmark_of,
+        bookmark_reminders_of, call_state, claim_bookmark_reminder, due_bookmark_reminders, link_telegram_chat,
+        mark_applied, mark_bookmark_reminder_sent, profile_with_search, release_bookmark_reminder, reminder_due,
+        remove_bookmark, save_bookmark, saved_call_ids, saved_calls, surviving_call, telegram_chat_of,
+        unlink_telegram_chat,
     )
     # limited submissions
     from fursa.storage.models import IntentToApply, LimitedReminder, LimitedSubmission

@@ -493,3 +493,46 @@ class LimitedReminder(Base):
     state: Mapped[str] = mapped_column(String(10), default="sending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Bookmark(Base):
+    """That subscriber S saved call O to their own list (issue 16.4), and when they said they applied."""
+
+    __tablename__ = "bookmarks"
+    __table_args__ = (UniqueConstraint("subscriber_id", "opportunity_id", name="uq_bookmark_subscriber_call"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No index of its own: the unique key above starts with it.
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    opportunity: Mapped[Opportunity] = relationship()
+    subscriber: Mapped[Subscriber] = relationship()
+
+
+class BookmarkReminder(Base):
+    """The closing-reminder ledger of saved calls: one row per (person, call, 14 or 3 days, channel); its
+    key makes a second reminder impossible, also after the call was removed from the list and saved again."""
+
+    __tablename__ = "bookmark_reminders"
+
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    days_before: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)   # "email" or "telegram"
+    state: Mapped[str] = mapped_column(String(10), default="sending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TelegramChat(Base):
+    """The Telegram chat a subscriber linked to their list, for closing reminders through the office's bot."""
+
+    __tablename__ = "telegram_chats"
+
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(40))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
