@@ -64,6 +64,8 @@ class Tagging:
     flags: tuple[str, ...]
     eligibility_evidence: tuple[str, ...] = ()   # the words that decided palestinian_eligible
     excluded: tuple[str, ...] = ()   # broad fields an "all fields except …" call leaves out
+    audiences: tuple[str, ...] = ()   # who the call is for: "student", "faculty", "staff" (matching/audiences.py)
+    audience_evidence: tuple[str, ...] = ()   # the words that made it a staff call
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -86,5 +88,7 @@ class Tagging:
             "palestinian_eligible": self.palestinian_eligible,
             "eligibility_evidence": list(self.eligibility_evidence),
             "language": self.language,
+            "audiences": list(self.audiences),
+            "audience_evidence": list(self.audience_evidence),
             "flags": list(self.flags),
         }

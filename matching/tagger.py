@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Sequence
 
+from .audiences import read_audiences
 from .deadlines import find_deadline
 from .eligibility import cues_from, read_eligibility
 from .names import name_spans
@@ -399,9 +400,11 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
                 if any(h.entry.category == "deadline_cue" for h, _ in hits) else None)
     if deadline is not None and deadline.year_unknown:
         flags.append("deadline_year_unknown")
+    levels = _levels(hits, kind)
+    audience = read_audiences(title, text, levels=levels, kind=kind, title_levels=tuple(_targets(hits, ("title",))[0]))
     return Tagging(
         disciplines=_disciplines(scores, evidence, chosen, confidence), excluded=excluded,
-        levels=_levels(hits, kind), kind=kind,
+        levels=levels, kind=kind, audiences=audience.audiences, audience_evidence=audience.evidence,
         regions=_regions(hits), palestinian_eligible=eligibility.palestinian,
         eligibility_evidence=eligibility.evidence,
         deadline=deadline,
