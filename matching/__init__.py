@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from .countries import Country, countries_named, find_host_country, load_countries
 from .coverage import COVERAGES, find_coverage
+from .details import COVERS, CallDetails, find_details
+from .amounts import Amount, find_amounts, parse_number
+from .durations import Duration, find_duration
+from .requirements import (DOCUMENTS, AgeLimit, LanguageTests, find_age_limit, find_language_tests, language_name,
+                           study_language_codes)
 from .deadlines import find_deadline
 from .documents import SEARCH_VERSION, Searchable, search_document, search_terms
 from .errors import MatchingError, ModelError, TaxonomyError, UnknownCodeError
@@ -30,4 +35,8 @@ __all__ = [
     "normalize_english", "normalize_text", "score_profile", "score_rules", "tag_item", "train_model",
     # partner institutions named in a call
     "PartnerIndex", "PartnerMention", "PartnerNames", "find_partners",
+    # what a call pays and asks (16.3)
+    "COVERS", "DOCUMENTS", "AgeLimit", "Amount", "CallDetails", "Duration", "LanguageTests", "find_age_limit",
+    "find_amounts", "find_details", "find_duration", "find_language_tests", "language_name", "parse_number",
+    "study_language_codes",
 ]

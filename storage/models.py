@@ -536,3 +536,52 @@ class TelegramChat(Base):
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(40))
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+class Announcement(Base):
+    """A one-off message staff write to a segment of subscribers (issue 15.5): its words in English
+    and/or Arabic, the call it points to, who it goes to (`segment`, storage.announcements.Segment as
+    JSON) and where it is in draft → scheduled → sending → sent (or cancelled)."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_en: Mapped[str] = mapped_column(String(200), default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    subject_ar: Mapped[str] = mapped_column(String(200), default="")
+    body_ar: Mapped[str] = mapped_column(Text, default="")
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="SET NULL"))
+    segment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)   # the segment's size when sending began
+    created_by: Mapped[str] = mapped_column(String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    opportunity: Mapped[Opportunity | None] = relationship()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages it is written in (subject and body both given), English first."""
+        return tuple(lang for lang, subject, body in (("en", self.subject_en, self.body_en),
+                                                      ("ar", self.subject_ar, self.body_ar))
+                     if subject.strip() and body.strip())
+
+
+class AnnouncementDelivery(Base):
+    """The announcement ledger: one row per (announcement, subscriber), claimed before the message is
+    handed over; its key makes a second copy impossible, whoever sends and however often."""
+
+    __tablename__ = "announcement_deliveries"
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True,
+                                               index=True)
+    state: Mapped[str] = mapped_column(String(10), default="sending")   # sending | sent | failed
+    message_id: Mapped[str] = mapped_column(String(300), default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
