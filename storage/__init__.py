@@ -87,6 +87,10 @@ _LAZY: dict[str, str] = {
                      "replace_recovery_codes", "turn_off_two_factor"), "two_factor"),
     **dict.fromkeys(("AttemptLimit", "attempts_of", "clear_attempts", "over_limit", "prune_attempts",
                      "record_attempt"), "throttle"),
+    # faculty research profiles (issue 15.1)
+    **dict.fromkeys(("ResearchProfile",), "models"),
+    **dict.fromkeys(("ResearchEntry", "faculty_with_research", "research_profile_of", "save_research_profile"),
+                    "research_profiles"),
     # the partner register and the calls that name a partner
     **dict.fromkeys(("Partner", "PartnerAlias", "PartnerCall"), "models"),
     **dict.fromkeys(("AGREEMENT_STATES", "AGREEMENT_TYPES", "CallWords", "EXPIRING_DAYS", "PartnerInput",
@@ -96,6 +100,12 @@ _LAZY: dict[str, str] = {
                      "partner_call_counts", "partners_of_call"), "partners"),
     **dict.fromkeys(("PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv",
                      "export_partners_xlsx", "import_partners"), "partner_files"),
+    # the Telegram post ledger and the channels' health (issue 16.1)
+    **dict.fromkeys(("TelegramChannel", "TelegramPost"), "models"),
+    **dict.fromkeys(("CHANNEL_FAILED", "CHANNEL_OK", "POST_STATES", "ChannelCounts", "channel_counts", "claim_post",
+                     "failed_posts", "mark_channel_failed", "mark_channel_ok", "posts_in", "record_edited",
+                     "record_posted", "record_refused", "release_claim", "stale_claims", "telegram_channel",
+                     "unposted_calls"), "telegram_posts"),
     # limited submissions: slots, internal deadlines, intents to apply, the reminder ledger
     **dict.fromkeys(("IntentToApply", "LimitedReminder", "LimitedSubmission"), "models"),
     **dict.fromkeys(("INTENT_ALREADY", "INTENT_CLOSED", "INTENT_COLUMNS", "INTENT_RECORDED",
@@ -104,6 +114,12 @@ _LAZY: dict[str, str] = {
                      "intents_of", "limited_by_call", "limited_due_reminders", "limited_of", "mark_reminder_sent",
                      "record_intent", "reminder_recipients", "reminders_sent", "reopen_intents",
                      "set_limited_submission"), "limited_submissions"),
+    # reach: clicks and "I applied" per call, month and segment; sent read from the ledger (issue 15.6)
+    **dict.fromkeys(("AppliedMark", "ReachCount", "ReachPerson"), "models"),
+    **dict.fromkeys(("COUNT_GROUP", "COUNT_OFF", "COUNT_PERSONAL", "PersonalReach", "REACH_COLUMNS", "REACH_COUNTING",
+                     "ReachRow", "ReachSegment", "export_reach_csv", "export_reach_xlsx", "personal_reach",
+                     "reach_months", "reach_of_month", "record_applied", "record_click", "sent_counts",
+                     "set_reach_counting"), "reach"),
     # a student's own list: saved calls, applied marks, the closing-reminder ledger, a linked Telegram chat
     **dict.fromkeys(("Bookmark", "BookmarkReminder", "TelegramChat"), "models"),
     **dict.fromkeys(("BOOKMARK_REMINDER_DAYS", "SAVED_CLOSED", "SAVED_OPEN", "SAVED_WITHDRAWN",
@@ -113,6 +129,16 @@ _LAZY: dict[str, str] = {
                      "mark_bookmark_reminder_sent", "profile_with_search", "release_bookmark_reminder",
                      "reminder_due", "remove_bookmark", "save_bookmark", "saved_call_ids", "saved_calls",
                      "surviving_call", "telegram_chat_of", "unlink_telegram_chat"), "bookmarks"),
+    # announcements to a segment and their ledger (issue 15.5)
+    **dict.fromkeys(("Announcement", "AnnouncementDelivery"), "models"),
+    **dict.fromkeys(("ANNOUNCEMENT_STATES", "AnnouncementError", "AnnouncementInput", "AnnouncementProblem",
+                     "InvalidAnnouncementError", "Segment", "announced_to", "announcement_counts",
+                     "announcement_deliveries", "announcement_input_of", "cancel_announcement", "check_announcement",
+                     "claim_announcement_delivery", "due_announcements", "finish_announcement", "get_announcement",
+                     "list_announcements", "mark_announcement_failed", "mark_announcement_sent", "return_to_draft",
+                     "save_announcement", "schedule_announcement", "segment_candidates", "segment_of",
+                     "start_sending", "unschedule_announcement"),
+                    "announcements"),
 }
 
 
@@ -196,6 +222,18 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         has_two_factor, recovery_codes_left, replace_recovery_codes, turn_off_two_factor,
     )
     from fursa.storage.users import change_password, password_matches
+    # the Telegram post ledger
+    from fursa.storage.models import TelegramChannel, TelegramPost
+    from fursa.storage.telegram_posts import (
+        CHANNEL_FAILED, CHANNEL_OK, POST_STATES, ChannelCounts, channel_counts, claim_post, failed_posts,
+        mark_channel_failed, mark_channel_ok, posts_in, record_edited, record_posted, record_refused, release_claim,
+        stale_claims, telegram_channel, unposted_calls,
+    )
+    # faculty research profiles
+    from fursa.storage.models import ResearchProfile
+    from fursa.storage.research_profiles import (
+        ResearchEntry, faculty_with_research, research_profile_of, save_research_profile,
+    )
     # the partner register
     from fursa.storage.models import Partner, PartnerAlias, PartnerCall
     from fursa.storage.partners import (
@@ -225,6 +263,23 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         check_limited, claim_reminder, close_intents, export_intents_csv, intents_of, limited_by_call,
         limited_due_reminders, limited_of, mark_reminder_sent, record_intent, reminder_recipients, reminders_sent,
         reopen_intents, set_limited_submission,
+    )
+    # reach
+    from fursa.storage.models import AppliedMark, ReachCount, ReachPerson
+    from fursa.storage.reach import (
+        COUNT_GROUP, COUNT_OFF, COUNT_PERSONAL, REACH_COLUMNS, REACH_COUNTING, PersonalReach, ReachRow, ReachSegment,
+        export_reach_csv, export_reach_xlsx, personal_reach, reach_months, reach_of_month, record_applied,
+        record_click, sent_counts, set_reach_counting,
+    )
+    # announcements to a segment
+    from fursa.storage.models import Announcement, AnnouncementDelivery
+    from fursa.storage.announcements import (
+        ANNOUNCEMENT_STATES, AnnouncementError, AnnouncementInput, AnnouncementProblem, InvalidAnnouncementError,
+        Segment, announced_to, announcement_counts, announcement_deliveries, announcement_input_of,
+        cancel_announcement, check_announcement, claim_announcement_delivery, due_announcements,
+        finish_announcement, get_announcement, list_announcements, mark_announcement_failed, mark_announcement_sent,
+        return_to_draft, save_announcement, schedule_announcement, segment_candidates, segment_of, start_sending,
+        unschedule_announcement,
     )
 
 __all__ = [
@@ -284,9 +339,24 @@ __all__ = [
     "parse_day", "partner_call_counts", "partners_of_call",
     "PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv", "export_partners_xlsx",
     "import_partners",
+    "TelegramChannel", "TelegramPost", "CHANNEL_FAILED", "CHANNEL_OK", "POST_STATES", "ChannelCounts",
+    "channel_counts", "claim_post", "failed_posts", "mark_channel_failed", "mark_channel_ok", "posts_in",
+    "record_edited", "record_posted", "record_refused", "release_claim", "stale_claims", "telegram_channel",
+    "unposted_calls",
     "IntentToApply", "LimitedReminder", "LimitedSubmission",
     "INTENT_ALREADY", "INTENT_CLOSED", "INTENT_COLUMNS", "INTENT_RECORDED", "InvalidLimitedSubmissionError",
     "LimitedInput", "LimitedProblem", "check_limited", "claim_reminder", "close_intents", "export_intents_csv",
     "intents_of", "limited_by_call", "limited_due_reminders", "limited_of", "mark_reminder_sent", "record_intent",
     "reminder_recipients", "reminders_sent", "reopen_intents", "set_limited_submission",
+    "AppliedMark", "ReachCount", "ReachPerson", "COUNT_GROUP", "COUNT_OFF", "COUNT_PERSONAL", "PersonalReach",
+    "REACH_COLUMNS", "REACH_COUNTING", "ReachRow", "ReachSegment", "export_reach_csv", "export_reach_xlsx",
+    "personal_reach", "reach_months", "reach_of_month", "record_applied", "record_click", "sent_counts",
+    "set_reach_counting",
+    "Announcement", "AnnouncementDelivery", "ANNOUNCEMENT_STATES", "AnnouncementError", "AnnouncementInput",
+    "AnnouncementProblem", "InvalidAnnouncementError", "Segment", "announced_to", "announcement_counts",
+    "announcement_deliveries", "announcement_input_of", "cancel_announcement", "check_announcement",
+    "claim_announcement_delivery", "due_announcements", "finish_announcement", "get_announcement",
+    "list_announcements", "mark_announcement_failed", "mark_announcement_sent", "return_to_draft",
+    "save_announcement", "schedule_announcement", "segment_candidates", "segment_of", "start_sending",
+    "unschedule_announcement",
 ]
