@@ -15,6 +15,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from fursa.crawlers.errors import CatalogueError, CrawlerError, FetchError, FormatError, UnsafeURLError
+from fursa.crawlers.errors import OrcidError, OrcidFetchError, OrcidFormatError, OrcidIdError
 
 _LAZY = {
     "default_catalogue_path": "fursa.crawlers.catalogue", "load_catalogue": "fursa.crawlers.catalogue",
@@ -36,6 +37,8 @@ _LAZY = {
     "parse_sedia": "fursa.crawlers.sedia",
     "html_to_text": "fursa.crawlers.text", "sanitize_html": "fursa.crawlers.text",
     "canonical_url": "fursa.crawlers.urls",
+    "OrcidWork": "fursa.crawlers.orcid", "check_orcid_id": "fursa.crawlers.orcid",
+    "fetch_orcid_works": "fursa.crawlers.orcid", "parse_orcid_works": "fursa.crawlers.orcid",
 }
 
 if TYPE_CHECKING:   # what editors and type checkers see; at run time the names load on first use
@@ -56,6 +59,7 @@ if TYPE_CHECKING:   # what editors and type checkers see; at run time the names 
     from fursa.crawlers.sedia import parse_sedia
     from fursa.crawlers.text import html_to_text, sanitize_html
     from fursa.crawlers.urls import canonical_url
+    from fursa.crawlers.orcid import OrcidWork, check_orcid_id, fetch_orcid_works, parse_orcid_works
 
 
 def __getattr__(name: str) -> object:
@@ -73,4 +77,7 @@ __all__ = [
     "find_near_duplicates", "format_of", "html_to_text", "load_catalogue", "parse_darpa", "parse_feed",
     "parse_grants_gov_opportunity", "parse_grants_gov_search", "parse_html_detail", "parse_html_listing",
     "parse_html_page", "parse_json_listing", "parse_sedia", "pick_canonical_url", "sanitize_html",
+    # ORCID works lists for research profiles
+    "OrcidError", "OrcidFetchError", "OrcidFormatError", "OrcidIdError", "OrcidWork", "check_orcid_id",
+    "fetch_orcid_works", "parse_orcid_works",
 ]

@@ -60,3 +60,19 @@ class FormatError(CrawlerError):
 class ScrapydError(CrawlerError):
     """Raised inside `crawlers.scrapyd` when a Scrapyd server cannot be reached or refuses a request;
     `crawl_sources` turns it into an error on each source's FetchResult, never raising it further."""
+
+
+class OrcidError(CrawlerError):
+    """Base of the errors `crawlers.orcid` raises about an ORCID iD or its works list."""
+
+
+class OrcidIdError(OrcidError):
+    """Raised by `check_orcid_id` (before any fetch) for text that is not an ORCID iD or whose check digit is wrong."""
+
+
+class OrcidFetchError(OrcidError):
+    """Raised by `fetch_orcid_works` when the works list cannot be downloaded: unreachable, 404, an error status, too big."""
+
+
+class OrcidFormatError(OrcidError):
+    """Raised by `parse_orcid_works` for an answer that is not JSON or not in the documented works-list shape."""

@@ -19,6 +19,10 @@ from .learned import LabeledExample, LearnedModel, train_model
 from .normalize import normalize_arabic, normalize_english, normalize_text
 from .partners import PartnerIndex, PartnerMention, PartnerNames, find_partners
 from .profiles import Match, MatchItem, Profile, Reason, score_profile
+from .research import (
+    CallIndex, ProfileTerm, ResearchInputError, ResearchMatch, ResearchProfile, build_research_profile,
+    check_research_text, shared_words,
+)
 from .records import KINDS, LEVELS, Evidence, FoundDeadline, Tag, Tagging
 from .tagger import RuleScores, score_rules, tag_item
 from .taxonomy import College, Field, FordField, Programme, Taxonomy, load_taxonomy
@@ -39,4 +43,7 @@ __all__ = [
     "COVERS", "DOCUMENTS", "AgeLimit", "Amount", "CallDetails", "Duration", "LanguageTests", "find_age_limit",
     "find_amounts", "find_details", "find_duration", "find_language_tests", "language_name", "parse_number",
     "study_language_codes",
+    # a faculty member's research profile and the calls that share its words
+    "CallIndex", "ProfileTerm", "ResearchInputError", "ResearchMatch", "ResearchProfile", "build_research_profile",
+    "check_research_text", "shared_words",
 ]

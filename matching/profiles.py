@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from .audiences import fits_audience
 from .deadlines import days_until
 from .taxonomy import ANY, load_taxonomy
 
@@ -49,6 +50,7 @@ _TEMPLATES = {
     "closes_tomorrow": ("closes tomorrow", "تغلق غدًا"),
     "closes_today": ("closes today", "تغلق اليوم"),
     "rolling": ("applications accepted on a rolling basis", "التقديم مفتوح باستمرار"),
+    "shares": ("shares: {terms}", "مواضيع مشتركة: {terms}"),   # a research profile's words (matching/research.py)
 }
 
 
@@ -61,6 +63,7 @@ class Profile:
     kinds: tuple[str, ...]
     language: str
     palestinian: bool = True
+    audience: str = ""   # who the subscriber is ("student", "faculty", "staff"): a staff call goes to its audiences only
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class MatchItem:
     deadline_at: datetime | None
     deadline_kind: str   # "date", "rolling" or "unknown"
     excluded: tuple[str, ...] = ()   # fields an "all fields except …" call leaves out
+    audiences: tuple[str, ...] = ()  # who the call is for (matching/audiences.py); () not read
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class Reason:
         elif self.key == "kind":
             params["name"] = _KIND_NAMES[params["kind"]][ar]
             params["a"] = "an" if params["name"][:1] in "aeiou" else "a"   # an admission call
+        elif self.key == "shares":
+            params["terms"] = ("، " if ar else ", ").join(w for w in params["terms"].split("\n") if w)
         elif self.key == "closes_in" and ar:
             params["days"] = arabic_days(int(params["days"]))
         return _TEMPLATES[self.key][ar].format(**params)
@@ -177,7 +183,7 @@ def score_profile(profile: Profile, item: MatchItem, *, now: datetime) -> Match 
     deadline = _deadline_part(item, now)
     field = _field_fit(profile.disciplines, item.disciplines, item.excluded)
     shared_levels = [lvl for lvl in profile.levels if lvl in item.levels]
-    if deadline is None or field is None:
+    if deadline is None or field is None or not fits_audience(profile.audience, item.audiences):
         return None
     if profile.levels and item.levels and not shared_levels:
         return None
