@@ -419,6 +419,13 @@ def send_limited_reminders(ctx: Context, now: datetime) -> digests.ReminderRepor
         return digests.send_limited_reminders(session, now=now, config=ctx.delivery_config)
 
 
+def send_list_reminders(ctx: Context, now: datetime) -> digests.ListReminderReport:
+    """14 and 3 days before a call a person saved to their list closes, remind them (not after they marked
+    it applied); the ledger sends each reminder once."""
+    with ctx.sessions() as session:
+        return digests.send_list_reminders(session, now=now, config=ctx.delivery_config)
+
+
 # The steps of `fursa run --once`, each run and recorded as the scheduler's job of that name.
 RUN_ONCE_JOBS = ("crawl", "expire", "weekly_digest", "instant_alerts")
 
@@ -490,6 +497,7 @@ JOBS: dict[str, Callable[[Context, datetime], Any]] = {
     "instant_alerts": send_instant_alerts,
     "retry_deliveries": retry_deliveries,
     "limited_reminders": send_limited_reminders,
+    "list_reminders": send_list_reminders,
     "expire": expire_calls,
     "retrain": retrain_matcher,
 }

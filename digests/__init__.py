@@ -10,6 +10,10 @@ from fursa.digests.errors import (
     LedgerError, PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError, TokenError,
 )
 from fursa.digests.intent_links import IntentLink, make_intent_token, read_intent_token, verify_intent_token
+from fursa.digests.list_links import (
+    BROWSER_DAYS, LIST_LINK_DAYS, ExpiredLinkError, ListLink, make_list_token, read_list_token, verify_list_token,
+)
+from fursa.digests.list_reminders import ListReminderReport, send_list_reminders
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
 from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
 from fursa.digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
@@ -32,4 +36,6 @@ __all__ = [
     "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
     "IntentLink", "make_intent_token", "read_intent_token", "verify_intent_token",
     "REMINDER_DAYS", "ReminderReport", "send_limited_reminders",
+    "BROWSER_DAYS", "LIST_LINK_DAYS", "ExpiredLinkError", "ListLink", "ListReminderReport", "make_list_token",
+    "read_list_token", "send_list_reminders", "verify_list_token",
 ]

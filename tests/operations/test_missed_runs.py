@@ -30,6 +30,7 @@ PROMISES = {
     "weekly_digest": ((timedelta(hours=1), RAN), (timedelta(hours=7), MISSED)),
     "expire": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),              # the latest day's run is due
     "limited_reminders": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),   # the ledger keeps it once
+    "list_reminders": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),      # the ledger keeps it once
     "retrain": ((timedelta(hours=3), RAN), (timedelta(hours=30), MISSED)),
 }
 
