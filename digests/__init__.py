@@ -25,6 +25,11 @@ from fursa.digests.sending import send_digests, send_instant_alerts, send_one
 from fursa.digests.signing import sign_message
 from fursa.digests.smtp import parse_smtp_url
 from fursa.digests.tokens import make_subscriber_token, read_subscriber_token, verify_subscriber_token
+from fursa.digests.telegram import MESSAGE_LIMIT, BotUser, ChatInfo, Pacer, SentMessage, TelegramClient
+from fursa.digests.errors import (
+    BotTokenError, ChatRefusedError, MarkupRefusedError, MessageGoneError, TelegramError, TelegramRequestError,
+    TelegramUnavailableError,
+)
 
 __all__ = [
     "SIGNED_HEADERS", "WIRE_POLICY", "BouncedAddressError", "ClaimExpiringError", "ConfigurationError",
@@ -36,6 +41,9 @@ __all__ = [
     "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
     "IntentLink", "make_intent_token", "read_intent_token", "verify_intent_token",
     "REMINDER_DAYS", "ReminderReport", "send_limited_reminders",
+    "MESSAGE_LIMIT", "BotUser", "ChatInfo", "Pacer", "SentMessage", "TelegramClient", "BotTokenError",
+    "ChatRefusedError", "MarkupRefusedError", "MessageGoneError", "TelegramError", "TelegramRequestError",
+    "TelegramUnavailableError",
     "BROWSER_DAYS", "LIST_LINK_DAYS", "ExpiredLinkError", "ListLink", "ListReminderReport", "make_list_token",
     "read_list_token", "send_list_reminders", "verify_list_token",
 ]

@@ -59,3 +59,37 @@ class LedgerError(DigestError, DatabaseError):
         super().__init__(message)
         self.report = report
         self.database_full = database_full
+
+
+class TelegramError(DigestError):
+    """Raised by digests.telegram when the Bot API refuses a request; `code` and `description` are Telegram's."""
+
+    def __init__(self, message: str, *, code: int = 0, description: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.description = description or message
+        self.retry_after = retry_after
+
+
+class BotTokenError(TelegramError):
+    """Raised by digests.telegram when there is no bot token or Telegram does not know it (401/404)."""
+
+
+class ChatRefusedError(TelegramError):
+    """Raised by digests.telegram when a chat will not take the bot's messages (403 kicked, not an admin; chat not found)."""
+
+
+class MarkupRefusedError(TelegramError):
+    """Raised by digests.telegram for a 400 "can't parse entities": the HTML of a message was refused."""
+
+
+class MessageGoneError(TelegramError):
+    """Raised by digests.telegram when a posted message cannot be edited any more (deleted in the chat)."""
+
+
+class TelegramRequestError(TelegramError):
+    """Raised by digests.telegram for any other refused request (400): sending it again will not help."""
+
+
+class TelegramUnavailableError(TelegramError):
+    """Raised by digests.telegram when the Bot API cannot be reached, keeps failing (5xx) or asks to wait too long."""
