@@ -426,6 +426,13 @@ def send_list_reminders(ctx: Context, now: datetime) -> digests.ListReminderRepo
         return digests.send_list_reminders(session, now=now, config=ctx.delivery_config)
 
 
+def send_due_announcements(ctx: Context, now: datetime) -> digests.AnnouncementsRun:
+    """Send the scheduled announcements whose moment has come, and finish those left sending; the
+    announcement ledger sends each person one copy."""
+    with ctx.sessions() as session:
+        return digests.send_due_announcements(session, now=now, config=ctx.delivery_config)
+
+
 # The steps of `fursa run --once`, each run and recorded as the scheduler's job of that name.
 RUN_ONCE_JOBS = ("crawl", "expire", "weekly_digest", "instant_alerts")
 
@@ -498,6 +505,7 @@ JOBS: dict[str, Callable[[Context, datetime], Any]] = {
     "retry_deliveries": retry_deliveries,
     "limited_reminders": send_limited_reminders,
     "list_reminders": send_list_reminders,
+    "announcements": send_due_announcements,
     "expire": expire_calls,
     "retrain": retrain_matcher,
 }

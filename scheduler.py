@@ -71,6 +71,8 @@ def plans(settings) -> tuple[Plan, ...]:
              when=f"daily 08:00 {zone}"),
         # Saved calls: reminders 14 and 3 days before they close; the ledger sends each once.
         Plan("list_reminders", CronTrigger(hour=9, timezone=zone), grace_s=24 * 3600, when=f"daily 09:00 {zone}"),
+        # Announcements staff scheduled go out within five minutes of their time; the ledger sends each once.
+        Plan("announcements", IntervalTrigger(minutes=5, timezone=zone), grace_s=5 * 60, when="every 5 minutes"),
         # Expiring catches up on every day it missed in one run.
         Plan("expire", CronTrigger(hour=2, minute=30, timezone=zone), grace_s=24 * 3600, when=f"daily 02:30 {zone}"),
         Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600, coalesce=False,

@@ -3,6 +3,11 @@ them over SMTP or to an outbox folder, and the ledger that makes every digest go
 
 Imports only `storage` and `matching`. This module is the package's whole public surface.
 """
+from fursa.digests.announcements import (
+    AnnouncementReport, AnnouncementStateError, AnnouncementsRun, EmptySegmentError, RenderedAnnouncement,
+    announcement_link, build_announcement_message, render_announcement, segment_members, send_announcement,
+    send_due_announcements, send_test_announcement,
+)
 from fursa.digests.compose import compose_digest, preview_digest
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.errors import (
@@ -44,6 +49,9 @@ __all__ = [
     "MESSAGE_LIMIT", "BotUser", "ChatInfo", "Pacer", "SentMessage", "TelegramClient", "BotTokenError",
     "ChatRefusedError", "MarkupRefusedError", "MessageGoneError", "TelegramError", "TelegramRequestError",
     "TelegramUnavailableError",
+    "AnnouncementReport", "AnnouncementStateError", "AnnouncementsRun", "EmptySegmentError", "RenderedAnnouncement",
+    "announcement_link", "build_announcement_message", "render_announcement", "segment_members", "send_announcement",
+    "send_due_announcements", "send_test_announcement",
     "BROWSER_DAYS", "LIST_LINK_DAYS", "ExpiredLinkError", "ListLink", "ListReminderReport", "make_list_token",
     "read_list_token", "send_list_reminders", "verify_list_token",
 ]

@@ -585,3 +585,25 @@ class AnnouncementDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ResearchProfile(Base):
+    """A faculty member's research as they described it (keywords, pasted publications, an ORCID iD and
+    the titles of its works), with what matching derived: ISCED-F and FORD fields and weighted terms."""
+
+    __tablename__ = "research_profiles"
+
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True)
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    publications: Mapped[str] = mapped_column(Text, default="")
+    orcid: Mapped[str] = mapped_column(String(19), default="")
+    orcid_works: Mapped[list[str]] = mapped_column(JSON, default=list)   # the works' titles, as fetched
+    orcid_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)         # ISCED-F codes, best first
+    ford: Mapped[list[str]] = mapped_column(JSON, default=list)           # FORD fields ("2.7"), closest first
+    # [[normal form, weight, the person's words], ...], heaviest first (matching.ProfileTerm)
+    terms: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    subscriber: Mapped[Subscriber] = relationship(
+        backref=backref("research_profile", uselist=False, cascade="all, delete-orphan", passive_deletes=True))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fursa.storage.audit import record_audit
 from fursa.storage.models import Bookmark, Subscriber, TelegramChat, Token
+from fursa.storage.models import ResearchProfile
 from fursa.storage.paging import Page, contains_pattern
 from fursa.storage.subscribers import SubscriberInput, add_subscriber, changed_parts, normalize_email, profile_of
 from fursa.storage.suppressions import refuse_suppressed, suppress
@@ -76,6 +77,7 @@ def erase_subscriber(session: Session, row: Subscriber, *, actor: str, now: date
     # A person's own list and chat are theirs, not the send log's: they go with the address.
     session.execute(delete(Bookmark).where(Bookmark.subscriber_id == row.id))
     session.execute(delete(TelegramChat).where(TelegramChat.subscriber_id == row.id))
+    session.execute(delete(ResearchProfile).where(ResearchProfile.subscriber_id == row.id))   # their research too
     row.email = f"deleted-{row.id}@deleted.invalid"
     row.name = ""
     row.disciplines, row.levels, row.kinds = [], [], []
