@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from fursa.storage.audit import record_audit
 from fursa.storage.errors import NotFoundError, StorageError
 from fursa.storage.models import Announcement, AnnouncementDelivery, Opportunity, Subscriber, Suppression
-from fursa.storage.records import LANGUAGES, LEVELS, ROLES
+from fursa.storage.records import LANGUAGES, LEVELS, ROLES, STAFF_UNITS
 from fursa.storage.suppressions import email_hash
 
 DRAFT, SCHEDULED, SENDING, SENT_OUT, CANCELLED = "draft", "scheduled", "sending", "sent", "cancelled"
@@ -57,8 +57,8 @@ class AnnouncementProblem:
 class Segment:
     """Who an announcement goes to; an empty choice means everyone on that count.
 
-    `colleges` and `programmes` are keys of matching/data/programmes.toml; `units` the staff units
-    of the staff audience (used once subscribers have a unit).
+    `colleges` and `programmes` are keys of matching/data/programmes.toml; `units` are STAFF_UNITS
+    (a staff member's unit, issue 15.4).
     """
 
     roles: tuple[str, ...] = ()
@@ -66,6 +66,7 @@ class Segment:
     programmes: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, list[str]]:
         return {name: list(values) for name, values in asdict(self).items() if values}
@@ -74,7 +75,7 @@ class Segment:
     def from_json(cls, data: dict[str, Any] | None) -> Segment:
         data = data or {}
         return cls(**{name: tuple(str(v) for v in data.get(name) or ()) for name in
-                      ("roles", "colleges", "programmes", "levels", "languages")})
+                      ("roles", "colleges", "programmes", "levels", "languages", "units")})
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def check_announcement(session: Session, data: AnnouncementInput) -> tuple[Annou
     if data.opportunity_id is not None and session.get(Opportunity, data.opportunity_id) is None:
         problems.append(AnnouncementProblem("opportunity_id", "no_call", f"there is no call {data.opportunity_id}"))
     segment = data.segment
-    for name, allowed in (("roles", ROLES), ("levels", LEVELS), ("languages", LANGUAGES)):
+    for name, allowed in (("roles", ROLES), ("levels", LEVELS), ("languages", LANGUAGES),
+                          ("units", STAFF_UNITS)):
         wrong = [value for value in getattr(segment, name) if value not in allowed]
         if wrong:
             problems.append(AnnouncementProblem(name, "unknown_choice",
@@ -230,13 +232,15 @@ def due_announcements(session: Session, now: datetime) -> list[Announcement]:
 
 
 def segment_candidates(session: Session, segment: Segment) -> list[Subscriber]:
-    """Active, confirmed subscribers of the segment's roles, languages and levels, leaving out every
+    """Active, confirmed subscribers of the segment's roles, languages, units and levels, leaving out every
     address on the do-not-mail list; fields (colleges, programmes) are the caller's to apply."""
     query = select(Subscriber).where(Subscriber.status == "active", Subscriber.confirmed.is_(True))
     if segment.roles:
         query = query.where(Subscriber.role.in_(segment.roles))
     if segment.languages:
         query = query.where(Subscriber.language.in_(segment.languages))
+    if segment.units:
+        query = query.where(Subscriber.unit.in_(segment.units))
     people = session.scalars(query.order_by(Subscriber.id)).all()
     if segment.levels:
         wanted = set(segment.levels)

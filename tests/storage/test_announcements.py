@@ -73,6 +73,10 @@ def test_the_segment_leaves_out_the_unconfirmed_the_gone_and_the_suppressed(sess
         by_level = storage.segment_candidates(session, Segment(levels=("master",)))
         assert [p.email for p in by_level] == ["student@ppu.edu"]
         assert keep.id in {p.id for p in storage.segment_candidates(session, Segment())}
+        library = _person(session, "library@ppu.edu", now, role="staff", language="en")
+        library.unit = "library"
+        _person(session, "finance@ppu.edu", now, role="staff", language="en").unit = "finance"
+        assert storage.segment_candidates(session, Segment(units=("library",))) == [library]
 
 
 def test_the_ledger_takes_one_claim_per_person(sessions, now):
