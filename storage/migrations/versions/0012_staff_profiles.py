@@ -26,13 +26,14 @@ def upgrade() -> None:
     with op.batch_alter_table('subscribers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unit', sa.String(length=40), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('job_title', sa.String(length=120), nullable=False, server_default=''))
-    with op.batch_alter_table('opportunities', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('audiences', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    # A plain ADD COLUMN: a batch "move and copy" of opportunities on SQLite drops 0008's search triggers
+    # and 0009's closing-soonest index (the public list then fails with "no such index").
+    op.add_column('opportunities', sa.Column('audiences', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('opportunities', schema=None) as batch_op:
-        batch_op.drop_column('audiences')
+    # Not a batch rebuild: SQLite (3.35 and later) drops a column in place and keeps the triggers and indexes.
+    op.execute('ALTER TABLE opportunities DROP COLUMN audiences')
     with op.batch_alter_table('subscribers', schema=None) as batch_op:
         batch_op.drop_column('job_title')
         batch_op.drop_column('unit')
