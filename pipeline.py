@@ -344,6 +344,10 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
     # what the crawl had to guess (an undeclared encoding) stays beside what the tagger flags
     crawled = [flag for flag in opportunity.flags if flag in storage.CRAWL_FLAGS]
     opportunity.flags = crawled + [flag for flag in tagging.flags if flag not in crawled]
+    # what the call states it pays and asks is read from its words, whoever edited its tags (16.3)
+    details = matching.find_details(opportunity.title, f"{opportunity.summary}\n{opportunity.text}")
+    opportunity.details = details.as_dict()
+    opportunity.study_languages = list(details.study_languages)
     if opportunity.tags_edited:
         return
     # No field found stays [] (never "any"): the digests send such a call only to subscribers who

@@ -174,8 +174,13 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def _at(words: tuple[str, ...], form: tuple[str, ...]) -> list[int]:
+    """Where `form` starts in `words`; its first word may carry the conjunction و («وتأمين صحي»), which
+    the normalization strips only together with the article."""
     size = len(form)
-    return [i for i in range(len(words) - size + 1) if words[i] == form[0] and words[i:i + size] == form]
+    first = form[0]
+    return [i for i in range(len(words) - size + 1)
+            if (words[i] == first or words[i][:1] == "و" and words[i][1:] == first)
+            and words[i + 1:i + size] == form[1:]]
 
 
 def _negated(words: tuple[str, ...], position: int, negations) -> bool:

@@ -140,6 +140,11 @@ class Opportunity(Base):
     # True while the call names at least one institution of the partner register (storage/partners.py
     # keeps it with the links in partner_calls), so the list's order and the badges read one column.
     partnered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
+    # What the call states it pays and asks (matching.CallDetails.as_dict(): coverage items, amounts,
+    # duration, institution, language tests, age limit, documents), and the languages it is taught in,
+    # apart so that the public list filters on them; both empty when the call does not say (0017).
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=sql_text("'{}'"))
+    study_languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=sql_text("'[]'"))
 
     sightings: Mapped[list[Sighting]] = relationship(back_populates="opportunity")
 

@@ -72,6 +72,7 @@ class CallQuery:
     palestinian_only: bool = False
     host_country: str = ""
     coverage: str = ""
+    study_language: str = ""   # a language the call is taught in (ISO 639-1), where it says so
     sort: str = ""
     terms: tuple[str, ...] = ()
 
@@ -211,6 +212,8 @@ def _filters(query: CallQuery, now: datetime) -> list:
         filters.append(Opportunity.host_country == query.host_country)
     if query.coverage:
         filters.append(Opportunity.coverage == query.coverage)
+    if query.study_language:
+        filters.append(_json_has(Opportunity.study_languages, f'"{query.study_language}"'))
     return filters
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
+from fursa.matching import CallDetails
 from fursa.storage import CLOSING_ZONE, KINDS, Opportunity
 from fursa.storage import Deadline as StatedDeadline
 from fursa.storage import public_call, search_calls
@@ -43,6 +44,49 @@ def deadline_of(stated: StatedDeadline, zone: str) -> Deadline:
                     at=stated.at.astimezone(timezone.utc), timezone=stated.timezone)
 
 
+class Money(BaseModel):
+    """A sum the call states: `min`..`max` (either may be null: "up to 1,200" has no `min`)."""
+
+    min: str | None = Field(None, description="decimal, as a string")
+    max: str | None = Field(None, description="decimal, as a string")
+    currency: str = Field(description="ISO 4217")
+    period: str = Field(description="month, year, semester, week, or empty when the call does not say")
+    text: str = Field(description="the words it was read from")
+
+
+class Details(BaseModel):
+    """What the call states it pays and asks; empty where it does not say (never guessed)."""
+
+    coverage: str = Field("", description="`full`, `partial` or empty")
+    covers: list[str] = Field(default_factory=list, description="tuition, stipend, travel, housing, insurance")
+    amounts: list[Money] = Field(default_factory=list)
+    duration_months: float | None = Field(None, description="how long the award lasts, in months")
+    duration_text: str = ""
+    host_country: str = Field("", description="ISO 3166 alpha-2")
+    institution: str = ""
+    study_languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes the call is taught in")
+    tests: list[str] = Field(default_factory=list, description="language and admission tests named")
+    ielts: str | None = Field(None, description="minimum IELTS band")
+    toefl: int | None = Field(None, description="minimum TOEFL iBT score")
+    age_max: int | None = None
+    age_min: int | None = None
+    documents: list[str] = Field(default_factory=list, description="cv, motivation_letter, recommendation_letters, "
+                                 "transcripts, degree_certificate, passport, language_certificate, "
+                                 "research_proposal, photo")
+
+
+def details_of(row: Opportunity) -> Details:
+    found = CallDetails.from_dict(getattr(row, "details", None))
+    return Details(
+        coverage=found.coverage, covers=list(found.covers),
+        amounts=[Money(**amount.as_dict()) for amount in found.amounts],
+        duration_months=round(found.duration.months, 1) if found.duration else None,
+        duration_text=found.duration.text if found.duration else "", host_country=row.host_country or "",
+        institution=found.institution, study_languages=list(found.study_languages), tests=list(found.tests),
+        ielts=str(found.ielts) if found.ielts is not None else None, toefl=found.toefl, age_max=found.age_max,
+        age_min=found.age_min, documents=list(found.documents))
+
+
 class Call(BaseModel):
     """One approved call."""
 
@@ -65,6 +109,7 @@ class Call(BaseModel):
     featured: bool
     status: Literal["approved", "expired"]
     approved_at: datetime | None
+    details: Details = Field(default_factory=Details, description="what the call pays and asks, where it says so")
 
 
 class CallList(BaseModel):
@@ -82,7 +127,7 @@ def to_call(row: Opportunity, base_url: str, zone: str = CLOSING_ZONE) -> Call:
         palestinian_eligible=row.palestinian_eligible,
         deadline=deadline_of(row.deadline, zone),
         language=row.language, featured=row.featured, status="expired" if row.status == "expired" else "approved",
-        approved_at=row.approved_at,
+        approved_at=row.approved_at, details=details_of(row),
     )
 
 
@@ -99,13 +144,14 @@ def list_calls(
     country: str = Query("", description="the host country, an ISO 3166 code (`DE`, `HU`), where the call states it"),
     coverage: str = Query("", description="`full` or `partial` funding, where the call states it"),
     sort: str = Query("", description="closing (the default), newest, or relevance (when searching)"),
+    lang_of_study: str = Query("", description="a language the call is taught in, ISO 639-1 (`en`, `de`, `tr`)"),
     offset: Offset = 0,
     limit: int = Query(50, ge=1, le=200),
 ) -> CallList:
     """Approved calls whose deadline has not passed: featured first, then the nearest deadline."""
     query = read_query({"q": q, "field": field, "level": level, "kind": kind, "eligible": eligible,
                         "language": language, "within": "" if within is None else str(within),
-                        "country": country, "coverage": coverage, "sort": sort})
+                        "country": country, "coverage": coverage, "sort": sort, "lang_of_study": lang_of_study})
     base_url = web_state(request).base_url
     with transaction(request) as session:
         found = search_calls(session, query, now_of(request), offset=offset, limit=limit)

@@ -20,7 +20,8 @@ from fursa.web.render import gettext_of
 
 WITHIN_CHOICES = (7, 30, 90)
 LANGUAGE_CHOICES = ("en", "ar", "fr", "de")
-PARAMS = ("q", "field", "level", "kind", "within", "eligible", "language", "country", "coverage", "sort")
+PARAMS = ("q", "field", "level", "kind", "within", "eligible", "language", "country", "coverage", "lang_of_study",
+          "sort")
 MAX_QUERY = 200
 
 
@@ -31,7 +32,8 @@ def N_(text: str) -> str:
 # The filters' names as a visitor reads them (the form's labels), for the messages below.
 FILTER_NAMES = {"field": N_("Field"), "level": N_("Level"), "kind": N_("Kind"), "within": N_("Deadline"),
                 "eligible": N_("Only calls open to Palestinians"), "language": N_("Language of the call"),
-                "country": N_("Country"), "coverage": N_("Funding"), "sort": N_("Order")}
+                "country": N_("Country"), "coverage": N_("Funding"), "sort": N_("Order"),
+                "lang_of_study": N_("Language of study")}
 
 
 def _field(value: str) -> bool:
@@ -42,7 +44,7 @@ def _choices() -> dict[str, tuple[str, ...] | Callable[[str], bool]]:
     return {
         "field": _field, "level": LEVELS, "kind": KINDS, "within": tuple(str(days) for days in WITHIN_CHOICES),
         "eligible": ("ps",), "language": LANGUAGE_CHOICES, "country": tuple(matching.load_countries()),
-        "coverage": matching.COVERAGES, "sort": SORTS,
+        "coverage": matching.COVERAGES, "sort": SORTS, "lang_of_study": matching.study_language_codes(),
     }
 
 
@@ -73,6 +75,7 @@ def read_query(params: Mapping[str, str], _: Callable[[str], str] = lambda text:
         discipline=values["field"], level=values["level"], kind=values["kind"], language=values["language"],
         within_days=int(values["within"]) if values["within"] else None, palestinian_only=values["eligible"] == "ps",
         host_country=values["country"], coverage=values["coverage"], sort=values["sort"],
+        study_language=values["lang_of_study"],
     )
 
 
@@ -89,13 +92,15 @@ def checked_query(
     country: str = Query("", description="the host country, an ISO 3166 code (`DE`, `HU`), where the call states it"),
     coverage: str = Query("", description="`full` or `partial` funding, where the call states it"),
     sort: str = Query("", description="closing (soonest deadline, the default), newest, or relevance (when searching)"),
+    lang_of_study: str = Query("", description="a language the call is taught in, ISO 639-1 (`en`, `de`, `tr`), "
+                                               "where it says so"),
 ) -> CallQuery | FilterError:
     """FastAPI dependency: the filters of a page or feed, declared so that they are documented; an
     unknown value gives the FilterError (messages in the visitor's language) for the page to show."""
     try:
         return read_query({"q": q, "field": field, "level": level, "kind": kind, "within": within,
                            "eligible": eligible, "language": language, "country": country, "coverage": coverage,
-                           "sort": sort}, gettext_of(request))
+                           "sort": sort, "lang_of_study": lang_of_study}, gettext_of(request))
     except FilterError as error:
         return error
 
@@ -113,6 +118,6 @@ def as_params(query: CallQuery) -> dict[str, str]:
         "q": query.text, "field": query.discipline, "level": query.level, "kind": query.kind,
         "language": query.language, "within": str(query.within_days) if query.within_days else "",
         "eligible": "ps" if query.palestinian_only else "", "country": query.host_country,
-        "coverage": query.coverage, "sort": query.sort,
+        "coverage": query.coverage, "sort": query.sort, "lang_of_study": query.study_language,
     }
     return {key: value for key, value in params.items() if value}

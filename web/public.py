@@ -10,6 +10,7 @@ from fursa import matching
 from fursa.storage import KINDS, LEVELS, CallQuery
 from fursa.storage import list_generation, partners_of_call, public_call, search_calls, sources_of
 from fursa.web.auth import remember_language, safe_next
+from fursa.web.call_details import details_view
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import FilterError, PageNotFoundError
 from fursa.web.fields import field_groups
@@ -17,6 +18,7 @@ from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, check
 from fursa.web.i18n import LANGUAGES
 from fursa.web.page_cache import cacheable, page_cache
 from fursa.web.params import PageNumber, RowId
+from fursa.web.i18n import translations
 from fursa.web.render import page_language, render
 from fursa.web.state import now_of, transaction
 
@@ -32,7 +34,9 @@ def _form(request: Request, query: CallQuery) -> dict:
             "within_choices": WITHIN_CHOICES, "language_choices": LANGUAGE_CHOICES,
             "field_groups": field_groups(language),
             "countries": [(country.code, country.name(language)) for country in countries],
-            "coverages": matching.COVERAGES}
+            "coverages": matching.COVERAGES,
+            "study_languages": [(code, matching.language_name(code, language))
+                                for code in matching.study_language_codes()]}
 
 
 @router.get("/")
@@ -74,7 +78,9 @@ def call_page(request: Request, call_id: RowId) -> Response:
         if call.id != call_id:
             return RedirectResponse(f"/calls/{call.id}", status_code=301)
         providers = sorted({source.provider or source.name for source, _ in sources_of(session, call)})
-        return render(request, "public/call.html", {"call": call, "providers": providers,
+        trans = translations(page_language(request))
+        details = details_view(call.details, call.host_country, page_language(request), trans.gettext, trans.ngettext)
+        return render(request, "public/call.html", {"call": call, "providers": providers, "details": details,
                                                     "partners": partners_of_call(session, call.id)})
 
 

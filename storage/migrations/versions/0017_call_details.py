@@ -17,8 +17,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # Plain ADD COLUMNs (no batch "move and copy"), so SQLite keeps the search triggers of 0008.
+    op.add_column('opportunities', sa.Column('details', sa.JSON(), server_default=sa.text("'{}'"), nullable=False))
+    op.add_column('opportunities', sa.Column('study_languages', sa.JSON(), server_default=sa.text("'[]'"),
+                                             nullable=False))
 
 
 def downgrade() -> None:
-    pass
+    # Not a batch rebuild: SQLite (3.35 and later) drops a column in place and keeps 0008's triggers.
+    op.execute('ALTER TABLE opportunities DROP COLUMN study_languages')
+    op.execute('ALTER TABLE opportunities DROP COLUMN details')
