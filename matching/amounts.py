@@ -221,6 +221,12 @@ def _numbers(text: str) -> list[tuple[int, int, Decimal]]:
     return sorted(found)
 
 
+def _is_fee(head: str) -> bool:
+    """"application fee of $50": the nearest words before the sum name a fee (no other figure between)."""
+    fees = list(_FEE_BEFORE.finditer(head))
+    return bool(fees) and not any(c.isdigit() for c in head[fees[-1].end():])
+
+
 def _period(text: str, before_end: int, after_start: int) -> str:
     tail = text[after_start:after_start + 40]
     for period, pattern in _PERIOD_AFTER:
@@ -264,7 +270,7 @@ def find_amounts(text: str, limit: int = 4) -> tuple[Amount, ...]:
                 if upper > value:
                     maximum = upper
         head = text[max(0, span_start - 40):span_start]
-        if _FEE_BEFORE.search(head[-25:]):
+        if _is_fee(head[-25:]):
             used_until = span_end
             continue
         if minimum == maximum and _UP_TO.search(head):
