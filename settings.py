@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     model_dir: Path = Path(".fursa")
     # The bearer token a Prometheus server sends to read /metrics; unset = /metrics answers 404.
     metrics_token: str | None = None
+    # A .ttf with Latin and Arabic letters for the weekly post's and the call pages' image cards
+    # (digests/cards.py); unset = DejaVu Sans from the system's fonts (Debian's fonts-dejavu-core).
+    card_font: Path | None = None
 
     @field_validator("database_url")
     @classmethod

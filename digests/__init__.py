@@ -8,10 +8,11 @@ from fursa.digests.announcements import (
     announcement_link, build_announcement_message, render_announcement, segment_members, send_announcement,
     send_due_announcements, send_test_announcement,
 )
+from fursa.digests.cards import CALL_CARD_SIZE, WEEK_CARD_CALLS, WEEK_CARD_SIZE, CardFonts, call_card, find_fonts, week_card
 from fursa.digests.compose import compose_digest, preview_digest
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.errors import (
-    BouncedAddressError, ClaimExpiringError, ConfigurationError, DeliveryError, DigestError, InvalidAddressError,
+    BouncedAddressError, CardError, ClaimExpiringError, ConfigurationError, DeliveryError, DigestError, InvalidAddressError,
     LedgerError, PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError, TokenError,
 )
 from fursa.digests.intent_links import IntentLink, make_intent_token, read_intent_token, verify_intent_token
@@ -20,6 +21,7 @@ from fursa.digests.list_links import (
 )
 from fursa.digests.list_reminders import ListReminderReport, send_list_reminders
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
+from fursa.digests.posts import AUDIENCE_LEVELS, PostView, WeeklyPost, post_text, view_post, weekly_post
 from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
 from fursa.digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
 from fursa.digests.reminders import REMINDER_DAYS, ReminderReport, send_limited_reminders
@@ -27,6 +29,7 @@ from fursa.digests.render import render_digest
 from fursa.digests.retries import retry_deliveries
 from fursa.digests.selection import profile_of, select_items
 from fursa.digests.sending import send_digests, send_instant_alerts, send_one
+from fursa.digests.short_links import call_id_of, short_code, short_link, short_path
 from fursa.digests.signing import sign_message
 from fursa.digests.smtp import parse_smtp_url
 from fursa.digests.tokens import make_subscriber_token, read_subscriber_token, verify_subscriber_token
@@ -54,4 +57,8 @@ __all__ = [
     "send_due_announcements", "send_test_announcement",
     "BROWSER_DAYS", "LIST_LINK_DAYS", "ExpiredLinkError", "ListLink", "ListReminderReport", "make_list_token",
     "read_list_token", "send_list_reminders", "verify_list_token",
+    # the weekly post and its cards, and the calls' short links (issue 16.2, 16.5)
+    "AUDIENCE_LEVELS", "CALL_CARD_SIZE", "WEEK_CARD_CALLS", "WEEK_CARD_SIZE", "CardError", "CardFonts", "PostView",
+    "WeeklyPost", "call_card", "call_id_of", "find_fonts", "post_text", "short_code", "short_link", "short_path",
+    "view_post", "week_card", "weekly_post",
 ]

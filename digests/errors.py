@@ -11,6 +11,10 @@ class ConfigurationError(DigestError):
     """Raised when a DeliveryConfig cannot work: a malformed SMTP URL, an unreadable DKIM key, a weekday out of range."""
 
 
+class CardError(DigestError):
+    """Raised by digests.cards when an image card cannot be drawn right: no usable font, or Arabic without raqm."""
+
+
 class TokenError(DigestError):
     """Raised by digests.tokens when a signed link is malformed, forged, for another purpose or revoked."""
 
