@@ -186,7 +186,8 @@ def render_announcement(announcement: Announcement, subscriber: Subscriber, conf
 
 
 def build_announcement_message(rendered: RenderedAnnouncement, subscriber: Subscriber, announcement_id: int,
-                               config: DeliveryConfig, *, now: datetime, subject_prefix: str = "") -> EmailMessage:
+                               config: DeliveryConfig, *, now: datetime, subject_prefix: str = "",
+                               key: str = "") -> EmailMessage:
     """multipart/alternative [text, html] with List-Id and one-click List-Unsubscribe, like a digest."""
     address = envelope_address(subscriber.email)
     message = EmailMessage(policy=WIRE_POLICY)
@@ -195,7 +196,8 @@ def build_announcement_message(rendered: RenderedAnnouncement, subscriber: Subsc
     message["To"] = Address(display_name=clean_text(subscriber.name, 80), username=local, domain=domain)
     message["Subject"] = subject_prefix + rendered.subject
     message["Date"] = format_datetime(now.astimezone(timezone.utc))
-    message["Message-ID"] = message_id_for(subscriber.id, f"announcement-{announcement_id}", config)
+    # The same Message-ID whenever this person's copy is built; `key` sets the test copies apart.
+    message["Message-ID"] = message_id_for(subscriber.id, f"announcement-{announcement_id}{key}", config)
     set_list_headers(message, rendered.unsubscribe_url, rendered.unsubscribe_token, config)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="base64")
@@ -372,7 +374,7 @@ def send_test_announcement(session: Session, announcement_id: int, *, email: str
         stand_in = Subscriber(id=0, email=email, name=name, role="staff", language=language, token_nonce=0)
         rendered = render_announcement(announcement, stand_in, config, now=now)
         message = build_announcement_message(rendered, stand_in, announcement.id, config, now=now,
-                                             subject_prefix="[Test] ")
+                                             subject_prefix="[Test] ", key=f"-test-{language}")
         send_one(_envelope(message, config, make_signer(config, SIGNED_HEADERS)), config)
         sent.append(language)
     return sent

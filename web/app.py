@@ -24,6 +24,7 @@ from fursa.web import (
     api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, partners, public, sources,
     subscribers, subscriptions,
 )
+from fursa.web import announcements
 from fursa.web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
 from fursa.web.render import gettext_of, make_environment, render
 from fursa.web.security import SecurityHeadersMiddleware
@@ -49,6 +50,7 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
     )
     app.state.web = WebState(ctx=ctx, clock=clock or utc_now)
     app.state.templates = make_environment()
+    app.include_router(announcements.router)
     for router in (login.router, dashboard.router, desk.router, limited.router, limited.intent, curation.router,
                    sources.router,
                    subscribers.router, partners.router, mailings.router, public.router, feeds.router,
