@@ -21,7 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.web import (
-    api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, partners, public, sources,
+    api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, my_list, partners, public,
+    sources,
     subscribers, subscriptions,
 )
 from fursa.web import announcements
@@ -55,7 +56,8 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
                    sources.router,
                    subscribers.router, partners.router, mailings.router, public.router, feeds.router,
                    subscriptions.router,
-                   subscriptions.one_click, api.router, health.router, metrics.router):
+                   subscriptions.one_click, api.router, health.router, metrics.router,
+                   my_list.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_error_pages(app)

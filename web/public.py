@@ -16,6 +16,7 @@ from fursa.web.errors import FilterError, PageNotFoundError
 from fursa.web.fields import field_groups
 from fursa.web.filters import LANGUAGE_CHOICES, WITHIN_CHOICES, as_params, checked_query
 from fursa.web.i18n import LANGUAGES
+from fursa.web.my_list import saved_state
 from fursa.web.page_cache import cacheable, page_cache
 from fursa.web.params import PageNumber, RowId
 from fursa.web.i18n import translations
@@ -81,7 +82,8 @@ def call_page(request: Request, call_id: RowId) -> Response:
         trans = translations(page_language(request))
         details = details_view(call.details, call.host_country, page_language(request), trans.gettext, trans.ngettext)
         return render(request, "public/call.html", {"call": call, "providers": providers, "details": details,
-                                                    "partners": partners_of_call(session, call.id)})
+                                                    "partners": partners_of_call(session, call.id),
+                                                    "saved": saved_state(request, session, call.id)})
 
 
 @router.get("/language/{code}")

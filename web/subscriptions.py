@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.storage import (
-    CONFIRM_HOURS, CONFIRM_PURPOSE, LANGUAGES, OptIn, Subscriber, confirm_subscription, find_token, kept_fields,
-    request_subscription, set_subscriber_status, update_preferences,
+    CONFIRM_HOURS, CONFIRM_PURPOSE, KINDS, LANGUAGES, LEVELS, OptIn, Subscriber, confirm_subscription, find_token,
+    kept_fields, request_subscription, set_subscriber_status, update_preferences,
 )
 from fursa.web.csrf import verify_csrf
 from fursa.web.fields import profile_codes
@@ -64,7 +64,17 @@ def send_opt_in(state: WebState, env, opt_in: OptIn, now) -> None:
 
 @router.get("/subscribe")
 def subscribe_form(request: Request) -> Response:
-    return _profile_page(request, "public/subscribe.html", ProfileValues(language=page_language(request)), {})
+    return _profile_page(request, "public/subscribe.html", _prefilled(request), {})
+
+
+def _prefilled(request: Request) -> ProfileValues:
+    """A search of the public list ("Get these by e-mail", web/my_list.py) fills in its fields, levels and
+    kinds; a value the form does not offer is left out, as a hand-made address may hold anything."""
+    params = request.query_params
+    return ProfileValues(language=page_language(request),
+                         fields=tuple(dict.fromkeys(v for v in params.getlist("fields") if v in profile_codes())),
+                         levels=tuple(dict.fromkeys(v for v in params.getlist("levels") if v in LEVELS)),
+                         kinds=tuple(dict.fromkeys(v for v in params.getlist("kinds") if v in KINDS)))
 
 
 @router.post("/subscribe")
