@@ -696,3 +696,32 @@ def _made_good(session: Session, row: storage.JobRun) -> bool:
 
 def _job_health(row: storage.JobRun, resolved: bool = False) -> JobHealth:
     return JobHealth(row.job, row.status, row.started_at, row.finished_at, row.error, resolved)
+
+
+def describe_research(ctx: Context, session: Session, subscriber: storage.Subscriber, *, keywords: str,
+                      publications: str, orcid: str, now: datetime, actor: str,
+                      refresh_orcid: bool = False) -> storage.ResearchProfile | None:
+    """Store what a faculty member wrote about their research, with the fields and terms matching
+    derives from it; all empty removes the profile.
+
+    The texts' size and the ORCID iD's check digit are checked before anything is fetched. The works
+    list is fetched when the iD is new or changed, or `refresh_orcid`; otherwise the stored titles are
+    kept. Raises matching.ResearchInputError, crawlers.OrcidError or storage.InvalidSubscriberError
+    with a message for the person, and stores nothing then."""
+    matching.check_research_text(keywords, publications)
+    orcid_id = crawlers.check_orcid_id(orcid) if orcid.strip() else ""
+    stored = storage.research_profile_of(session, subscriber.id)
+    works: tuple[str, ...] = ()
+    fetched_at = None
+    if orcid_id and stored is not None and stored.orcid == orcid_id and not refresh_orcid:
+        works, fetched_at = tuple(stored.orcid_works or ()), stored.orcid_fetched_at
+    elif orcid_id:
+        found = crawlers.fetch_orcid_works(orcid_id, base_url=ctx.settings.orcid_api_base,
+                                           timeout_s=ctx.settings.orcid_timeout_s)
+        works, fetched_at = tuple(work.title for work in found), now
+    profile = matching.build_research_profile(keywords, publications, works)
+    entry = storage.ResearchEntry(
+        keywords=keywords.strip(), publications=publications.strip(), orcid=orcid_id, orcid_works=works,
+        orcid_fetched_at=fetched_at, fields=profile.fields, ford=profile.ford,
+        terms=tuple((t.term, t.weight, t.label) for t in profile.terms))
+    return storage.save_research_profile(session, subscriber, entry, actor=actor, now=now)

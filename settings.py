@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # A .ttf with Latin and Arabic letters for the weekly post's and the call pages' image cards
     # (digests/cards.py); unset = DejaVu Sans from the system's fonts (Debian's fonts-dejavu-core).
     card_font: Path | None = None
+    # The ORCID public API a research profile's works list is read from (tests point it at a local server).
+    orcid_api_base: str = "https://pub.orcid.org/v3.0"
+    orcid_timeout_s: float = 15.0
 
     @field_validator("database_url")
     @classmethod
@@ -81,6 +84,13 @@ class Settings(BaseSettings):
         if "@" not in value or any(ch in value for ch in " <>?,"):
             raise ValueError(f"unsubscribe_mailto must be a bare address such as unsubscribe@ppu.edu (got {value!r})")
         return value
+
+    @field_validator("orcid_api_base")
+    @classmethod
+    def _orcid_base(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"orcid_api_base must be an http(s) URL such as https://pub.orcid.org/v3.0 (got {value!r})")
+        return value.rstrip("/")
 
     @field_validator("timezone")
     @classmethod

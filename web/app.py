@@ -26,6 +26,7 @@ from fursa.web import (
     subscribers, subscriptions,
 )
 from fursa.web import announcements
+from fursa.web import research
 from fursa.web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
 from fursa.web.render import gettext_of, make_environment, render
 from fursa.web.security import SecurityHeadersMiddleware
@@ -59,6 +60,8 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
                    subscriptions.one_click, api.router, health.router, metrics.router,
                    my_list.router):
         app.include_router(router)
+    app.include_router(research.public)   # a faculty member's research profile (issue 15.1)
+    app.include_router(research.desk)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_error_pages(app)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,

@@ -18,6 +18,7 @@ from fursa.web.csrf import FIELD, csrf_token
 from fursa.web.fields import field_name
 from fursa.web.i18n import Formatter, direction, pick_language, translations
 from fursa.web.labels import labeller
+from fursa.web.research_view import research_view
 from fursa.web.state import now_of, web_state
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +38,7 @@ def make_environment() -> Environment:
     env.filters["evidence"] = plain_words
     env.tests["opening_of"] = opening_of
     env.globals["query"] = query_string
+    env.globals["research_view"] = research_view   # a faculty member's research section (web/research.py)
     return env
 
 
