@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fursa.storage import describe_deadline
 
+from fursa.digests.call_details import pays_line
 from fursa.digests.records import DigestItem
 from fursa.digests.translations import BABEL_LOCALES
 from fursa.digests.wording import ALL_FIELDS, KIND_LABELS, LEVEL_LABELS
@@ -61,6 +62,7 @@ class ItemView:
     call_id: int = 0
     slots: int = 0   # a limited submission's nominations (0: an ordinary call)
     internal_deadline: str = ""
+    pays: str = ""   # "Fully funded · tuition, stipend · up to 1,200 EUR a month" (digests/call_details.py)
 
 
 class Formatter:
@@ -91,7 +93,12 @@ class Formatter:
             levels=self.levels(item.levels),
             fields=self.fields(item.disciplines, item.excluded),
             why=self.reasons(item),
+            pays=self.pays(item),
         )
+
+    def pays(self, item: DigestItem) -> str:
+        text = pays_line(item.details, self.gettext, self.ngettext, "، " if self.language == "ar" else ", ")
+        return text.translate(_ARABIC_DIGITS) if self.language == "ar" else text
 
     def number(self, value: int | str) -> str:
         text = str(value)

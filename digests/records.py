@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fursa.matching import CallDetails
 from fursa.storage import Deadline, deadline_of
 
 
@@ -29,6 +30,7 @@ class DigestItem:
     internal_at: datetime | None = None   # its internal deadline, by storage.Deadline's rules
     internal_tz: str | None = None
     internal_date: date | None = None
+    details: CallDetails | None = None   # what the call states it pays and asks (issue 16.3)
     score: float = 0.0
     reasons: tuple[str, ...] = ()  # matching's wording, in the profile's language (logs, staff preview)
     # matching's reasons as (key, params) pairs; the templates word them through the digest catalogue

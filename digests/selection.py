@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Collection, Iterable
 
+from fursa.matching import CallDetails
 from fursa.matching import Match, MatchItem, Profile, score_profile
 from fursa.storage import CLOSING_ZONE
 
@@ -175,6 +176,7 @@ def _candidate_of(opportunity) -> _Candidate:
         deadline_date=getattr(opportunity, "deadline_date", None),   # bench/digests.py's stand-ins lack it
         featured=bool(opportunity.featured),
         partner=bool(getattr(opportunity, "partnered", False)),   # bench/digests.py's stand-ins lack it
+        details=CallDetails.from_dict(getattr(opportunity, "details", None)) or None,   # nor these
         **_limited_fields(getattr(opportunity, "limited", None)),
     )
     return _Candidate(id=shown.opportunity_id, kind=shown.kind, featured=shown.featured,

@@ -612,3 +612,40 @@ class ResearchProfile(Base):
 
     subscriber: Mapped[Subscriber] = relationship(
         backref=backref("research_profile", uselist=False, cascade="all, delete-orphan", passive_deletes=True))
+
+
+class TelegramChannel(Base):
+    """A Telegram channel Fursa posts to: when it was first used (what is posted is counted from then)
+    and whether it refuses the bot (kicked, not an admin), so the job stops trying until it is fixed."""
+
+    __tablename__ = "telegram_channels"
+
+    chat: Mapped[str] = mapped_column(String(100), primary_key=True)   # @username or numeric id, as configured
+    state: Mapped[str] = mapped_column(String(10), default="ok")      # ok or failed
+    error: Mapped[str | None] = mapped_column(Text)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TelegramPost(Base):
+    """The post ledger: one row per (call, channel); its key makes a second post impossible. `text_hash`
+    is what the message says now, so a changed call is edited; `plain` when its markup was refused."""
+
+    __tablename__ = "telegram_posts"
+    __table_args__ = (UniqueConstraint("opportunity_id", "channel", name="uq_telegram_post_call_channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(100), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="sending")   # storage.telegram_posts.POST_STATES
+    message_id: Mapped[int | None] = mapped_column(Integer)   # message ids count up per chat: 32 bits last
+    text_hash: Mapped[str] = mapped_column(String(64), default="")
+    plain: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    opportunity: Mapped[Opportunity] = relationship()

@@ -21,9 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.web import (
-    api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, my_list, partners, public,
-    sources,
-    subscribers, subscriptions,
+    api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, my_list, partners, posts, public,
+    sharing, sources, subscribers, subscriptions,
 )
 from fursa.web import announcements
 from fursa.web import research
@@ -57,7 +56,7 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
                    sources.router,
                    subscribers.router, partners.router, mailings.router, public.router, feeds.router,
                    subscriptions.router,
-                   subscriptions.one_click, api.router, health.router, metrics.router,
+                   subscriptions.one_click, api.router, health.router, metrics.router, posts.router, sharing.router,
                    my_list.router):
         app.include_router(router)
     app.include_router(research.public)   # a faculty member's research profile (issue 15.1)

@@ -21,6 +21,7 @@ from fursa.web.page_cache import cacheable, page_cache
 from fursa.web.params import PageNumber, RowId
 from fursa.web.i18n import translations
 from fursa.web.render import page_language, render
+from fursa.web.sharing import sharing_of
 from fursa.web.state import now_of, transaction
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -83,7 +84,8 @@ def call_page(request: Request, call_id: RowId) -> Response:
         details = details_view(call.details, call.host_country, page_language(request), trans.gettext, trans.ngettext)
         return render(request, "public/call.html", {"call": call, "providers": providers, "details": details,
                                                     "partners": partners_of_call(session, call.id),
-                                                    "saved": saved_state(request, session, call.id)})
+                                                    "saved": saved_state(request, session, call.id),
+                                                    "share": sharing_of(request, call, page_language(request))})
 
 
 @router.get("/language/{code}")

@@ -9,6 +9,10 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+# The one exception, for staff pages that carry a copy button: scripts from the site's own /static only
+# (web/static/copy.js), never inline, so text on the page still cannot become code. The public pages
+# keep the policy above; their share links work without script.
+SCRIPTED_POLICY = CONTENT_SECURITY_POLICY + "; script-src 'self'"
 # The digest preview shows an e-mail as the subscriber would get it: inline styles, no scripts.
 PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'self'; sandbox"
 
