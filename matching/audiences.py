@@ -113,3 +113,15 @@ def _phrases(hits: list[Hit], *strengths: str) -> tuple[str, ...]:
         if hit.entry.value in strengths:
             found.setdefault(hit.key, hit.phrase)
     return tuple(list(found.values())[:MAX_EVIDENCE])
+
+
+def fits_audience(audience: str, audiences: tuple[str, ...]) -> bool:
+    """Whether a call read as for `audiences` goes to a subscriber who is `audience`.
+
+    A staff subscriber gets the calls for staff only (capacity building, training, staff mobility):
+    not the students' scholarships nor the researchers' grants. A call for staff goes to students
+    or faculty only when it is for them too ("students and staff"); every other call is for them
+    as before, their levels and kinds deciding."""
+    if audience == "staff":
+        return "staff" in audiences
+    return "staff" not in audiences or audience in audiences
