@@ -357,6 +357,7 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
     opportunity.scores = {tag.code: tag.score for tag in tagging.disciplines}
     opportunity.evidence = result.get("evidence", {})
     opportunity.levels = sorted(set(opportunity.levels) | set(tagging.levels), key=_level_order)
+    opportunity.audiences = list(tagging.audiences)
     if opportunity.kind in ("", "other") and tagging.kind:
         opportunity.kind = tagging.kind
     opportunity.regions = sorted(set(opportunity.regions) | set(tagging.regions))

@@ -26,7 +26,7 @@ from fursa.digests.records import DigestItem
 ROLE_KINDS: dict[str, tuple[str, ...]] = {
     "student": ("scholarship", "exchange", "training", "admission"),
     "faculty": ("research_funding", "fellowship", "exchange", "conference", "training", "job"),
-    "staff": (),  # staff see every kind
+    "staff": (),  # staff see every kind of the calls for staff (matching.fits_audience)
 }
 # Rankings kept per run: a few hundred profiles in practice; the bound caps memory if every
 # subscriber had a profile of their own (each ranking holds the calls that fit, a few hundred at most).
@@ -41,6 +41,7 @@ def profile_of(subscriber) -> Profile:
         levels=tuple(subscriber.levels or ()),
         kinds=kinds,
         language=subscriber.language or "en",
+        audience=subscriber.role or "student",
         # Fursa serves a Palestinian university and keeps no nationality (DESIGN.md: nothing more
         # personal), so every subscriber is taken as Palestinian: a call that shuts Palestinians
         # out is never mailed.
@@ -60,6 +61,7 @@ def match_item_of(opportunity) -> MatchItem:
         deadline_at=opportunity.deadline_at,
         deadline_kind=opportunity.deadline_kind or "unknown",
         excluded=_excluded_of(opportunity),
+        audiences=tuple(getattr(opportunity, "audiences", None) or ()),   # bench/digests.py's stand-ins lack it
     )
 
 

@@ -32,7 +32,7 @@ from fursa.storage.subscribers import SubscriberInput, add_subscriber, list_subs
 from fursa.storage.subscriptions import OptIn, start_opt_in
 from fursa.storage.suppressions import refuse_suppressed
 
-COLUMNS = ("email", "name", "role", "fields", "levels", "kinds", "language", "frequency")
+COLUMNS = ("email", "name", "role", "fields", "levels", "kinds", "language", "frequency", "unit", "job_title")
 EXPORT_COLUMNS = COLUMNS + ("confirmed", "status", "created_at")
 MAX_ROWS = 20000
 # Why a row was not imported: a door may put its own words on these.
@@ -126,7 +126,8 @@ def _input_of(cells: dict[str, str], confirmed: bool) -> SubscriberInput:
         email=cells.get("email", ""), name=cells.get("name", ""), role=cells.get("role") or "student",
         disciplines=_split(cells.get("fields", "")), levels=_split(cells.get("levels", "")),
         kinds=_split(cells.get("kinds", "")), language=cells.get("language") or "en",
-        frequency=cells.get("frequency") or "weekly", confirmed=confirmed)
+        frequency=cells.get("frequency") or "weekly", confirmed=confirmed,
+        unit=cells.get("unit", ""), job_title=cells.get("job_title", ""))
 
 
 def _with_kept(session: Session, entry: RosterRow) -> SubscriberInput:
@@ -136,7 +137,7 @@ def _with_kept(session: Session, entry: RosterRow) -> SubscriberInput:
         return entry.data
     saved = {"name": row.name, "role": row.role, "disciplines": tuple(row.disciplines or ()),
              "levels": tuple(row.levels or ()), "kinds": tuple(row.kinds or ()), "language": row.language,
-             "frequency": row.frequency}
+             "frequency": row.frequency, "unit": row.unit or "", "job_title": row.job_title or ""}
     column_of = {"disciplines": "fields"}   # the file's name for the column, where it differs
     return replace(entry.data, **{name: value for name, value in saved.items()
                                   if column_of.get(name, name) not in entry.columns})
@@ -178,7 +179,8 @@ def write_roster(rows: Iterable[Subscriber]) -> str:
     for row in rows:
         writer.writerow([_cell(v) for v in (
             row.email, row.name, row.role, ";".join(row.disciplines or ()), ";".join(row.levels or ()),
-            ";".join(row.kinds or ()), row.language, row.frequency, "yes" if row.confirmed else "no",
+            ";".join(row.kinds or ()), row.language, row.frequency, row.unit or "", row.job_title or "",
+            "yes" if row.confirmed else "no",
             row.status, row.created_at.isoformat())])
     return out.getvalue()
 

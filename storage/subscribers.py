@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fursa.storage.errors import InvalidSubscriberError, NotFoundError, UnknownFieldError
 from fursa.storage.models import Subscriber
-from fursa.storage.records import FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES
+from fursa.storage.records import FREQUENCIES, JOB_TITLE_MAX, KINDS, LANGUAGES, LEVELS, ROLES, STAFF_UNITS
 
 _LOCAL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+$")
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
@@ -33,6 +33,8 @@ class SubscriberInput:
     language: str = "en"
     frequency: str = "weekly"
     confirmed: bool = False
+    unit: str = ""        # a staff subscriber's unit (records.STAFF_UNITS); '' for others
+    job_title: str = ""   # a staff subscriber's role as they write it
 
 
 def normalize_email(raw: str) -> str:
@@ -109,11 +111,26 @@ def validate_subscriber(data: SubscriberInput, known_fields: Collection[str] | N
         _check_choice(kind, KINDS, "kind")
     if known_fields is not None:
         check_fields(data.disciplines, known_fields)
+    unit, job_title = staff_profile(data.role, data.unit, data.job_title)
     return SubscriberInput(
         email=email, name=clean_name(data.name), role=data.role, disciplines=_unique(data.disciplines),
         levels=_unique(data.levels), kinds=_unique(data.kinds), language=data.language,
-        frequency=data.frequency, confirmed=data.confirmed,
+        frequency=data.frequency, confirmed=data.confirmed, unit=unit, job_title=job_title,
     )
+
+
+def staff_profile(role: str, unit: str, job_title: str) -> tuple[str, str]:
+    """A staff subscriber's unit and job title checked and cleaned; ('', '') for a student or faculty
+    member, whose profile has no unit (a form that switched role away from staff keeps none)."""
+    if role != "staff":
+        return "", ""
+    unit = (unit or "").strip()
+    if unit:
+        _check_choice(unit, STAFF_UNITS, "unit")
+    title = _NAME_CONTROLS.sub("", re.sub(r"[\r\n\t]+", " ", job_title or "")).strip()
+    if len(title) > JOB_TITLE_MAX:
+        raise InvalidSubscriberError(f"job title: at most {JOB_TITLE_MAX} characters (this one has {len(title)})")
+    return unit, title
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:
@@ -125,7 +142,7 @@ def _same_or_new(old: list[str] | None, new: tuple[str, ...]) -> list[str]:
     return list(old) if old is not None and sorted(old) == sorted(new) and len(old) == len(new) else list(new)
 
 
-PROFILE = ("name", "role", "disciplines", "levels", "kinds", "language", "frequency", "confirmed")
+PROFILE = ("name", "role", "disciplines", "levels", "kinds", "language", "frequency", "confirmed", "unit", "job_title")
 
 
 def profile_of(row: Subscriber) -> dict[str, object]:
@@ -156,6 +173,7 @@ def add_subscriber(session: Session, data: SubscriberInput, now: datetime,
     row.kinds = _same_or_new(row.kinds, clean.kinds)
     row.language = clean.language
     row.frequency = clean.frequency
+    row.unit, row.job_title = clean.unit, clean.job_title
     if clean.confirmed and not row.confirmed:
         row.confirmed = True
         row.confirmed_at = now
