@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from fursa.storage import describe_deadline
+from fursa.matching import shared_words
 
 from fursa.digests.call_details import pays_line
 from fursa.digests.records import DigestItem
@@ -162,6 +163,8 @@ class Formatter:
                 parts.append(self.gettext("your level: %(levels)s") % {"levels": self.levels([values["level"]])})
             elif key == "palestinians":
                 parts.append(self.gettext("open to Palestinians"))
+            elif key == "shares":   # a research profile's words the call shares (matching/research.py)
+                parts.append(self.gettext("shares: %(terms)s") % {"terms": self._join(shared_words(values["terms"]))})
         return self._join(parts, "؛ " if self.language == "ar" else "; ")
 
     def _join(self, parts, separator: str | None = None) -> str:

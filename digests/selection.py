@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Collection, Iterable
 
 from fursa.matching import CallDetails
-from fursa.matching import Match, MatchItem, Profile, score_profile
+from fursa.matching import CallIndex, Match, MatchItem, ProfileTerm, Profile, ResearchProfile, score_profile
 from fursa.storage import CLOSING_ZONE
 
 from fursa.digests.records import DigestItem
@@ -36,8 +36,10 @@ RANKINGS_KEPT = 1024
 def profile_of(subscriber) -> Profile:
     """The matching profile of a Subscriber row: their fields, levels, kinds (or their role's), language."""
     kinds = tuple(subscriber.kinds or ()) or ROLE_KINDS.get(subscriber.role or "student", ())
+    research = research_of(subscriber)
     return Profile(
-        disciplines=tuple(subscriber.disciplines or ()),
+        # a research profile's fields are the faculty member's fields too (issue 15.1)
+        disciplines=tuple(dict.fromkeys([*(subscriber.disciplines or ()), *(research.fields if research else ())])),
         levels=tuple(subscriber.levels or ()),
         kinds=kinds,
         language=subscriber.language or "en",
@@ -47,6 +49,22 @@ def profile_of(subscriber) -> Profile:
         # out is never mailed.
         palestinian=True,
     )
+
+
+def research_of(subscriber) -> ResearchProfile | None:
+    """A faculty member's stored research profile as matching reads it; None without one (or for others).
+    Plain stand-ins for rows (bench/digests.py) have no `research_profile` at all."""
+    row = getattr(subscriber, "research_profile", None) if getattr(subscriber, "role", None) == "faculty" else None
+    if row is None or not row.terms:
+        return None
+    return ResearchProfile(fields=tuple(row.fields or ()), ford=tuple(row.ford or ()),
+                           terms=tuple(ProfileTerm(term, float(weight), label) for term, weight, label in row.terms))
+
+
+def research_text_of(opportunity) -> tuple[int, str, str]:
+    """What a call's research terms are read from: id, title, and summary with text."""
+    summary, text = getattr(opportunity, "summary", "") or "", getattr(opportunity, "text", "") or ""   # stand-ins lack them
+    return opportunity.id, opportunity.title or "", f"{summary}\n{text}"
 
 
 def match_item_of(opportunity) -> MatchItem:
@@ -88,8 +106,12 @@ class OpenCalls:
 
     def __init__(self, opportunities: Iterable, *, now: datetime):
         self.now = now
-        self._candidates = [_candidate_of(row) for row in opportunities if _is_open(row, now)]
+        rows = [row for row in opportunities if _is_open(row, now)]
+        self._candidates = [_candidate_of(row) for row in rows]
         self._rankings: OrderedDict[Profile, tuple[DigestItem, ...]] = OrderedDict()
+        # Read only when a faculty member with a research profile is in the run (built on first use).
+        self._research_texts = [research_text_of(row) for row in rows]
+        self._research_index: CallIndex | None = None
 
     @property
     def ids(self) -> frozenset[int]:
@@ -116,12 +138,27 @@ class OpenCalls:
     def select(self, subscriber, *, sent_ids: Collection[int] = (), limit: int | None = None) -> list[DigestItem]:
         """The subscriber's best calls not in `sent_ids`, at most `limit`."""
         fresh = []
-        for item in self.ranking(profile_of(subscriber)):
+        ranking = self.ranking(profile_of(subscriber))
+        research = research_of(subscriber)
+        if research is not None:
+            ranking = self.research_order(research, ranking)
+        for item in ranking:
             if item.opportunity_id not in sent_ids:
                 fresh.append(item)
                 if limit is not None and len(fresh) >= limit:
                     break
         return fresh
+
+    def research_order(self, research: ResearchProfile, ranking: tuple[DigestItem, ...]) -> list[DigestItem]:
+        """`ranking` with the calls that share the research profile's words first, most similar first, each
+        with the "shares: …" reason before its others; the rest follow in their order."""
+        if self._research_index is None:
+            self._research_index = CallIndex(self._research_texts)
+        matches = {item.opportunity_id: self._research_index.match(research, item.opportunity_id) for item in ranking}
+        sharing = sorted((item for item in ranking if matches[item.opportunity_id].shared),
+                         key=lambda item: -matches[item.opportunity_id].score)   # stable: ties keep their order
+        shown = [_with_research_reason(item, matches[item.opportunity_id].reason()) for item in sharing]
+        return shown + [item for item in ranking if not matches[item.opportunity_id].shared]
 
     def closing_soon(self, subscriber, sent_ids: Collection[int], *, days: int) -> list[DigestItem]:
         """Calls already sent to this subscriber that still fit them and close within `days`, soonest first."""
@@ -200,6 +237,11 @@ def _digest_item(candidate: _Candidate, match: Match) -> DigestItem:
         reasons=tuple(str(reason) for reason in match.reasons),
         reason_details=tuple((reason.key, tuple(reason.params)) for reason in getattr(match, "details", ())),
     )
+
+
+def _with_research_reason(item: DigestItem, reason) -> DigestItem:
+    return replace(item, reasons=(reason.text(), *item.reasons),
+                   reason_details=((reason.key, tuple(reason.params)), *item.reason_details))
 
 
 def _rank(pair: tuple) -> tuple:
