@@ -106,12 +106,6 @@ _LAZY: dict[str, str] = {
                      "failed_posts", "mark_channel_failed", "mark_channel_ok", "posts_in", "record_edited",
                      "record_posted", "record_refused", "release_claim", "stale_claims", "telegram_channel",
                      "unposted_calls"), "telegram_posts"),
-    # the Telegram post ledger and the channels' health (issue 16.1)
-    **dict.fromkeys(("TelegramChannel", "TelegramPost"), "models"),
-    **dict.fromkeys(("CHANNEL_FAILED", "CHANNEL_OK", "POST_STATES", "ChannelCounts", "channel_counts", "claim_post",
-                     "failed_posts", "mark_channel_failed", "mark_channel_ok", "posts_in", "record_edited",
-                     "record_posted", "record_refused", "release_claim", "stale_claims", "telegram_channel",
-                     "unposted_calls"), "telegram_posts"),
     # limited submissions: slots, internal deadlines, intents to apply, the reminder ledger
     **dict.fromkeys(("IntentToApply", "LimitedReminder", "LimitedSubmission"), "models"),
     **dict.fromkeys(("INTENT_ALREADY", "INTENT_CLOSED", "INTENT_COLUMNS", "INTENT_RECORDED",
@@ -235,13 +229,6 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         mark_channel_failed, mark_channel_ok, posts_in, record_edited, record_posted, record_refused, release_claim,
         stale_claims, telegram_channel, unposted_calls,
     )
-    # the Telegram post ledger
-    from fursa.storage.models import TelegramChannel, TelegramPost
-    from fursa.storage.telegram_posts import (
-        CHANNEL_FAILED, CHANNEL_OK, POST_STATES, ChannelCounts, channel_counts, claim_post, failed_posts,
-        mark_channel_failed, mark_channel_ok, posts_in, record_edited, record_posted, record_refused, release_claim,
-        stale_claims, telegram_channel, unposted_calls,
-    )
     # faculty research profiles
     from fursa.storage.models import ResearchProfile
     from fursa.storage.research_profiles import (
@@ -352,10 +339,6 @@ __all__ = [
     "parse_day", "partner_call_counts", "partners_of_call",
     "PARTNER_COLUMNS", "PartnerImport", "PartnerRowProblem", "export_partners_csv", "export_partners_xlsx",
     "import_partners",
-    "TelegramChannel", "TelegramPost", "CHANNEL_FAILED", "CHANNEL_OK", "POST_STATES", "ChannelCounts",
-    "channel_counts", "claim_post", "failed_posts", "mark_channel_failed", "mark_channel_ok", "posts_in",
-    "record_edited", "record_posted", "record_refused", "release_claim", "stale_claims", "telegram_channel",
-    "unposted_calls",
     "TelegramChannel", "TelegramPost", "CHANNEL_FAILED", "CHANNEL_OK", "POST_STATES", "ChannelCounts",
     "channel_counts", "claim_post", "failed_posts", "mark_channel_failed", "mark_channel_ok", "posts_in",
     "record_edited", "record_posted", "record_refused", "release_claim", "stale_claims", "telegram_channel",
