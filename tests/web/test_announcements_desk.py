@@ -72,3 +72,21 @@ def test_a_curator_writes_and_tests_but_does_not_send(client, users, ctx, now):
     letters = list(ctx.settings.outbox_dir.glob("*.eml"))
     assert [p.name.split(".")[1] for p in letters] and all("curator" in p.name for p in letters)
     assert len(letters) == 2   # one per language written
+
+
+def test_fursa_announcements_list_and_send_twice(command_line, ctx, now):
+    _people(ctx, now)
+    with ctx.sessions.begin() as session:
+        row = storage.save_announcement(session, storage.AnnouncementInput(subject_en="Visit", body_en="Tuesday."),
+                                        actor="amal", now=now)
+        number = row.id
+    first = command_line("announcements", "send", str(number))
+    assert first.exit_code == 0, first.output
+    assert "2 sent" in first.output
+    second = command_line("announcements", "send", str(number))
+    assert second.exit_code == 0 and "nothing was sent again" in second.output
+    listed = command_line("announcements", "list")
+    assert f"{number}\tsent\t2/2 sent\tVisit" in listed.output
+    missing = command_line("announcements", "send", "999")
+    assert missing.exit_code == 1 and "no announcement 999" in missing.output
+    assert len(list(ctx.settings.outbox_dir.glob("*.eml"))) == 2
