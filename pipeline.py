@@ -424,6 +424,22 @@ def send_limited_reminders(ctx: Context, now: datetime) -> digests.ReminderRepor
         return digests.send_limited_reminders(session, now=now, config=ctx.delivery_config)
 
 
+def telegram_config(settings: Settings) -> digests.TelegramConfig:
+    """The Telegram settings as digests/ takes them (the token read once, here, from the secret setting)."""
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    return digests.TelegramConfig(
+        token=token, api_url=settings.telegram_api_url, public_base_url=settings.public_base_url,
+        timezone=settings.timezone, backfill=timedelta(days=settings.telegram_backfill_days),
+        channels=tuple(digests.ChannelSpec(c.chat, c.language, c.audience) for c in settings.telegram_channels))
+
+
+def post_to_telegram(ctx: Context, now: datetime) -> digests.TelegramReport:
+    """Post newly approved calls to the Telegram channels, edit the posts of changed calls and say so on
+    withdrawn or closed ones; the post ledger posts each call once per channel."""
+    with ctx.sessions() as session:
+        return digests.post_calls_to_telegram(session, now=now, config=telegram_config(ctx.settings))
+
+
 def send_list_reminders(ctx: Context, now: datetime) -> digests.ListReminderReport:
     """14 and 3 days before a call a person saved to their list closes, remind them (not after they marked
     it applied); the ledger sends each reminder once."""
@@ -509,6 +525,7 @@ JOBS: dict[str, Callable[[Context, datetime], Any]] = {
     "instant_alerts": send_instant_alerts,
     "retry_deliveries": retry_deliveries,
     "limited_reminders": send_limited_reminders,
+    "telegram": post_to_telegram,
     "list_reminders": send_list_reminders,
     "announcements": send_due_announcements,
     "expire": expire_calls,

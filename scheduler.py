@@ -53,7 +53,7 @@ _DAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Satu
 
 def plans(settings) -> tuple[Plan, ...]:
     zone = settings.timezone
-    return (
+    planned = (
         # Each source has its own interval; this only asks storage which are due, so it runs often.
         Plan("crawl", IntervalTrigger(minutes=15, timezone=zone), grace_s=15 * 60, when="every 15 minutes"),
         Plan("instant_alerts", IntervalTrigger(minutes=10, timezone=zone), grace_s=10 * 60, when="every 10 minutes"),
@@ -78,6 +78,11 @@ def plans(settings) -> tuple[Plan, ...]:
         Plan("retrain", CronTrigger(day_of_week="sat", hour=3, timezone=zone), grace_s=24 * 3600, coalesce=False,
              when=f"Saturdays 03:00 {zone}"),
     )
+    # Telegram channels, when configured: newly approved calls within ten minutes, at Telegram's pace.
+    if settings.telegram_channels:
+        planned += (Plan("telegram", IntervalTrigger(minutes=10, timezone=zone), grace_s=10 * 60,
+                         when="every 10 minutes"),)
+    return planned
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any, Mapping, get_origin
+from typing import Any, Literal, Mapping, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -25,6 +26,31 @@ MIN_METRICS_TOKEN_LENGTH = 24
 
 class SettingsError(Exception):
     """Raised by load_settings when the environment or fursa.toml holds a bad value."""
+
+
+_TELEGRAM_CHAT = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-?[0-9]{5,20}")
+
+
+class TelegramChannelSetting(BaseModel):
+    """One Telegram channel the approved calls are posted to (issue 16.1): its @username or numeric chat id,
+    the language its posts are written in, and the audience whose calls it gets (unset: every call)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    chat: str
+    language: Literal["en", "ar"] = "ar"
+    audience: Literal["student", "faculty", "staff"] | None = None
+
+    @field_validator("chat")
+    @classmethod
+    def _chat(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith(("https://t.me/", "t.me/")):
+            value = "@" + value.rsplit("/", 1)[1]
+        if not _TELEGRAM_CHAT.fullmatch(value):
+            raise ValueError(f"{value!r} is not a Telegram chat: write the channel's @username (@ppu_scholarships) or "
+                             "its numeric id (-1001234567890)")
+        return value
 
 
 class Settings(BaseSettings):
@@ -54,6 +80,12 @@ class Settings(BaseSettings):
     digest_weekday: int = 6
     digest_hour: int = 8
     weekend_days: tuple[int, ...] = (4,)
+    # Telegram (issue 16.1): the bot's token from the environment only (FURSA_TELEGRAM_BOT_TOKEN), never
+    # in fursa.toml, which may be committed; the channels as a list of tables (README, "Telegram").
+    telegram_bot_token: SecretStr | None = None
+    telegram_channels: tuple[TelegramChannelSetting, ...] = ()
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_backfill_days: int = 7
     crawl_timeout_s: float = 30.0
     crawl_max_bytes: int = 10_000_000
     # http://user:password@host:6800 of a Scrapyd server to crawl on; unset = a child process here.
@@ -125,6 +157,39 @@ class Settings(BaseSettings):
             raise ValueError("digest_hour must be 0 … 23")
         return value
 
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[0-9]{3,15}:[A-Za-z0-9_-]{30,}", value.get_secret_value()):
+            raise ValueError("telegram_bot_token is not a bot token: copy it whole from @BotFather "
+                             "(digits, a colon, then about 35 letters, digits, - and _)")
+        return value
+
+    @field_validator("telegram_channels")
+    @classmethod
+    def _distinct_channels(cls, value: tuple[TelegramChannelSetting, ...]) -> tuple[TelegramChannelSetting, ...]:
+        chats = [channel.chat.lower() for channel in value]
+        twice = sorted({chat for chat in chats if chats.count(chat) > 1})
+        if twice:
+            raise ValueError(f"telegram_channels names {', '.join(twice)} more than once; list each channel once")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"telegram_api_url must be an http(s) URL such as https://api.telegram.org (got {value!r})")
+        return value.rstrip("/")
+
+    @field_validator("telegram_backfill_days")
+    @classmethod
+    def _backfill(cls, value: int) -> int:
+        if not 0 <= value <= 365:
+            raise ValueError("telegram_backfill_days must be 0 … 365")
+        return value
+
     @classmethod
     def settings_customise_sources(
         cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -171,6 +236,9 @@ def check_database_url(value: str) -> str:
 LIST_FORMATS = {
     "weekend_days": "a list of weekday numbers, 0 = Monday … 6 = Sunday: FURSA_WEEKEND_DAYS='[4, 5]' "
                     "(fursa.toml: weekend_days = [4, 5]), or '[]' for none",
+    "telegram_channels": "a list of channels, each with chat and optionally language (en, ar) and audience "
+                         "(student, faculty, staff): FURSA_TELEGRAM_CHANNELS='[{\"chat\": \"@ppu_calls\", "
+                         "\"language\": \"ar\"}]' (fursa.toml: [[telegram_channels]] tables)",
 }
 # FURSA_* variables that are not settings: the project's own test and build tools read them.
 TOOLING_PREFIXES = ("FURSA_TEST_", "FURSA_PG_", "FURSA_AXE_", "FURSA_UPDATE_GOLDEN", "FURSA_BENCH_")
@@ -216,14 +284,18 @@ def _describe(error: Mapping[str, Any], path: Path | None, environ: Mapping[str,
     """One problem of a ValidationError, named as the person wrote it: the variable, or the file's key."""
     name = ".".join(map(str, error["loc"]))
     message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
+    # Inside a list of tables (telegram_channels.0.chat), the setting is the first part of the name.
+    top = str(error["loc"][0]) if error["loc"] else name
+    if error["type"] == "extra_forbidden" and top != name:
+        message = f"{error['loc'][-1]} is not a key of {top}"
+    elif error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.6)
         return f"{path or 'settings'}: {name} is not a setting" + (f"; did you mean {close[0]}?" if close else "")
     if name in LIST_FORMATS:
         message = f"{message}; expected {LIST_FORMATS[name]}"
-    variable = variable_of(name)
+    variable = variable_of(top)
     if variable in {key.upper() for key in environ}:
-        return f"{variable}: {message}"
+        return f"{variable}: {message}" if top == name else f"{variable}: {name}: {message}"
     return f"{path}: {name}: {message}" if path else f"{name}: {message}"
 
 
@@ -237,6 +309,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         raise SettingsError(f"configuration file {config_file} does not exist")
     environ = {key: value for key, value in os.environ.items() if key.upper().startswith("FURSA_")}
     _check_lists(environ)
+    _check_secrets_not_in(path)
     try:
         settings = Settings(_config_file=path, **overrides)
     except tomllib.TOMLDecodeError as exc:
@@ -247,6 +320,23 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if settings.secret_key is None:
         settings = settings.model_copy(update={"secret_key": _local_secret(settings.model_dir)})
     return settings
+
+
+# Settings that are secrets: refused in fursa.toml, a file that ends up committed or copied around.
+SECRETS_FROM_ENVIRONMENT_ONLY = ("telegram_bot_token",)
+
+
+def _check_secrets_not_in(path: Path | None) -> None:
+    if path is None or not path.is_file():
+        return
+    try:
+        written = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return   # reported as a bad TOML file by the settings source
+    for name in SECRETS_FROM_ENVIRONMENT_ONLY:
+        if name in written:
+            raise SettingsError(f"{path}: {name} must not be written in the file, which may be committed; remove it "
+                                f"and set {variable_of(name)} in the environment instead")
 
 
 def _local_secret(folder: Path) -> str:

@@ -22,6 +22,7 @@ from fursa.demo import demo_context, demo_curator, run_demo
 from fursa.cli.admin import digest_app, sources_app, subscribers_app, users_app
 from fursa.cli.partners import partners_app
 from fursa.cli.announcements import announcements_app
+from fursa.cli.telegram import telegram_app
 from fursa.cli.context import (
     DATABASE_FAILURES, CliOptions, configure_logging, describe_database_failure, exit_for, fail, load_context, now_utc,
 )
@@ -33,6 +34,7 @@ app.add_typer(digest_app, name="digest")
 app.add_typer(users_app, name="users")
 app.add_typer(partners_app, name="partners")
 app.add_typer(announcements_app, name="announcements")
+app.add_typer(telegram_app, name="telegram")
 app.command("status")(ops.status)
 app.command("job")(ops.run_job)
 app.command("backup")(ops.backup)

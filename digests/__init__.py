@@ -34,6 +34,9 @@ from fursa.digests.signing import sign_message
 from fursa.digests.smtp import parse_smtp_url
 from fursa.digests.tokens import make_subscriber_token, read_subscriber_token, verify_subscriber_token
 from fursa.digests.telegram import MESSAGE_LIMIT, BotUser, ChatInfo, Pacer, SentMessage, TelegramClient
+from fursa.digests.telegram_posts import (
+    ChannelCheck, ChannelReport, ChannelSpec, TelegramConfig, TelegramReport, check_channels, post_calls_to_telegram,
+)
 from fursa.digests.errors import (
     BotTokenError, ChatRefusedError, MarkupRefusedError, MessageGoneError, TelegramError, TelegramRequestError,
     TelegramUnavailableError,
@@ -52,6 +55,8 @@ __all__ = [
     "MESSAGE_LIMIT", "BotUser", "ChatInfo", "Pacer", "SentMessage", "TelegramClient", "BotTokenError",
     "ChatRefusedError", "MarkupRefusedError", "MessageGoneError", "TelegramError", "TelegramRequestError",
     "TelegramUnavailableError",
+    "ChannelCheck", "ChannelReport", "ChannelSpec", "TelegramConfig", "TelegramReport", "check_channels",
+    "post_calls_to_telegram",
     "AnnouncementReport", "AnnouncementStateError", "AnnouncementsRun", "EmptySegmentError", "RenderedAnnouncement",
     "announcement_link", "build_announcement_message", "render_announcement", "segment_members", "send_announcement",
     "send_due_announcements", "send_test_announcement",
