@@ -14,6 +14,7 @@ from fursa.digests.records import Digest, RenderedDigest
 from fursa.digests.render import render_digest
 from fursa.digests.selection import OpenCalls
 from fursa.digests.intent_links import make_intent_token
+from fursa.digests.list_links import make_list_token
 from fursa.digests.tokens import make_subscriber_token
 
 
@@ -49,6 +50,7 @@ def compose_digest(
         preferences_url=f"{base}/preferences/{preferences}",
         unsubscribe_token=unsubscribe,
         intent_urls=_intent_urls(subscriber, (*items, *closing), base, config.secret_key),
+        list_url=f"{base}/my/{make_list_token(subscriber, config.secret_key, now)}",
     )
 
 

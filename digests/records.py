@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from fursa.matching import CallDetails
 from fursa.storage import Deadline, deadline_of
 
 
@@ -30,7 +29,6 @@ class DigestItem:
     internal_at: datetime | None = None   # its internal deadline, by storage.Deadline's rules
     internal_tz: str | None = None
     internal_date: date | None = None
-    details: CallDetails | None = None   # what the call states it pays and asks (issue 16.3)
     score: float = 0.0
     reasons: tuple[str, ...] = ()  # matching's wording, in the profile's language (logs, staff preview)
     # matching's reasons as (key, params) pairs; the templates word them through the digest catalogue
@@ -67,6 +65,7 @@ class Digest:
     preferences_url: str = ""
     unsubscribe_token: str = ""
     intent_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I intend to apply" link) for limited calls
+    list_url: str = ""   # the reader's signed link to their own list (digests.list_links); "/save/<call id>" saves a call
 
     @property
     def is_empty(self) -> bool:

@@ -2,6 +2,7 @@
 then name whose link it was); altered, cut or other-purpose tokens and links revoked by a new nonce are refused."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -59,3 +60,14 @@ def test_a_new_nonce_revokes_old_links():
     person.token_nonce = 1
     with pytest.raises(TokenError, match="replaced"):
         verify_list_token(link, person)
+
+
+def test_a_digest_links_to_the_readers_list_and_saves_each_call_there():
+    from tests.digests.test_render import CONFIG, NOW as DIGEST_NOW, call, person, render
+
+    rendered = render(person("ar"), [call(1), call(2, title="منحة ماجستير")])
+    saves = re.findall(r"https://fursa\.ppu\.edu/my/(\S+)/save/(\d+)", rendered.text)
+    assert sorted(call_id for _, call_id in saves) == ["1", "2"]
+    (token,) = {token for token, _ in saves}
+    assert read_list_token(token, CONFIG.secret_key, DIGEST_NOW).subscriber_id == 5
+    assert f'href="https://fursa.ppu.edu/my/{token}"' in rendered.html and "احفظ في قائمتي" in rendered.html
