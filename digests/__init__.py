@@ -25,6 +25,10 @@ from fursa.digests.posts import AUDIENCE_LEVELS, PostView, WeeklyPost, post_text
 from fursa.digests.periods import digest_period, instant_period, is_weekend, send_moment
 from fursa.digests.records import Digest, DigestItem, Envelope, RenderedDigest, SendReport
 from fursa.digests.reminders import REMINDER_DAYS, ReminderReport, send_limited_reminders
+from fursa.digests.reach_links import (
+    LINK_MONTHS, AppliedLink, ClickLink, applied_link, applied_mark, make_applied_token, make_click_token,
+    reach_month, read_applied_token, read_click_token, segment_of, tracked_link, verify_applied_token,
+)
 from fursa.digests.render import render_digest
 from fursa.digests.retries import retry_deliveries
 from fursa.digests.selection import profile_of, select_items
@@ -52,6 +56,10 @@ __all__ = [
     "send_instant_alerts", "send_moment", "send_one", "sign_message", "verify_subscriber_token",
     "IntentLink", "make_intent_token", "read_intent_token", "verify_intent_token",
     "REMINDER_DAYS", "ReminderReport", "send_limited_reminders",
+    # reach: counting links and "I applied" (issue 15.6)
+    "LINK_MONTHS", "AppliedLink", "ClickLink", "applied_link", "applied_mark", "make_applied_token",
+    "make_click_token", "reach_month", "read_applied_token", "read_click_token", "segment_of", "tracked_link",
+    "verify_applied_token",
     "MESSAGE_LIMIT", "BotUser", "ChatInfo", "Pacer", "SentMessage", "TelegramClient", "BotTokenError",
     "ChatRefusedError", "MarkupRefusedError", "MessageGoneError", "TelegramError", "TelegramRequestError",
     "TelegramUnavailableError",

@@ -73,6 +73,7 @@ class FormLetters:
             (markers.name, name, name.translate(_HTML_TEXT)),
             (markers.preferences, _token_of(digest.preferences_url), None),
             (markers.unsubscribe, digest.unsubscribe_token, None),
+            *((markers.applied(call), _token_of(url), None) for call, url in digest.applied_urls),
             (markers.list, _token_of(digest.list_url), None),
         ):
             html = html.replace(marker, value if html_value is None else html_value)
@@ -99,6 +100,11 @@ class _Markers:
         self.name = f"xName{stem}x"
         self.preferences = f"xPrefs{stem}x"
         self.unsubscribe = f"xUnsub{stem}x"
+        self._applied = f"xApplied{stem}n"
+
+    def applied(self, call_id: int) -> str:
+        """The stand-in for the token of one call's "I applied" link (one per call, each person's own)."""
+        return f"{self._applied}{call_id}x"
         self.list = f"xList{stem}x"
 
     def blank(self, digest: Digest) -> Digest | None:
@@ -106,6 +112,7 @@ class _Markers:
         preferences, unsubscribe = _token_of(digest.preferences_url), digest.unsubscribe_token
         if not (_TOKEN.match(preferences) and _TOKEN.match(unsubscribe)
                 and digest.unsubscribe_url.endswith("/" + unsubscribe)
+                and all(_TOKEN.match(_token_of(url)) for _, url in digest.applied_urls)
                 and (not digest.list_url or _TOKEN.match(_token_of(digest.list_url)))):
             return None
         return replace(
@@ -114,6 +121,8 @@ class _Markers:
             preferences_url=digest.preferences_url[: -len(preferences)] + self.preferences,
             unsubscribe_url=digest.unsubscribe_url[: -len(unsubscribe)] + self.unsubscribe,
             unsubscribe_token=self.unsubscribe,
+            applied_urls=tuple((call, url[: -len(_token_of(url))] + self.applied(call))
+                               for call, url in digest.applied_urls),
             list_url=digest.list_url[: -len(_token_of(digest.list_url))] + self.list if digest.list_url else "",
         )
 

@@ -67,6 +67,8 @@ class Digest:
     intent_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I intend to apply" link) for limited calls
     list_url: str = ""   # the reader's signed link to their own list (digests.list_links); "/save/<call id>" saves a call
 
+    read_urls: tuple[tuple[int, str], ...] = ()   # (call id, counting link to the call), digests.tracked_link
+    applied_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I applied" link), digests.applied_link
     @property
     def is_empty(self) -> bool:
         return not self.items and not self.closing_soon

@@ -9,7 +9,7 @@ reminder rather than risking a double (the digests' rule: checkpoint on send, ne
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -24,6 +24,7 @@ from fursa.storage import (
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.errors import ConfigurationError, DeliveryError
 from fursa.digests.intent_links import make_intent_token
+from fursa.digests.reach_links import tracked_link
 from fursa.digests.tokens import make_subscriber_token
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, set_list_headers
 from fursa.digests.records import DigestItem, Envelope
@@ -80,7 +81,11 @@ def _message(person, item: DigestItem, intends: bool, link: str, config: Deliver
     language = person.language if person.language in LANGUAGES else "en"
     formatter = _formatter(language, config.zone, now)
     environment = template_environment(language)
-    context = {"name": person.name or "", "view": formatter.view(item), "intends": intends, "link": link,
+    view = formatter.view(item)
+    if view.url:   # the call's link counts reach like a digest's (mailing "reminder")
+        view = replace(view, url=tracked_link(person, item.opportunity_id, url=view.url, mailing="reminder",
+                                              now=now, config=config))
+    context = {"name": person.name or "", "view": view, "intends": intends, "link": link,
                "lang": language, "dir": "rtl" if language == "ar" else "ltr"}
     message = EmailMessage()
     message["Subject"] = " ".join(environment.get_template("limited_reminder_subject.txt").render(context).split())

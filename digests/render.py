@@ -83,6 +83,8 @@ def render_digest(digest: Digest, config: DeliveryConfig) -> RenderedDigest:
     context = {
         "digest": digest,
         "intent_links": dict(digest.intent_urls),
+        "read_links": dict(digest.read_urls),
+        "applied_links": dict(digest.applied_urls),
         "fmt": formatter,
         "sections": [("closing", [views[item] for item in digest.closing_soon]),
                      ("new", [views[item] for item in digest.items])],

@@ -4,6 +4,7 @@ Pure functions over text and the packaged data files in matching/data/; no datab
 """
 from __future__ import annotations
 
+from .colleges import college_of
 from .countries import Country, countries_named, find_host_country, load_countries
 from .coverage import COVERAGES, find_coverage
 from .details import COVERS, CallDetails, find_details
@@ -46,4 +47,6 @@ __all__ = [
     # a faculty member's research profile and the calls that share its words
     "CallIndex", "ProfileTerm", "ResearchInputError", "ResearchMatch", "ResearchProfile", "build_research_profile",
     "check_research_text", "shared_words",
+    # the PPU college a profile's fields point to (reach, issue 15.6)
+    "college_of",
 ]

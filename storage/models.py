@@ -206,6 +206,8 @@ class Subscriber(Base):
     suspended_reason: Mapped[str | None] = mapped_column(Text)
     # Bumping the nonce invalidates every signed link (preferences, unsubscribe) sent before.
     token_nonce: Mapped[int] = mapped_column(Integer, default=0)
+    # Reach (issue 15.6): "group" counts clicks in the segment only, "personal" also by name, "off" not at all.
+    reach_counting: Mapped[str] = mapped_column(String(10), default="group", server_default="group")
 
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="subscriber")
 
@@ -649,3 +651,47 @@ class TelegramPost(Base):
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     opportunity: Mapped[Opportunity] = relationship()
+
+
+class ReachCount(Base):
+    """Reach (issue 15.6): clicks on a call's e-mail links and "I applied" reports, counted per call,
+    month (YYYY-MM, configured zone) and segment (college, level, role); no person is in this table."""
+
+    __tablename__ = "reach_counts"
+    __table_args__ = (UniqueConstraint("opportunity_id", "month", "college", "level", "role",
+                                       name="uq_reach_call_month_segment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No index of its own: the unique key above starts with it.
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    college: Mapped[str] = mapped_column(String(40), default="")   # a key of matching's colleges, "" not known
+    level: Mapped[str] = mapped_column(String(10), default="")     # storage.LEVELS, "" none chosen
+    role: Mapped[str] = mapped_column(String(10), default="")      # storage.ROLES
+    clicks: Mapped[int] = mapped_column(Integer, default=0)
+    applied: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReachPerson(Base):
+    """What one subscriber who chose "count my clicks personally" did with a call in a month."""
+
+    __tablename__ = "reach_people"
+
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True,
+                                               index=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    clicks: Mapped[int] = mapped_column(Integer, default=0)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AppliedMark(Base):
+    """That someone already reported "I applied" to a call: a keyed one-way mark of (person, call), so a
+    second report is not counted again; no subscriber id, no date, no segment (digests.applied_mark)."""
+
+    __tablename__ = "applied_marks"
+
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    mark: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -24,6 +24,7 @@ from fursa.web import (
     api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, my_list, partners, posts, public,
     sharing, sources, subscribers, subscriptions,
 )
+from fursa.web import reach
 from fursa.web import announcements
 from fursa.web import research
 from fursa.web.errors import CsrfError, FeatureUnavailableError, ForbiddenError, LoginRequiredError, PageNotFoundError
@@ -59,6 +60,8 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
                    subscriptions.one_click, api.router, health.router, metrics.router, posts.router, sharing.router,
                    my_list.router):
         app.include_router(router)
+    app.include_router(reach.public)   # the e-mails' counting links and "I applied" (issue 15.6)
+    app.include_router(reach.desk)
     app.include_router(research.public)   # a faculty member's research profile (issue 15.1)
     app.include_router(research.desk)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

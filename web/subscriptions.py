@@ -23,6 +23,7 @@ from fursa.web.csrf import verify_csrf
 from fursa.web.fields import profile_codes
 from fursa.web.forms import form_data
 from fursa.web.mail import Letter, deliver
+from fursa.web.reach import save_reach_counting
 from fursa.web.profile import ProfileValues, profile_context, read_profile, values_of
 from fursa.web.render import gettext_of, page_language, render
 from fursa.web.state import WebState, now_of, transaction, web_state
@@ -160,6 +161,7 @@ def save_preferences(request: Request, token: str, form: FormData = Depends(form
             return _profile_page(request, "public/preferences.html", values, errors, status=400, lang=row.language,
                                  subscriber=row, token=token, welcome=False, unsubscribe=_unsubscribe_token(request, row))
         update_preferences(session, row, data, now_of(request), known_fields=profile_codes())
+        save_reach_counting(session, row, form)
         request.session["lang"] = row.language
     return render(request, "public/preferences_saved.html", {"token": token}, lang=data.language, headers=NO_REFERRER)
 
