@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from typer.testing import CliRunner
 
-from fursa import storage
+from fursa import scheduler, storage
 from fursa.cli import app
+from fursa.settings import load_settings
 from tests.databases import test_database_url
 from tests.digests.bot_api import TOKEN, FakeBotApi
 
@@ -89,3 +90,24 @@ def test_a_token_in_the_settings_file_is_refused(installation, monkeypatch):
     (installation / "fursa.toml").write_text(f'telegram_bot_token = "{TOKEN}"\n')
     done = runner.invoke(app, ["telegram", "status"])
     assert done.exit_code == 2 and "FURSA_TELEGRAM_BOT_TOKEN" in done.output and TOKEN not in done.output
+
+
+@pytest.mark.parametrize("channels, words", [
+    ('[{"chat": "ppu calls"}]', "'ppu calls' is not a Telegram chat"),
+    ('[{"chat": "@ppu_calls", "lang": "ar"}]', "lang is not a key of telegram_channels"),
+    ('[{"chat": "@ppu_calls", "audience": "students"}]', "'student', 'faculty' or 'staff'"),
+    ('[{"chat": "@ppu_calls"}, {"chat": "@PPU_calls"}]', "@ppu_calls more than once"),
+    ('@ppu_calls', "is not a list"),
+])
+def test_a_bad_channel_setting_exits_2_naming_the_variable_and_the_fault(installation, monkeypatch, channels, words):
+    monkeypatch.setenv("FURSA_TELEGRAM_CHANNELS", channels)
+    done = runner.invoke(app, ["telegram", "status"])
+    assert done.exit_code == 2 and "FURSA_TELEGRAM_CHANNELS" in done.output and words in done.output, done.output
+
+
+def test_the_scheduler_runs_the_telegram_job_only_when_channels_are_configured():
+    without = load_settings(telegram_channels=(), secret_key="test-secret")
+    with_channel = load_settings(telegram_channels=[{"chat": AR}], secret_key="test-secret")
+    assert "telegram" not in {plan.job for plan in scheduler.plans(without)}
+    planned = {plan.job: plan for plan in scheduler.plans(with_channel)}
+    assert planned["telegram"].when == "every 10 minutes"
