@@ -116,7 +116,7 @@ def _upsert(session: Session, table, key: list[str], values: dict, increments: d
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     statement = insert.values(**values).on_conflict_do_update(
-        index_elements=key, set_={name: getattr(table.c, name) + amount if isinstance(amount, int) else amount
+        index_elements=key, set_={name: amount if isinstance(amount, bool) else getattr(table.c, name) + amount
                                   for name, amount in increments.items()})
     session.execute(statement)
 
