@@ -48,6 +48,7 @@ def compose_digest(
         disciplines=tuple(subscriber.disciplines or ()),
         levels=tuple(subscriber.levels or ()),
         kinds=tuple(subscriber.kinds or ()),
+        unit=getattr(subscriber, "unit", "") or "",
         unsubscribe_url=f"{base}/unsubscribe/{unsubscribe}",
         preferences_url=f"{base}/preferences/{preferences}",
         unsubscribe_token=unsubscribe,

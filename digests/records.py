@@ -61,6 +61,7 @@ class Digest:
     disciplines: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    unit: str = ""   # a staff subscriber's unit (storage.STAFF_UNITS), named in the footer
     unsubscribe_url: str = ""
     preferences_url: str = ""
     unsubscribe_token: str = ""

@@ -16,7 +16,7 @@ from fursa.digests.formatting import Formatter, ItemView, clean_text, safe_url
 from fursa.digests.ics import build_calendar
 from fursa.digests.records import Digest, DigestItem, RenderedDigest
 from fursa.digests.translations import BABEL_LOCALES, LANGUAGES, is_rtl, load_translations
-from fursa.digests.wording import ROLE_LABELS
+from fursa.digests.wording import ROLE_LABELS, UNIT_LABELS
 
 log = logging.getLogger(__name__)
 # Remote stylesheets are never fetched: a digest renders the same offline, and no scraped URL is followed.
@@ -96,6 +96,7 @@ def render_digest(digest: Digest, config: DeliveryConfig) -> RenderedDigest:
         "closing_days": config.closing_soon_days,
         "zone_name": _zone_name(config.timezone, language),
         "role_label": ROLE_LABELS.get(digest.role, ROLE_LABELS["student"]),
+        "unit_label": UNIT_LABELS.get(digest.unit, "") if digest.role == "staff" else "",
     }
     environment = template_environment(language)
     subject = " ".join(environment.get_template("subject.txt").render(context).split())

@@ -36,6 +36,16 @@ ROLE_LABELS = {
     "staff": N_("staff member"),
 }
 
+# A staff subscriber's unit (storage.STAFF_UNITS), as the footer of their digest names it.
+UNIT_LABELS = {
+    "registration": N_("Registration"), "admissions": N_("Admissions"), "finance": N_("Finance"),
+    "human_resources": N_("Human resources"), "library": N_("Library"), "it_centre": N_("IT centre"),
+    "international_relations": N_("International relations"), "public_relations": N_("Public relations"),
+    "student_affairs": N_("Student affairs"), "academic_affairs": N_("Academic affairs"),
+    "quality_assurance": N_("Quality assurance"), "research": N_("Research"), "procurement": N_("Procurement"),
+    "facilities": N_("Facilities"), "presidency": N_("Presidency"), "other": N_("another unit"),
+}
+
 # Tags meaning "open to every field" (DESIGN.md says `all`, the tagger says `any`).
 ALL_FIELDS = ("any", "all")
 

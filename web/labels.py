@@ -28,6 +28,15 @@ LABELS: dict[str, dict[str, str]] = {
         "new": N_("New"), "approved": N_("Approved"), "rejected": N_("Rejected"), "expired": N_("Expired"),
     },
     "role": {"student": N_("Student"), "faculty": N_("Faculty member or researcher"), "staff": N_("Staff")},
+    # a staff subscriber's unit (storage.STAFF_UNITS, issue 15.4)
+    "unit": {
+        "registration": N_("Registration"), "admissions": N_("Admissions"), "finance": N_("Finance"),
+        "human_resources": N_("Human resources"), "library": N_("Library"), "it_centre": N_("IT centre"),
+        "international_relations": N_("International relations"), "public_relations": N_("Public relations"),
+        "student_affairs": N_("Student affairs"), "academic_affairs": N_("Academic affairs"),
+        "quality_assurance": N_("Quality assurance"), "research": N_("Research"), "procurement": N_("Procurement"),
+        "facilities": N_("Facilities"), "presidency": N_("Presidency"), "other": N_("Other"),
+    },
     "staff_role": {"admin": N_("Admin"), "curator": N_("Curator")},
     "frequency": {"weekly": N_("Weekly digest"), "instant": N_("As soon as calls are approved")},
     "language": {"en": N_("English"), "ar": N_("Arabic"), "fr": N_("French"), "de": N_("German")},

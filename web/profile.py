@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 
 from fursa.storage import KINDS, LEVELS, InvalidSubscriberError, Subscriber, SubscriberInput, normalize_email
 from fursa.storage import FREQUENCIES, LANGUAGES, ROLES, unknown_fields
+from fursa.storage import JOB_TITLE_MAX, STAFF_UNITS
 from fursa.web.fields import profile_codes, profile_groups, programme_codes, programme_groups
 from fursa.web.forms import picked, text, unknown
 
@@ -25,15 +26,18 @@ class ProfileValues:
     kinds: tuple[str, ...] = ()
     language: str = "en"
     frequency: str = "weekly"
+    unit: str = ""        # staff only: their unit (storage.STAFF_UNITS)
+    job_title: str = ""   # staff only: their role as they write it
 
 
-CHOICES = {"roles": ROLES, "levels": LEVELS, "kinds": KINDS, "languages": LANGUAGES, "frequencies": FREQUENCIES}
+CHOICES = {"roles": ROLES, "levels": LEVELS, "kinds": KINDS, "languages": LANGUAGES, "frequencies": FREQUENCIES,
+           "units": STAFF_UNITS, "job_title_max": JOB_TITLE_MAX}
 
 
 def values_of(row: Subscriber) -> ProfileValues:
     return ProfileValues(email=row.email, name=row.name, role=row.role, fields=tuple(row.disciplines or ()),
                          levels=tuple(row.levels or ()), kinds=tuple(row.kinds or ()), language=row.language,
-                         frequency=row.frequency)
+                         frequency=row.frequency, unit=row.unit or "", job_title=row.job_title or "")
 
 
 def read_profile(form: FormData, _: Callable[[str], str], *, email: str | None = None, default_language: str = "en",
@@ -49,6 +53,7 @@ def read_profile(form: FormData, _: Callable[[str], str], *, email: str | None =
         role=text(form, "role", 20), programme=text(form, "programme", 60), fields=picked(form, "fields"),
         levels=picked(form, "levels"), kinds=picked(form, "kinds"),
         language=text(form, "language", 5) or default_language, frequency=text(form, "frequency", 10),
+        unit=text(form, "unit", 40), job_title=text(form, "job_title", JOB_TITLE_MAX + 1),
     )
     errors = _check(form, values, _, profile_codes() if allowed_fields is None else allowed_fields)
     if errors:
@@ -57,7 +62,7 @@ def read_profile(form: FormData, _: Callable[[str], str], *, email: str | None =
     disciplines = tuple(dict.fromkeys([*values.fields, *programme]))
     data = SubscriberInput(email=values.email, name=values.name, role=values.role, disciplines=disciplines,
                            levels=values.levels, kinds=values.kinds, language=values.language,
-                           frequency=values.frequency)
+                           frequency=values.frequency, unit=values.unit, job_title=values.job_title)
     return values, data, {}
 
 
@@ -85,6 +90,10 @@ def _check(form: FormData, values: ProfileValues, _: Callable[[str], str],
         errors["language"] = _("Choose English or Arabic.")
     if values.frequency not in FREQUENCIES:
         errors["frequency"] = _("Choose how often you want e-mail.")
+    if values.role == "staff" and values.unit and values.unit not in STAFF_UNITS:
+        errors["unit"] = _("Choose your unit from the list.")
+    if values.role == "staff" and len(values.job_title) > JOB_TITLE_MAX:
+        errors["job_title"] = _("Write your job title in at most %(num)s characters.") % {"num": JOB_TITLE_MAX}
     return errors
 
 
