@@ -10,7 +10,6 @@ have, as a title in either script may sit on a card in the other language).
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -20,8 +19,6 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 from fursa.digests.errors import CardError
 from fursa.digests.posts import PostLine, PostView, first_strong_direction
-
-log = logging.getLogger(__name__)
 
 WEEK_CARD_SIZE = (1080, 1080)     # square: Facebook and Instagram show it whole
 CALL_CARD_SIZE = (1200, 630)      # the size chat apps and Facebook expect of a link preview (og:image)
@@ -243,5 +240,5 @@ def call_card(*, brand: str, kind: str, title: str, deadline: str, site: str, rt
 
 def _png(image: Image.Image) -> bytes:
     buffer = BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")   # optimize=True saves 5 % of the bytes for three times the time
     return buffer.getvalue()
