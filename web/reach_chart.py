@@ -28,13 +28,14 @@ class BarGroup:
 
 def reach_bars(groups: Sequence[BarGroup], series: Sequence[str], title: str) -> Markup:
     """Horizontal bars, one group per college; an empty report draws only the legend."""
-    width, left, bar, gap, label_h = 640, 8, 12, 3, 18
-    plot_w = width - left - 60
+    # Narrow on purpose: the chart is scaled to the page's width, and a phone shows it at about this size.
+    width, left, bar, gap, label_h = 360, 4, 14, 3, 20
+    plot_w = width - left - 44
     peak = max([value for group in groups for value in group.values] + [1])
     parts: list[str] = []
     y = 4
     for group in groups:
-        parts.append(f'<text x="{left}" y="{y + 12}" font-size="12" fill="#24292f">{escape(group.label)}</text>')
+        parts.append(f'<text x="{left}" y="{y + 14}" font-size="14" fill="#24292f">{escape(group.label)}</text>')
         y += label_h
         for index, value in enumerate(group.values):
             length = plot_w * value / peak
@@ -43,7 +44,7 @@ def reach_bars(groups: Sequence[BarGroup], series: Sequence[str], title: str) ->
                 f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" '
                 f'fill="{REACH_COLOURS[index % len(REACH_COLOURS)]}"><title>{escape(group.label)}: '
                 f'{escape(name)} {value}</title></rect>'
-                f'<text x="{left + length + 4:.1f}" y="{y + bar - 2}" font-size="10" fill="#57606a">{value}</text>')
+                f'<text x="{left + length + 4:.1f}" y="{y + bar - 2}" font-size="12" fill="#57606a">{value}</text>')
             y += bar + gap
         y += 8
     y += 14
