@@ -173,6 +173,8 @@ def subscribers_add(
     kinds: str = typer.Option("", help=", ".join(storage.KINDS)),
     language: str = typer.Option("en", help="en or ar"),
     frequency: str = typer.Option("weekly", help="weekly or instant"),
+    unit: str = typer.Option("", help="staff only: their unit, one of " + ", ".join(storage.STAFF_UNITS)),
+    job_title: str = typer.Option("", "--job-title", help="staff only: their role or job title (short)"),
 ) -> None:
     """Add (or update) a subscriber, confirmed: staff add people who asked in person.
 
@@ -182,7 +184,7 @@ def subscribers_add(
     ctx = load_context(ensure=True)
     data = storage.SubscriberInput(email=email, name=name, role=role, disciplines=_split(fields),
                                    levels=_split(levels), kinds=_split(kinds), language=language,
-                                   frequency=frequency, confirmed=True)
+                                   frequency=frequency, confirmed=True, unit=unit, job_title=job_title)
     try:
         with ctx.sessions.begin() as session:
             row, created = storage.enrol_subscriber(session, data, known_fields=profile_codes(), actor=cli_actor(),
@@ -197,7 +199,7 @@ def subscribers_add(
 
 @subscribers_app.command("import")
 def subscribers_import(path: Path) -> None:
-    """Import subscribers from CSV (email,name,role,fields,levels,kinds,language,frequency) as confirmed.
+    """Import subscribers from CSV (email,name,role,fields,levels,kinds,language,frequency,unit,job_title) as confirmed.
 
     The rules are the desk's import's: bad rows, repeated addresses and addresses on the do-not-mail
     list are listed by line and left out; the others are added or updated.
@@ -224,7 +226,7 @@ def subscribers_list(fmt: str = typer.Option("table", "--format", help="table or
         rows = [
             {"email": s.email, "name": s.name, "role": s.role, "fields": s.disciplines, "levels": s.levels,
              "kinds": s.kinds, "language": s.language, "frequency": s.frequency, "confirmed": s.confirmed,
-             "status": s.status}
+             "status": s.status, "unit": s.unit, "job_title": s.job_title}
             for s in storage.list_subscribers(session)
         ]
     if fmt == "json":
