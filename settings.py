@@ -180,7 +180,8 @@ class Settings(BaseSettings):
     @classmethod
     def _api_url(cls, value: str) -> str:
         if not value.startswith(("https://", "http://")):
-            raise ValueError(f"telegram_api_url must be an http(s) URL such as https://api.telegram.org (got {value!r})")
+            raise ValueError(f"telegram_api_url must be an http(s) URL such as https://api.telegram.org "
+                             f"(got {value!r})")
         return value.rstrip("/")
 
     @field_validator("telegram_backfill_days")

@@ -78,7 +78,8 @@ def telegram_status() -> None:
     with ctx.sessions() as session:
         counts = storage.channel_counts(session, chats)
     for channel in counts:
-        posts = ", ".join(f"{number} {state}" for state, number in sorted(channel.posts.items())) or "nothing posted yet"
+        posts = ", ".join(f"{number} {state}" for state, number in sorted(channel.posts.items()))
+        posts = posts or "nothing posted yet"
         terminal.print_line(f"{channel.chat}: {posts}")
         if channel.state == storage.CHANNEL_FAILED:
             terminal.print_line(f"! failed {channel.failed_at:%Y-%m-%d %H:%M} UTC: {channel.error}", indent=2)

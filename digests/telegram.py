@@ -151,7 +151,7 @@ class TelegramClient:
 
     def send_message(self, chat_id: int | str, text: str, *, html: bool = True,
                      reply_to: int | None = None) -> SentMessage:
-        """Post `text` (Telegram HTML when `html`) to a chat; link previews are off, as each post carries its own link."""
+        """Post `text` (Telegram HTML when `html`) to a chat; no link preview, as each post carries its own links."""
         fields: dict[str, Any] = {"chat_id": chat_id, "text": text, "link_preview_options": {"is_disabled": True}}
         if html:
             fields["parse_mode"] = "HTML"

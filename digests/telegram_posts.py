@@ -29,6 +29,8 @@ from fursa.digests.telegram import API_URL, TelegramClient
 from fursa.digests.telegram_text import CLOSED, WITHDRAWN, TelegramText, call_text, note_text
 
 log = logging.getLogger(__name__)
+# The ledger's states (storage.telegram_posts; the delivery ledger has its own SENDING and FAILED).
+SENDING, POSTED, WITHDRAWN, FAILED, UNKNOWN = storage.POST_STATES
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def _channel_run(session: Session, client: TelegramClient, spec: ChannelSpec, co
     channel = storage.telegram_channel(session, spec.chat, now)
     storage.stale_claims(session, now - config.claim_lease, now)
     session.commit()
-    if channel.state == storage.CHANNEL_FAILED and channel.failed_at and now < channel.failed_at + config.retry_failed_after:
+    resting = channel.failed_at is not None and now < channel.failed_at + config.retry_failed_after
+    if channel.state == storage.CHANNEL_FAILED and resting:
         return tally.report(f"{channel.error} (not tried since {channel.failed_at:%Y-%m-%d %H:%M} UTC)")
     work = _work_of(session, spec, config, channel.first_seen_at - config.backfill, now)
     for done, (row, call, text, withdrawn) in enumerate(work):
@@ -143,7 +146,7 @@ def _channel_run(session: Session, client: TelegramClient, spec: ChannelSpec, co
             tally.counts["left"] = len(work) - done
             return tally.report(str(exc))
         yield
-    if channel.state == storage.CHANNEL_FAILED and tally.counts["posted"] + tally.counts["edited"] + tally.counts["noted"]:
+    if channel.state == storage.CHANNEL_FAILED and any(tally.counts[key] for key in ("posted", "edited", "noted")):
         storage.mark_channel_ok(session, spec.chat, now)   # the channel takes the bot's messages again
         session.commit()
     return tally.report()
@@ -156,8 +159,8 @@ def _work_of(session: Session, spec: ChannelSpec, config: TelegramConfig, since:
     work = []
     for row in storage.posts_in(session, spec.chat) + storage.failed_posts(session, spec.chat):
         reason = _gone_reason(row.opportunity, now)
-        if row.state == storage.FAILED and reason:
-            continue   # never got into the channel, and has nothing to say there now
+        if reason and row.state in (FAILED, WITHDRAWN):
+            continue   # already says it is gone, or never got into the channel: nothing to say there now
         text = _text_of(row.opportunity, spec, config, zone, now, reason)
         if text.digest != row.text_hash:
             work.append((row, row.opportunity, text, bool(reason)))
@@ -202,8 +205,8 @@ def _send(client: TelegramClient, chat: str, text: TelegramText) -> tuple[int, b
 
 def _edit(session: Session, client: TelegramClient, row: TelegramPost, text: TelegramText, withdrawn: bool,
           tally: _Tally, now: datetime) -> None:
-    if row.state == storage.FAILED:   # refused before; its call changed, so try the new text as a new post
-        row.state, row.updated_at = storage.SENDING, now
+    if row.state == FAILED:   # refused before; its call changed, so try the new text as a new post
+        row.state, row.updated_at = SENDING, now
         session.commit()
         try:
             message_id, plain, refusal = _send(client, row.channel, text)
@@ -211,7 +214,7 @@ def _edit(session: Session, client: TelegramClient, row: TelegramPost, text: Tel
             storage.record_refused(row, text.digest, str(exc), now)
             tally.counts["refused"] += 1
         except TelegramError:
-            row.state = storage.FAILED
+            row.state = FAILED
             session.commit()
             raise
         else:
@@ -309,7 +312,3 @@ def _check_one(session: Session, client: TelegramClient, spec: ChannelSpec, bot_
     audience = f"for {spec.audience}s" if spec.audience else "for every audience"
     return ChannelCheck(spec.chat, True, f"posts to {chat.title or spec.chat} ({chat.type}) in "
                                          f"{'Arabic' if spec.language == 'ar' else 'English'}, {audience}")
-
-
-__all__ = ["ChannelCheck", "check_channels", "BotTokenError", "ChannelReport", "ChannelSpec", "TelegramConfig", "TelegramReport",
-           "post_calls_to_telegram"]

@@ -132,7 +132,8 @@ def channel_counts(session: Session, chats: tuple[str, ...]) -> list[ChannelCoun
              .where(TelegramPost.channel.in_(chats)).group_by(TelegramPost.channel, TelegramPost.state))
     for chat, state, count in session.execute(query):
         totals[chat][state] = count
-    channels = {row.chat: row for row in session.scalars(select(TelegramChannel).where(TelegramChannel.chat.in_(chats)))}
+    rows = session.scalars(select(TelegramChannel).where(TelegramChannel.chat.in_(chats)))
+    channels = {row.chat: row for row in rows}
     result = []
     for chat in chats:
         row = channels.get(chat)
