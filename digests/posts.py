@@ -4,7 +4,8 @@ digests/cards.py, as an image card.
 
 "The week" is the seven calendar days, in the configured zone, that end today; its calls are the ones
 staff approved in it that are still open, chosen for the audience as a digest chooses them for a
-subscriber of that role (its kinds and levels, open to Palestinians), partner and featured calls first.
+subscriber of that role (its kinds, its levels, the calls tagged for it, open to Palestinians),
+partner and featured calls first.
 """
 from __future__ import annotations
 
@@ -33,11 +34,12 @@ WEEK_DAYS = 7
 # A WhatsApp message is read on a phone: ten calls is already a long scroll.
 POST_ITEMS = 10
 # The levels each audience reads: a student is not sent a postdoc fellowship, nor a faculty member a
-# bachelor's exchange; a call that names no level is for everyone.
+# bachelor's exchange; a call that names no level is for everyone. Staff name no level: the calls for
+# them are the ones tagged for staff (matching.fits_audience), whatever levels they name.
 AUDIENCE_LEVELS: dict[str, tuple[str, ...]] = {
-    "student": ("bachelor", "master"),
+    "student": ("bachelor", "master", "phd"),
     "faculty": ("phd", "postdoc", "faculty"),
-    "staff": ("staff",),
+    "staff": (),
 }
 AUDIENCE_HEADINGS = {
     "student": N_("Opportunities of the week for students"),
@@ -118,7 +120,7 @@ def audience_profile(audience: str, language: str) -> Profile:
     if audience not in AUDIENCE_LEVELS:
         raise ValueError(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCE_LEVELS)}")
     return Profile(disciplines=(), levels=AUDIENCE_LEVELS[audience], kinds=ROLE_KINDS.get(audience, ()),
-                   language=language)
+                   language=language, audience=audience)
 
 
 def weekly_post(session: Session, audience: str, language: str, *, now: datetime, base_url: str,

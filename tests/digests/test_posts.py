@@ -33,8 +33,11 @@ def week(session):
         "last week": add_call(session, "Scholarship approved eight days ago", levels=("master",)),
         "closed": add_call(session, "Scholarship that closed yesterday", deadline=NOW - timedelta(days=1)),
         "rejected": add_call(session, "Rejected scholarship", status="rejected"),
+        "staff week": add_call(session, "Erasmus+ staff training week in library services", kind="training",
+                               levels=()),
     }
     calls["last week"].approved_at = NOW - timedelta(days=8)
+    calls["staff week"].audiences = ["staff"]
     session.commit()
     return {name: row.id for name, row in calls.items()}
 
@@ -59,6 +62,8 @@ def test_the_week_holds_the_calls_approved_in_it_that_are_open_and_fit_the_audie
     assert students.items[0].opportunity_id == week["arabic"]   # the same score: the sooner deadline first
     faculty = _post(session, "faculty")
     assert [item.opportunity_id for item in faculty.items] == [week["grant"]]
+    staff = _post(session, "staff")
+    assert [item.opportunity_id for item in staff.items] == [week["staff week"]]   # the calls tagged for staff
     assert (students.first_day, students.last_day) == (NOW.date() - timedelta(days=6), NOW.date())
 
 
@@ -103,7 +108,7 @@ def test_calls_past_the_limit_are_counted_and_an_empty_week_says_so(session, wee
     assert "…and 1 more call on the site" in text
     assert len(re.findall(r"/c/", text)) == 1
     assert "No new calls" not in text
-    empty = post_text(_post(session, "staff", "ar"))
+    empty = post_text(weekly_post(session, "staff", "ar", now=NOW + timedelta(days=8), base_url=BASE, timezone=ZONE))
     assert "لم تُعتمد فرص جديدة هذا الأسبوع." in empty
     assert "/c/" not in empty
 
