@@ -31,6 +31,7 @@ PROMISES = {
     "expire": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),              # the latest day's run is due
     "limited_reminders": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),   # the ledger keeps it once
     "list_reminders": ((timedelta(hours=3), RAN), (timedelta(hours=30), RAN)),      # the ledger keeps it once
+    "announcements": ((timedelta(minutes=2), RAN), (timedelta(hours=3), RAN)),     # the ledger keeps each copy once
     "retrain": ((timedelta(hours=3), RAN), (timedelta(hours=30), MISSED)),
 }
 
