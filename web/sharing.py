@@ -71,9 +71,10 @@ def deadline_words(call: Opportunity, lang: str, request: Request) -> str:
     gettext = translations(lang).gettext
     deadline = call.deadline
     if deadline.dated:
+        words = {"date": Formatter(lang, web_state(request).zone).deadline(deadline)}
         if call.status == "expired" or not deadline.is_open(now_of(request)):
-            return gettext("Closed on %(date)s") % {"date": Formatter(lang, web_state(request).zone).deadline(deadline)}
-        return gettext("Deadline: %(date)s") % {"date": Formatter(lang, web_state(request).zone).deadline(deadline)}
+            return gettext("Closed on %(date)s") % words
+        return gettext("Deadline: %(date)s") % words
     if deadline.kind == "rolling":
         return gettext("Deadline: rolling")
     return gettext("Deadline: see the call")

@@ -128,3 +128,12 @@ def test_no_card_for_an_unknown_language_or_a_call_the_public_cannot_see(site):
     with ctx.sessions.begin() as session:
         session.get(storage.Opportunity, calls["en"]).status = "new"
     assert client.get(f"/calls/{calls['en']}/card-en.png").status_code == 404
+
+
+def test_a_closed_call_is_shared_as_closed(site):
+    client, ctx, calls = site
+    closed = CallMaker(ctx, NOW)("A closed exchange", status="expired", kind="exchange", deadline_days=-3)
+    meta = _meta(client.get(f"/calls/{closed}", headers={"Accept-Language": "en"}).text)
+    assert meta["og:description"].startswith("Closed on 27 November 2026")
+    arabic = _meta(client.get(f"/calls/{closed}", headers={"Accept-Language": "ar"}).text)
+    assert arabic["og:description"].startswith("أُغلقت في 27 تشرين الثاني 2026")
