@@ -15,7 +15,9 @@ from decimal import Decimal, InvalidOperation
 # that offsets into the folded text are offsets into the call.
 _DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)},
                          **{chr(0x06F0 + d): str(d) for d in range(10)},
-                         "\u066c": ",", "\u066b": ".", "\u00a0": " ", "\u202f": " "})
+                         "\u066c": ",", "\u066b": ".", "\u00a0": " ", "\u202f": " ",
+                         # the Arabic comma also separates thousands («6،500 دولار»); a list has a space after it
+                         "\u060c": ","})
 
 # Currency words and signs -> ISO 4217. Order matters: the longer, more specific form first.
 _CURRENCY_FORMS: tuple[tuple[str, str], ...] = (
@@ -92,7 +94,8 @@ _UP_TO = re.compile(r"(?:up\s*to|upto|a\s+maximum\s+of|maximum\s+of|maximum|max\
 _AT_LEAST = re.compile(r"(?:at\s+least|a\s+minimum\s+of|minimum\s+of|starting\s+at|لا\s+يقل\s+عن|لا\s+تقل\s+عن|"
                        r"ابتداء\s+من)\s*:?\s*$", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"^\s*(?:–|—|-|to|and|[إا]لى|الى|و|حتى)\s*", re.IGNORECASE)
-_FEE_BEFORE = re.compile(r"(?:application|registration|processing|entry)\s+fees?|fees?\s+of|رسوم\s+(?:ال)?(?:تقديم|طلب|تسجيل)",
+_FEE_BEFORE = re.compile(r"(?:application|registration|processing|entry)\s+fees?|fees?\s+of|رسوم\s+(?:ال)?(?:تقديم|طلب|تسجيل)|"
+                         r"(?:بطاقة|طلب)\s+(?:ال)?التحاق",
                          re.IGNORECASE)
 
 _PERIOD_AFTER = (
@@ -107,8 +110,8 @@ _PERIOD_AFTER = (
     ("week", re.compile(r"^\s*(?:per\s+week|a\s+week|weekly|/\s*week|أسبوعي(?:اً|ا)?|في\s+الأسبوع)", re.IGNORECASE)),
 )
 _PERIOD_BEFORE = (
-    ("month", re.compile(r"(?:monthly|month|شهرية|شهري|شهريا)\b[^.\n\d]{0,40}$", re.IGNORECASE)),
-    ("year", re.compile(r"(?:annual|yearly|annually|سنوية|سنوي|سنويا)\b[^.\n\d]{0,40}$", re.IGNORECASE)),
+    ("month", re.compile(r"(?:monthly|month|شهرية|شهري|شهريا)\b[^.\n\d،,]{0,40}$", re.IGNORECASE)),
+    ("year", re.compile(r"(?<!نصف )(?:annual|yearly|annually|سنوية|سنوي|سنويا)\b[^.\n\d،,]{0,40}$", re.IGNORECASE)),
 )
 
 
@@ -222,6 +225,17 @@ def _numbers(text: str) -> list[tuple[int, int, Decimal]]:
     return sorted(found)
 
 
+# What a student pays rather than receives ("tuition fees are 50,000 AED a year", «تكلفة الساعة المعتمدة
+# 1300 شيكل»): a cost word just before the sum, with no word of an award between them.
+_COST_BEFORE = re.compile(r"(?:fees?|costs?|price|charges?|tuition\s+is|رسوم|تكلفة|تكاليف|سعر|بقيمة\s+الرسوم)"
+                          r"(?:(?!covers?|award|scholarship|grant|stipend|allowance|discount|waiver|تغطي|يغطي|تغطية|منحة|"
+                          r"خصم|بدل|مكافأة|راتب|تمويل|إعفاء)[^.\n\d])*$", re.IGNORECASE)
+
+
+def _is_cost(head: str) -> bool:
+    return bool(_COST_BEFORE.search(head))
+
+
 def _is_fee(head: str) -> bool:
     """"application fee of $50": the nearest words before the sum name a fee (no other figure between)."""
     fees = list(_FEE_BEFORE.finditer(head))
@@ -271,13 +285,13 @@ def find_amounts(text: str, limit: int = 4) -> tuple[Amount, ...]:
                 if upper > value:
                     maximum = upper
         head = text[max(0, span_start - 40):span_start]
-        if _is_fee(head[-25:]):
+        if _is_fee(head[-25:]) or _is_cost(text[max(0, span_start - 80):span_start]):
             used_until = span_end
             continue
         if minimum == maximum and _UP_TO.search(head):
             minimum = None
-        elif minimum == maximum and _AT_LEAST.search(head):
-            maximum = None
+        elif minimum == maximum and (_AT_LEAST.search(head) or text[span_end:span_end + 1] == "+"):
+            maximum = None   # "at least 500 euros", "$30,000+"
         period = _period(text, span_start, span_end)
         found.append(Amount(minimum, maximum, code, period, " ".join(text[span_start:span_end].split())))
         used_until = span_end

@@ -17,7 +17,7 @@ from .amounts import Amount, find_amounts
 from .coverage import find_coverage
 from .durations import Duration, find_duration
 from .normalize import normalize_english, strip_html
-from .requirements import DOCUMENTS, find_age_limit, find_language_tests, find_study_languages
+from .requirements import DOCUMENTS, find_age_limit, find_arabic_taught_in, find_language_tests, find_study_languages
 from .taxonomy import read_data
 
 COVERS = ("tuition", "stipend", "travel", "housing", "insurance")
@@ -109,6 +109,7 @@ class _Vocabulary:
     benefit_headings: tuple[tuple[str, ...], ...]
     document_headings: tuple[tuple[str, ...], ...]
     negations: tuple[tuple[str, ...], ...]
+    sentence_negations: tuple[tuple[str, ...], ...]
 
 
 def _forms(phrases) -> tuple[tuple[str, ...], ...]:
@@ -126,6 +127,7 @@ def _vocabulary() -> _Vocabulary:
         benefit_headings=_forms(raw["covers"]["benefit_headings"]),
         document_headings=_forms(raw["covers"]["document_headings"]),
         negations=_forms(raw["covers"]["negations"]),
+        sentence_negations=_forms(raw["covers"]["sentence_negations"]),
     )
 
 
@@ -189,11 +191,13 @@ def _negated(words: tuple[str, ...], position: int, negations) -> bool:
 
 
 def _items_in(sentences: list[_Sentence], table: dict[str, tuple[tuple[str, ...], ...]], section: str,
-              cues: frozenset[str], negations) -> tuple[tuple[str, ...], list[str]]:
+              cues: frozenset[str], negations, sentence_negations=()) -> tuple[tuple[str, ...], list[str]]:
     found: dict[str, None] = {}
     quotes: list[str] = []
     for sentence in sentences:
         if sentence.section != section and not cues & set(sentence.words):
+            continue
+        if any(_at(sentence.words, negation) for negation in sentence_negations):
             continue
         for item, forms in table.items():
             if item in found:
@@ -224,7 +228,7 @@ def find_details(title: str, text: str) -> CallDetails:
     whole = f"{title}\n{text}"
     sentences = _sentences(whole)
     covers, cover_quotes = _items_in(sentences, vocabulary.covers, "benefits", vocabulary.benefit_cues,
-                                     vocabulary.negations)
+                                     vocabulary.negations, vocabulary.sentence_negations)
     documents, document_quotes = _items_in(sentences, vocabulary.documents, "documents", vocabulary.document_cues,
                                            vocabulary.negations)
     tests = find_language_tests(whole)
@@ -236,7 +240,8 @@ def find_details(title: str, text: str) -> CallDetails:
     return CallDetails(
         coverage=find_coverage(title, text), covers=covers, amounts=amounts, duration=duration,
         institution=find_institution(title, text),
-        study_languages=find_study_languages([list(s.words) for s in sentences]),
+        study_languages=tuple(dict.fromkeys([*find_study_languages([list(s.words) for s in sentences]),
+                                             *find_arabic_taught_in(whole)])),
         tests=tests.named, ielts=tests.ielts, toefl=tests.toefl,
         age_max=age.maximum if age else None, age_min=age.minimum if age else None,
         documents=documents, evidence=tuple(dict.fromkeys(evidence))[:12])

@@ -163,6 +163,28 @@ def find_study_languages(sentences: list[list[str]]) -> tuple[str, ...]:
     return tuple(found)
 
 
+# «برامج الماجستير باللغة الإنجليزية», «يتم تدريسها باللغة الإنجليزية», «باللغتين الإنجليزية والتركية»: a
+# study word at most three words before «باللغة». Read on the text as written, because the normalization
+# turns «باللغة» and «اللغة» («إجادة اللغة الإنجليزية», a requirement) into the same word.
+_AR_TAUGHT_IN = re.compile(
+    r"(?<![\u0600-\u06ff])[وف]?(?:برامج|برنامج|البرنامج|البرامج|الدراسات|الدراسة|منهج\S*|دراسي\S*|التدريس|تدريس\S*|"
+    r"تدرس|تُدرس|يدرس|يُدرس|المساقات|مساقات|الماجستير|البكالوريوس|الدكتوراه)(?:\s+\S+){0,3}?\s+باللغ(?:ة|تين)\s+"
+    r"(?P<first>[\u0621-\u065f\u0670-\u06d3]+)(?:\s+(?:و|أو)\s*(?P<second>[\u0621-\u065f\u0670-\u06d3]+)|\s+(?P<joined>و[\u0621-\u065f\u0670-\u06d3]+))?")
+
+
+def find_arabic_taught_in(text: str) -> tuple[str, ...]:
+    """Languages an Arabic call says its programme is taught in («البرامج باللغة الإنجليزية»)."""
+    names = _language_table()[0]
+    found: dict[str, None] = {}
+    for match in _AR_TAUGHT_IN.finditer(text):
+        for group in ("first", "second", "joined"):
+            word = match.group(group)
+            code = names.get(tuple(normalize_english(word).split())) if word else None
+            if code:
+                found[code] = None
+    return tuple(found)
+
+
 # --- documents -----------------------------------------------------------------------------------
 
 DOCUMENTS = ("cv", "motivation_letter", "recommendation_letters", "transcripts", "degree_certificate", "passport",

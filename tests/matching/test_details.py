@@ -110,3 +110,44 @@ def test_details_survive_storage():
     details = find_details("Award", "The award provides a stipend of up to 1,200 € per month for 12 months.")
     assert CallDetails.from_dict(details.as_dict()) == details
     assert CallDetails.from_dict({"amounts": [{"max": "x"}], "toefl": "many", "covers": ["yacht"]}) == CallDetails()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("بدل معيشة بقيمة 6،500 دولار سنغافوري لكل عام دراسي", [(D(6500), D(6500), "SGD", "year")]),   # Arabic comma
+    ("($30,000+ in matching funding)", [(D(30000), None, "USD", "")]),
+    ("بدل معيشي سنوي، منحة دعم بحثي 5000 جنيه إسترليني", [(D(5000), D(5000), "GBP", "")]),   # the period of another item
+])
+def test_amounts_as_arabic_pages_write_them(text, expected):
+    assert _money(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "تقدر الرسوم الدراسية سنوياً ب 50,000 درهم غير قابلة للاسترداد",
+    "تكلفة الساعة المعتمدة للطلبة المصنّفين في كلية الطب: 1300 شيكل",
+    "على الطلبة شراء بطاقة طلب التحاق بقيمة 220 شيقل غير مستردة",
+    "Tuition fees are EUR 12,000 a year.",
+])
+def test_what_a_student_pays_is_not_what_the_call_pays(text):
+    assert find_amounts(text) == ()
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("ستكون مدة هذه المنحة ثلاث سنوات مع إمكانية التمديد", 3, "year"),
+    ("مدة الدراسة والتدريب هي ثلاث سنوات سريرية", 3, "year"),
+    ("حتى أقصى مدة تصل إلى أربع سنوات", 4, "year"),
+])
+def test_arabic_durations_after_a_subject(text, value, unit):
+    found = find_duration(text)
+    assert found is not None and (found.value, found.unit) == (value, unit)
+
+
+def test_the_language_of_study_is_not_the_language_asked_for():
+    assert find_details("منحة", "يجب أن تكون برامج الماجستير باللغة الإنجليزية، والدكتوراه باللغتين الإنجليزية "
+                                "والتركية.").study_languages == ("en", "tr")
+    assert find_details("منحة", "إجادة اللغة الإنجليزية، ووزارة التعليم العالي تحدد المستوى.").study_languages == ()
+
+
+def test_what_the_student_pays_for_is_not_covered():
+    details = find_details("Award", "Benefits\nThe award covers tuition.\nScholars are responsible for all other "
+                                    "costs, including living costs, housing and flights.")
+    assert details.covers == ("tuition",)

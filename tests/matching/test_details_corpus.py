@@ -1,6 +1,6 @@
 """find_details on real calls (bench/data/call_details.jsonl, labels written by reading each call) stays
-above floors a little below what bench/call_details.py measured (covers P 0.94 R 0.88, amounts 0.82/0.82,
-coverage 0.91/0.97 on 64 calls, 43 of them Arabic)."""
+above floors a little below what bench/call_details.py measured on its 86 calls, 65 of them Arabic
+(coverage P 0.88 R 0.86, covers 0.93/0.87, amounts 0.87/0.89, duration 0.80/0.75, documents 0.70/0.90)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,8 @@ import pytest
 from bench.call_details import CORPUS, LABELS, found_values, labeled_values, load_texts
 from fursa.matching import find_details
 
-FLOORS = {"coverage": (0.85, 0.9), "covers": (0.88, 0.82), "amounts": (0.75, 0.75)}
+FLOORS = {"coverage": (0.83, 0.8), "covers": (0.88, 0.82), "amounts": (0.8, 0.82), "duration": (0.7, 0.65),
+          "documents": (0.6, 0.8)}
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real calls live in ../shared/corpus, which is not here")
