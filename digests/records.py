@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fursa.matching import CallDetails
 from fursa.storage import Deadline, deadline_of
 
 
@@ -29,6 +30,7 @@ class DigestItem:
     internal_at: datetime | None = None   # its internal deadline, by storage.Deadline's rules
     internal_tz: str | None = None
     internal_date: date | None = None
+    details: CallDetails | None = None   # what the call states it pays and asks (issue 16.3)
     score: float = 0.0
     reasons: tuple[str, ...] = ()  # matching's wording, in the profile's language (logs, staff preview)
     # matching's reasons as (key, params) pairs; the templates word them through the digest catalogue
@@ -61,15 +63,12 @@ class Digest:
     disciplines: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
-    unit: str = ""   # a staff subscriber's unit (storage.STAFF_UNITS), named in the footer
     unsubscribe_url: str = ""
     preferences_url: str = ""
     unsubscribe_token: str = ""
     intent_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I intend to apply" link) for limited calls
     list_url: str = ""   # the reader's signed link to their own list (digests.list_links); "/save/<call id>" saves a call
 
-    read_urls: tuple[tuple[int, str], ...] = ()   # (call id, counting link to the call), digests.tracked_link
-    applied_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I applied" link), digests.applied_link
     @property
     def is_empty(self) -> bool:
         return not self.items and not self.closing_soon
