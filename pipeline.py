@@ -279,6 +279,7 @@ def tag_new(ctx: Context, now: datetime) -> TagSummary:
             tagged += 1
             flagged += bool(tagging.flags)
         index_stale_calls(session)
+        read_stale_details(session)
     return TagSummary(tagged, flagged)
 
 
@@ -345,9 +346,7 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
     crawled = [flag for flag in opportunity.flags if flag in storage.CRAWL_FLAGS]
     opportunity.flags = crawled + [flag for flag in tagging.flags if flag not in crawled]
     # what the call states it pays and asks is read from its words, whoever edited its tags (16.3)
-    details = matching.find_details(opportunity.title, f"{opportunity.summary}\n{opportunity.text}")
-    opportunity.details = details.as_dict()
-    opportunity.study_languages = list(details.study_languages)
+    read_details(opportunity)
     if opportunity.tags_edited:
         return
     # No field found stays [] (never "any"): the digests send such a call only to subscribers who
@@ -367,6 +366,22 @@ def apply_tagging(opportunity: storage.Opportunity, tagging: matching.Tagging, n
         opportunity.language = tagging.language
     if opportunity.deadline_kind == "unknown" and tagging.deadline is not None:
         opportunity.deadline = _stated_deadline(tagging.deadline)
+
+
+def read_details(opportunity: storage.Opportunity) -> None:
+    """What the call states it pays and asks (matching.find_details), stored with the languages it is taught in."""
+    details = matching.find_details(opportunity.title, f"{opportunity.summary}\n{opportunity.text}")
+    opportunity.details = details.as_dict()
+    opportunity.study_languages = list(details.study_languages)
+
+
+def read_stale_details(session: Session, batch: int = 2000) -> int:
+    """Read the details of calls tagged before migration 0017 or by an older recipe (public ones first),
+    `batch` at a time."""
+    rows = storage.calls_without_details(session, matching.DETAILS_VERSION, limit=batch)
+    for row in rows:
+        read_details(row)
+    return len(rows)
 
 
 def _stated_deadline(found: Any) -> storage.Deadline:

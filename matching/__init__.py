@@ -7,7 +7,7 @@ from __future__ import annotations
 from .colleges import college_of
 from .countries import Country, countries_named, find_host_country, load_countries
 from .coverage import COVERAGES, find_coverage
-from .details import COVERS, CallDetails, find_details
+from .details import COVERS, DETAILS_VERSION, CallDetails, find_details
 from .amounts import Amount, find_amounts, parse_number
 from .durations import Duration, find_duration
 from .requirements import (DOCUMENTS, AgeLimit, LanguageTests, find_age_limit, find_language_tests, language_name,
@@ -41,9 +41,9 @@ __all__ = [
     # partner institutions named in a call
     "PartnerIndex", "PartnerMention", "PartnerNames", "find_partners",
     # what a call pays and asks (16.3)
-    "COVERS", "DOCUMENTS", "AgeLimit", "Amount", "CallDetails", "Duration", "LanguageTests", "find_age_limit",
-    "find_amounts", "find_details", "find_duration", "find_language_tests", "language_name", "parse_number",
-    "study_language_codes",
+    "COVERS", "DETAILS_VERSION", "DOCUMENTS", "AgeLimit", "Amount", "CallDetails", "Duration", "LanguageTests",
+    "find_age_limit", "find_amounts", "find_details", "find_duration", "find_language_tests", "language_name",
+    "parse_number", "study_language_codes",
     # a faculty member's research profile and the calls that share its words
     "CallIndex", "ProfileTerm", "ResearchInputError", "ResearchMatch", "ResearchProfile", "build_research_profile",
     "check_research_text", "shared_words",

@@ -21,7 +21,7 @@ from .requirements import DOCUMENTS, find_age_limit, find_arabic_taught_in, find
 from .taxonomy import read_data
 
 COVERS = ("tuition", "stipend", "travel", "housing", "insurance")
-# Raise when the recipe changes, so stored calls can be read again (pipeline.index_call).
+# Raise when the recipe changes: stored calls with an older record are read again (pipeline.read_stale_details).
 DETAILS_VERSION = 1
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\s*[•·▪●]\s*|\s+[-–]\s+(?=\S)|\n+")

@@ -47,7 +47,7 @@ _LAZY: dict[str, str] = {
                      "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status"),
                     "opportunities"),
     **dict.fromkeys(("CallQuery", "SORTS", "count_calls", "calls_to_index", "list_generation", "plain_document",
-                     "search_calls"), "search"),
+                     "search_calls", "calls_without_details"), "search"),
     **dict.fromkeys(("OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
                      "duplicate_candidates", "history_of", "merge_opportunities", "opportunities_by_ids",
                      "public_call", "recent_deliveries", "review_queue", "runs_of", "set_featured",
@@ -184,6 +184,7 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
     from fursa.storage.search import (
         SORTS, CallQuery, calls_to_index, count_calls, list_generation, plain_document, search_calls,
     )
+    from fursa.storage.search import calls_without_details
     from fursa.storage.passwords import MIN_PASSWORD_LENGTH, hash_password
     from fursa.storage.roster import enrol_subscriber, erase_subscriber, search_subscribers, set_subscriber_status
     from fursa.storage.roster_files import MAX_ROWS, RosterImport, RowProblem, export_roster, import_roster
@@ -304,6 +305,7 @@ __all__ = [
     "SameAs", "approved_open", "content_hash", "dedup_candidates", "expire_passed", "ingest_drafts",
     "set_canonical_url", "set_status", "training_opportunities", "untagged", "with_status",
     "CallQuery", "SORTS", "calls_to_index", "count_calls", "list_generation", "plain_document", "search_calls",
+    "calls_without_details",
     "OpportunityEdit", "apply_edit", "change_status", "corrections_of", "delivery_totals",
     "duplicate_candidates", "history_of", "merge_opportunities", "opportunities_by_ids", "public_call",
     "recent_deliveries", "review_queue", "runs_of", "set_featured", "sources_of", "status_counts",

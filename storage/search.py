@@ -297,6 +297,15 @@ def search_calls(session: Session, query: CallQuery, now: datetime, *, offset: i
     return Page(tuple(rows), total, offset, limit)
 
 
+def calls_without_details(session: Session, version: int, limit: int = 1000) -> Sequence[Opportunity]:
+    """Calls whose details were never read (stored before migration 0017) or were read by a recipe older
+    than `version` (the record's last key, `"version": N}` in its JSON text on either database), public
+    ones first, for the pipeline to read again."""
+    query = (select(Opportunity).where(~cast(Opportunity.details, String).like(f'%"version": {int(version)}}}'))
+             .order_by((Opportunity.status == "approved").desc(), Opportunity.id).limit(limit))
+    return session.scalars(query).all()
+
+
 def calls_to_index(session: Session, version: int, limit: int = 1000) -> Sequence[Opportunity]:
     """Calls whose search text is older than `version` (public ones first), for the pipeline to rewrite."""
     query = (select(Opportunity).where(Opportunity.search_version < version)
