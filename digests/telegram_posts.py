@@ -161,12 +161,12 @@ def _work_of(session: Session, spec: ChannelSpec, config: TelegramConfig, since:
         reason = _gone_reason(row.opportunity, now)
         if reason and row.state in (FAILED, WITHDRAWN):
             continue   # already says it is gone, or never got into the channel: nothing to say there now
-        text = _text_of(row.opportunity, spec, config, zone, now, reason)
+        text = _text_of(row.opportunity, spec, config, zone, reason)
         if text.digest != row.text_hash:
             work.append((row, row.opportunity, text, bool(reason)))
     for call in storage.unposted_calls(session, spec.chat, since, now):
         if _fits(call, spec.audience):
-            work.append((None, call, _text_of(call, spec, config, zone, now, None), False))
+            work.append((None, call, _text_of(call, spec, config, zone, None), False))
     return work
 
 
@@ -250,13 +250,13 @@ def _gone_reason(call: Opportunity, now: datetime) -> str | None:
     return None
 
 
-def _text_of(call: Opportunity, spec: ChannelSpec, config: TelegramConfig, zone: ZoneInfo, now: datetime,
+def _text_of(call: Opportunity, spec: ChannelSpec, config: TelegramConfig, zone: ZoneInfo,
              reason: str | None) -> TelegramText:
     item = _candidate_of(call).shown
     page = f"{config.public_base_url.rstrip('/')}/calls/{call.id}"
     if reason:
         return note_text(item, spec.language, reason, page)
-    return call_text(item, spec.language, zone, now, page)
+    return call_text(item, spec.language, zone, page)
 
 
 def _fits(call: Opportunity, audience: str | None) -> bool:

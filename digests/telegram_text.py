@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import lru_cache
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,9 @@ FIELDS_CHARS = 800
 LINE_CHARS = 300
 PLAIN_URL_CHARS = 900     # a longer link is left out of the plain-text form (where it would count)
 WITHDRAWN, CLOSED = "withdrawn", "closed"
+# A post shows no countdown ("in 12 days"), so its words do not depend on the day it is worded: the
+# formatter gets a fixed clock, and a call's post is worded once per process while the call is unchanged.
+_ANY_DAY = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,11 @@ def html_link(url: str, label: str) -> str:
     return f'<a href="{escape(url, quote=True)}">{html_text(label)}</a>'
 
 
-def call_text(item: DigestItem, language: str, zone: ZoneInfo, now: datetime, page_url: str) -> TelegramText:
+@lru_cache(maxsize=8192)   # the job compares every open call's post with what was posted, every run
+def call_text(item: DigestItem, language: str, zone: ZoneInfo, page_url: str) -> TelegramText:
     """The post of one call in `language` (en or ar)."""
     language = language if language in LANGUAGES else "en"
-    fmt = _formatter(language, zone, now)
+    fmt = _formatter(language, zone, _ANY_DAY)
     _ = fmt.gettext
     view = fmt.view(item)
     kind = view.kind

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fursa.storage.models import Opportunity, TelegramChannel, TelegramPost
 
@@ -22,6 +22,12 @@ SENDING, POSTED, WITHDRAWN, FAILED, UNKNOWN = "sending", "posted", "withdrawn", 
 # again when it changes); unknown: a run died while posting it, so it may or may not be in the channel.
 POST_STATES = (SENDING, POSTED, WITHDRAWN, FAILED, UNKNOWN)
 CHANNEL_OK, CHANNEL_FAILED = "ok", "failed"
+
+
+def _with_call():
+    """A post's call, and what the post's wording reads of it, in one query per run rather than one per post
+    (Opportunity.limited is a backref: it exists once the mappers are configured, so this is built on use)."""
+    return selectinload(TelegramPost.opportunity).selectinload(Opportunity.limited)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ def unposted_calls(session: Session, chat: str, since: datetime, now: datetime) 
                     Opportunity.approved_at >= since,
                     (Opportunity.deadline_at.is_(None)) | (Opportunity.deadline_at >= now),
                     Opportunity.id.not_in(posted))
-             .order_by(Opportunity.approved_at, Opportunity.id))
+             .options(selectinload(Opportunity.limited)).order_by(Opportunity.approved_at, Opportunity.id))
     return list(session.scalars(query))
 
 
@@ -72,14 +78,15 @@ def posts_in(session: Session, chat: str) -> list[TelegramPost]:
     query = (select(TelegramPost)
              .where(TelegramPost.channel == chat, TelegramPost.state.in_((POSTED, WITHDRAWN)),
                     TelegramPost.message_id.is_not(None))
-             .order_by(TelegramPost.id))
+             .options(_with_call()).order_by(TelegramPost.id))
     return list(session.scalars(query))
 
 
 def failed_posts(session: Session, chat: str) -> list[TelegramPost]:
     """Posts Telegram refused for good; each is tried again once its call's text changes."""
-    return list(session.scalars(select(TelegramPost).where(TelegramPost.channel == chat,
-                                                            TelegramPost.state == FAILED).order_by(TelegramPost.id)))
+    query = (select(TelegramPost).where(TelegramPost.channel == chat, TelegramPost.state == FAILED)
+             .options(_with_call()).order_by(TelegramPost.id))
+    return list(session.scalars(query))
 
 
 def claim_post(session: Session, opportunity_id: int, chat: str, now: datetime) -> TelegramPost | None:
