@@ -40,6 +40,7 @@ class OpportunityEdit:
     deadline_tz: str | None
     excluded: tuple[str, ...] = ()   # broad fields an "all fields except …" call leaves out
     deadline_day: date | None = None   # the date of a date-only deadline (deadline_at is then its closing instant)
+    audiences: tuple[str, ...] | None = None   # who the call is for (records.AUDIENCES); None keeps the stored ones
 
 
 def _deadline_of(row: Opportunity) -> dict[str, Any]:
@@ -55,7 +56,9 @@ def _tag_values(row: Opportunity) -> dict[str, Any]:
 
 def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, actor: str, now: datetime) -> tuple[str, ...]:
     """Apply a curator's edit; returns the names of the fields that changed (empty when none did)."""
-    before = _tag_values(row) | {"title": row.title}
+    before = _tag_values(row) | {"title": row.title, "audiences": list(row.audiences or [])}
+    if edit.audiences is not None:
+        row.audiences = _same_or_new(row.audiences, edit.audiences)
     row.title = edit.title
     row.kind = edit.kind
     row.levels = _same_or_new(row.levels, edit.levels)
@@ -73,13 +76,14 @@ def apply_edit(session: Session, row: Opportunity, edit: OpportunityEdit, *, act
     if deadline != (row.deadline_kind, row.deadline_at, row.deadline_tz, row.deadline_date):
         # Only a changed deadline is written: the stored one may say more than the form shows.
         row.deadline_kind, row.deadline_at, row.deadline_tz, row.deadline_date = deadline
-    after = _tag_values(row) | {"title": row.title}
+    after = _tag_values(row) | {"title": row.title, "audiences": list(row.audiences or [])}
     changed = tuple(name for name in before if before[name] != after[name])
     for name in changed:
         if name in TAG_FIELDS:
             session.add(TagCorrection(opportunity_id=row.id, at=now, actor=actor, field=name,
                                       before=before[name], after=after[name]))
-    if any(name in TAG_FIELDS for name in changed):
+    # A person's audiences are kept from the tagger like their tags, but teach the matcher nothing.
+    if any(name in TAG_FIELDS or name == "audiences" for name in changed):
         row.tags_edited = True
     if changed:
         record_audit(session, actor=actor, action="edit", target_type="opportunity", target_id=row.id, now=now,

@@ -98,6 +98,8 @@ class Call(BaseModel):
     page: str = Field(description="the call's page on Fursa")
     kind: str = Field(description="one of: " + ", ".join(KINDS))
     levels: list[str]
+    audiences: list[str] = Field(default_factory=list, description="who the call is for: student, faculty, staff "
+                                 "(administrative staff: training, staff mobility, capacity building); empty when not read")
     disciplines: list[str] = Field(description="ISCED-F 2013 codes; `any` for calls open to every field; "
                                    "empty when no field was found in the call")
     excluded: list[str] = Field(description="broad ISCED-F fields an `any` call leaves out "
@@ -123,6 +125,7 @@ def to_call(row: Opportunity, base_url: str, zone: str = CLOSING_ZONE) -> Call:
     return Call(
         id=row.id, title=row.title, summary=row.summary, provider=row.provider, url=row.url,
         page=f"{base_url}/calls/{row.id}", kind=row.kind, levels=list(row.levels or []),
+        audiences=list(row.audiences or []),
         disciplines=list(row.disciplines or []), excluded=list(row.excluded or []), regions=list(row.regions or []),
         palestinian_eligible=row.palestinian_eligible,
         deadline=deadline_of(row.deadline, zone),

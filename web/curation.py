@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from fursa.pipeline import index_call
 from fursa.storage import KINDS, LEVELS, Opportunity, closing_instant
+from fursa.storage import AUDIENCES
 from fursa.storage import (
     OpportunityEdit, apply_edit, corrections_of, duplicate_candidates, history_of, merge_opportunities, sources_of,
 )
@@ -50,7 +51,7 @@ def _page(request: Request, session: Any, call: Opportunity, *, values: dict[str
         "call": call, "values": values, "errors": errors or {},
         # A kind or level the lists do not have (set by an older version) is offered too, so it stays.
         "kinds": _with_stored(KINDS, (call.kind,)), "levels": _with_stored(LEVELS, tuple(call.levels or ())),
-        "deadline_kinds": DEADLINE_KINDS, "actions": ACTIONS,
+        "deadline_kinds": DEADLINE_KINDS, "actions": ACTIONS, "audiences": AUDIENCES,
         "field_groups": field_groups(page_language(request)), "sightings": sources_of(session, call),
         # Codes the pickers do not offer (a detailed 0714, a narrow exclusion) are shown ticked on
         # their own, so saving the form keeps every code the call has.
@@ -87,6 +88,7 @@ def form_values(call: Opportunity, zone: ZoneInfo) -> dict[str, Any]:
     day = call.deadline_date or (local.date() if local else None)
     return {
         "title": call.title, "kind": call.kind, "levels": tuple(call.levels or ()),
+        "audiences": tuple(call.audiences or ()),
         "disciplines": tuple(call.disciplines or ()), "excluded": tuple(call.excluded or ()),
         "regions": ", ".join(call.regions or ()),
         "eligible": {True: "true", False: "false"}.get(call.palestinian_eligible, "none"),
@@ -119,7 +121,7 @@ def read_edit(form: FormData, gettext: Callable[[str], str], call: Opportunity,
         "regions": text(form, "regions", 2000),
         "eligible": text(form, "eligible", 10), "deadline_kind": text(form, "deadline_kind", 10),
         "deadline_date": text(form, "deadline_date", 20), "deadline_time": text(form, "deadline_time", 10),
-        "deadline_tz": text(form, "deadline_tz", 60),
+        "deadline_tz": text(form, "deadline_tz", 60), "audiences": picked(form, "audiences"),
     }
     shown = form_values(call, zone)
     same = {name for name in values if _as_sent(values[name]) == _as_sent(shown[name])}
@@ -134,6 +136,8 @@ def read_edit(form: FormData, gettext: Callable[[str], str], call: Opportunity,
         errors["kind"] = _("Choose one of the kinds in the list.")
     if unknown(form, "levels", (*LEVELS, *(call.levels or ()))):
         errors["levels"] = _("Choose levels from the list only.")
+    if unknown(form, "audiences", AUDIENCES):
+        errors["audiences"] = _("Choose who the call is for from the list only.")
     errors.update(_field_errors(values["disciplines"], values["excluded"], call, _))
     regions = tuple(call.regions or ()) if "regions" in same else \
         tuple(r.strip() for r in values["regions"].split(",") if r.strip())
@@ -151,6 +155,7 @@ def read_edit(form: FormData, gettext: Callable[[str], str], call: Opportunity,
         excluded=values["excluded"], regions=regions,
         palestinian_eligible={"true": True, "false": False}.get(values["eligible"]),
         deadline_kind=deadline[0], deadline_at=deadline[1], deadline_tz=deadline[2], deadline_day=deadline[3],
+        audiences=tuple(call.audiences or ()) if "audiences" in same else values["audiences"],
     )
     return values, edit, {}
 

@@ -28,6 +28,8 @@ LABELS: dict[str, dict[str, str]] = {
         "new": N_("New"), "approved": N_("Approved"), "rejected": N_("Rejected"), "expired": N_("Expired"),
     },
     "role": {"student": N_("Student"), "faculty": N_("Faculty member or researcher"), "staff": N_("Staff")},
+    # who a call is for (storage.AUDIENCES, issue 15.4)
+    "audience": {"student": N_("Students"), "faculty": N_("Faculty and researchers"), "staff": N_("Administrative staff")},
     # a staff subscriber's unit (storage.STAFF_UNITS, issue 15.4)
     "unit": {
         "registration": N_("Registration"), "admissions": N_("Admissions"), "finance": N_("Finance"),
