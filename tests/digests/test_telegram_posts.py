@@ -237,6 +237,8 @@ def test_a_claim_left_by_a_dead_run_is_never_posted_twice(session, bot, client):
 def test_each_channel_gets_its_audience_and_only_recent_calls(session, bot, client):
     scholarship = add_call(session, "Bachelor scholarship", kind="scholarship", levels=("bachelor",))
     grant = add_call(session, "Research grant for faculty", kind="research_funding", levels=("faculty",))
+    for_staff = add_call(session, "Training for administrative staff", kind="training", levels=())
+    for_staff.audiences = ["staff"]          # as the tagger read it: kept from the student channel
     old = add_call(session, "Approved long ago")
     old.approved_at = NOW - timedelta(days=30)
     session.commit()
