@@ -52,12 +52,15 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def is_a_person(request: Request) -> bool:
-    """Whether a request may count as a reader's click: a GET, not a prefetch, not a self-declared bot."""
+    """Whether a request may count as a reader's click: a GET, not a prefetch, not a self-declared bot,
+    not from a browser signed in to the desk."""
     if request.method != "GET":
         return False
     headers = request.headers
     if "prefetch" in (headers.get("purpose", "") + headers.get("sec-purpose", "") + headers.get("x-moz", "")).lower():
         return False
+    if "session" in request.scope and "uid" in request.session:
+        return False   # staff signed in to the desk, following a link of a digest preview
     agent = headers.get("user-agent", "")
     return bool(agent) and not _NOT_A_PERSON.search(agent)
 

@@ -167,6 +167,9 @@ def test_the_report_and_its_exports_show_what_was_sent_and_clicked(admin_client,
         for name in ("lina", "rami", "lina"):
             assert visitor.get(_path(REACH_LINK.findall(_text(letters[name]))[0]),
                                follow_redirects=False).status_code == 303
+    staff = admin_client.get(_path(REACH_LINK.findall(_text(letters["lina"]))[0]), headers=BROWSER,
+                             follow_redirects=False)
+    assert staff.status_code == 303   # sent on, not counted: a signed-in desk (a digest preview's link)
     with ctx.sessions() as session:   # what the ledger says was sent, counted here independently
         sent = sum(1 for row in session.scalars(select(storage.Delivery)) if call in row.items)
     assert sent == 4
