@@ -73,8 +73,8 @@ class FormLetters:
             (markers.name, name, name.translate(_HTML_TEXT)),
             (markers.preferences, _token_of(digest.preferences_url), None),
             (markers.unsubscribe, digest.unsubscribe_token, None),
-            *((markers.applied(call), _token_of(url), None) for call, url in digest.applied_urls),
             (markers.list, _token_of(digest.list_url), None),
+            *((markers.applied(call), _token_of(url), None) for call, url in digest.applied_urls),
         ):
             html = html.replace(marker, value if html_value is None else html_value)
             text = text.replace(marker, value)
@@ -100,20 +100,20 @@ class _Markers:
         self.name = f"xName{stem}x"
         self.preferences = f"xPrefs{stem}x"
         self.unsubscribe = f"xUnsub{stem}x"
+        self.list = f"xList{stem}x"
         self._applied = f"xApplied{stem}n"
 
     def applied(self, call_id: int) -> str:
         """The stand-in for the token of one call's "I applied" link (one per call, each person's own)."""
         return f"{self._applied}{call_id}x"
-        self.list = f"xList{stem}x"
 
     def blank(self, digest: Digest) -> Digest | None:
         """The digest with markers for name and tokens; None when its links are not in the usual form."""
         preferences, unsubscribe = _token_of(digest.preferences_url), digest.unsubscribe_token
         if not (_TOKEN.match(preferences) and _TOKEN.match(unsubscribe)
                 and digest.unsubscribe_url.endswith("/" + unsubscribe)
-                and all(_TOKEN.match(_token_of(url)) for _, url in digest.applied_urls)
-                and (not digest.list_url or _TOKEN.match(_token_of(digest.list_url)))):
+                and (not digest.list_url or _TOKEN.match(_token_of(digest.list_url)))
+                and all(_TOKEN.match(_token_of(url)) for _, url in digest.applied_urls)):
             return None
         return replace(
             digest, subscriber_id=0, email="",
@@ -121,9 +121,9 @@ class _Markers:
             preferences_url=digest.preferences_url[: -len(preferences)] + self.preferences,
             unsubscribe_url=digest.unsubscribe_url[: -len(unsubscribe)] + self.unsubscribe,
             unsubscribe_token=self.unsubscribe,
+            list_url=digest.list_url[: -len(_token_of(digest.list_url))] + self.list if digest.list_url else "",
             applied_urls=tuple((call, url[: -len(_token_of(url))] + self.applied(call))
                                for call, url in digest.applied_urls),
-            list_url=digest.list_url[: -len(_token_of(digest.list_url))] + self.list if digest.list_url else "",
         )
 
 

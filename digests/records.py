@@ -63,11 +63,14 @@ class Digest:
     disciplines: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    unit: str = ""   # a staff subscriber's unit (storage.STAFF_UNITS), named in the footer
     unsubscribe_url: str = ""
     preferences_url: str = ""
     unsubscribe_token: str = ""
     intent_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I intend to apply" link) for limited calls
     list_url: str = ""   # the reader's signed link to their own list (digests.list_links); "/save/<call id>" saves a call
+    read_urls: tuple[tuple[int, str], ...] = ()   # (call id, counting link to the call), digests.tracked_link
+    applied_urls: tuple[tuple[int, str], ...] = ()   # (call id, signed "I applied" link), digests.applied_link
 
     @property
     def is_empty(self) -> bool:
