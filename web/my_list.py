@@ -28,9 +28,10 @@ from starlette.responses import Response
 
 from fursa import digests
 from fursa.storage import (
-    LANGUAGES, InvalidSubscriberError, NotFoundError, get_subscriber, Opportunity, SearchProfile, Subscriber, adopt_search, bookmark_of,
-    call_state, mark_applied, normalize_email, profile_with_search, public_call, remove_bookmark, save_bookmark,
-    saved_calls, surviving_call, telegram_chat_of, link_telegram_chat, unlink_telegram_chat,
+    COUNT_OFF, COUNT_PERSONAL, LANGUAGES, InvalidSubscriberError, NotFoundError, Opportunity, SearchProfile, Subscriber,
+    adopt_search, bookmark_of, call_state, get_subscriber, link_telegram_chat, mark_applied, normalize_email,
+    profile_with_search, public_call, record_applied, remove_bookmark, save_bookmark, saved_calls, surviving_call,
+    telegram_chat_of, unlink_telegram_chat,
 )
 from fursa.web.csrf import verify_csrf
 from fursa.web.errors import PageNotFoundError
@@ -184,11 +185,26 @@ def say_applied(request: Request, token: str, call_id: RowId) -> Response:
         found = _list_or_refusal(request, session, token)
         if isinstance(found, Response):
             return found
+        first = bookmark_of(session, found.person.id, call_id)
+        first = first is not None and first.applied_at is None
         row = mark_applied(session, found.person, call_id, now_of(request))
         if row is None:
             raise PageNotFoundError(f"call {call_id} is not on this list")
+        if first:
+            _count_applied(request, session, found.person, surviving_call(session, row.opportunity) or row.opportunity)
     flash(request, _("Marked as applied. Good luck! We will not remind you of this call again."))
     return _back(token)
+
+
+def _count_applied(request: Request, session: Any, person: Subscriber, call: Opportunity) -> None:
+    """The office's reach figures (issue 15.6) count the report once, under the same mark as the digest's
+    "I applied" link, so reporting it both ways counts one; nothing for who asked not to be counted."""
+    if person.reach_counting == COUNT_OFF:
+        return
+    state = web_state(request)
+    record_applied(session, call.id, digests.segment_of(person), digests.reach_month(now_of(request), state.zone),
+                   person=person.id if person.reach_counting == COUNT_PERSONAL else None,
+                   mark=digests.applied_mark(person.id, call.id, state.secret_key))
 
 
 @router.post("/my/{token}/remove/{call_id}")

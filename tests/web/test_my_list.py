@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from fursa import digests, storage
@@ -72,6 +73,9 @@ def test_save_from_an_email_link_then_mark_applied_and_remove(client, ctx, now, 
     applied = _post(client, f"/my/{token}", f"/my/{token}/applied/{call}", follow_redirects=False)
     assert applied.status_code == 303
     assert _bookmark(ctx, person, call).applied_at == now
+    _post(client, f"/my/{token}", f"/my/{token}/applied/{call}")   # a second mark counts nothing more
+    with ctx.sessions() as session:   # the office's reach figures count the report once (issue 15.6)
+        assert [row.applied for row in session.scalars(select(storage.ReachCount))] == [1]
     after = client.get(f"/my/{token}")
     assert "No more reminders" in after.text and "Mark applied" not in after.text
 
