@@ -279,6 +279,7 @@ def tag_new(ctx: Context, now: datetime) -> TagSummary:
             tagged += 1
             flagged += bool(tagging.flags)
         index_stale_calls(session)
+        read_stale_audiences(session)
         read_stale_details(session)
     return TagSummary(tagged, flagged)
 
@@ -303,6 +304,17 @@ def index_stale_calls(session: Session, batch: int = 2000) -> int:
     rows = storage.calls_to_index(session, matching.SEARCH_VERSION, limit=batch)
     for row in rows:
         index_call(row)
+    return len(rows)
+
+
+def read_stale_audiences(session: Session, batch: int = 2000) -> int:
+    """Read who the calls tagged before migration 0012 are for (from their words and the levels and kind
+    they hold), `batch` at a time; returns how many. Without it an existing install's staff digest
+    stays empty until every call is tagged again."""
+    rows = storage.calls_without_audiences(session, limit=batch)
+    for row in rows:
+        row.audiences = list(matching.read_call_audiences(row.title or "", row.text or "",
+                                                          levels=tuple(row.levels or ()), kind=row.kind or None))
     return len(rows)
 
 

@@ -26,6 +26,7 @@ from .research import (
 )
 from .records import KINDS, LEVELS, Evidence, FoundDeadline, Tag, Tagging
 from .tagger import RuleScores, score_rules, tag_item
+from .tagger import read_call_audiences
 from .taxonomy import College, Field, FordField, Programme, Taxonomy, load_taxonomy
 from .vocabulary import codes_for_category
 
@@ -40,6 +41,8 @@ __all__ = [
     "normalize_english", "normalize_text", "score_profile", "score_rules", "tag_item", "train_model",
     # partner institutions named in a call
     "PartnerIndex", "PartnerMention", "PartnerNames", "find_partners",
+    # who a call is for (issue 15.4)
+    "read_call_audiences",
     # what a call pays and asks (16.3)
     "COVERS", "DETAILS_VERSION", "DOCUMENTS", "AgeLimit", "Amount", "CallDetails", "Duration", "LanguageTests",
     "find_age_limit", "find_amounts", "find_details", "find_duration", "find_language_tests", "language_name",

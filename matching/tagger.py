@@ -412,5 +412,14 @@ def tag_item(title: str, text: str, *, categories: Sequence[str] = (), language:
     )
 
 
+def read_call_audiences(title: str, text: str, *, levels: tuple[str, ...], kind: str | None) -> tuple[str, ...]:
+    """Who a stored call is for, from its words and the levels and kind it holds (a person's edits
+    included): for calls tagged before audiences were read."""
+    title, text, _ = _clean(title, text)
+    hits = _outside_names(_find_hits(title, ""), title, "")
+    return read_audiences(title, text, levels=levels, kind=kind,
+                          title_levels=tuple(_targets(hits, ("title",))[0])).audiences
+
+
 def _day(published: date | datetime | None) -> date | None:
     return published.date() if isinstance(published, datetime) else published

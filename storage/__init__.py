@@ -26,6 +26,8 @@ from fursa.storage.records import JOB_TITLE_MAX, STAFF_UNITS
 
 # Each lazily loaded name and the submodule that defines it.
 _LAZY: dict[str, str] = {
+    # calls stored before their audiences were read (issue 15.4)
+    "calls_without_audiences": "audiences",
     # the schema
     **dict.fromkeys(("AuditEntry", "Base", "Delivery", "JobRun", "LockLease", "Opportunity", "Sighting", "Source",
                      "SourceRun", "Subscriber", "Suppression", "TagCorrection", "Token", "User"), "models"),
@@ -288,7 +290,7 @@ __all__ = [
     "AUDIENCES", "CRAWL_FLAGS", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
     "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
     "CLOSING_ZONE", "DEADLINE_KINDS", "closing_instant", "deadline_of", "zone_named", "describe_deadline", "zone_label",
-    "JOB_TITLE_MAX", "STAFF_UNITS",
+    "JOB_TITLE_MAX", "STAFF_UNITS", "calls_without_audiences",
     "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
     "InvalidPartnerError", "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError",
     "SuppressedAddressError",

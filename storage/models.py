@@ -91,8 +91,8 @@ class Opportunity(Base):
     external_id: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(30), default="other")
     levels: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Who the call is for as the tagger reads it (records.AUDIENCES); [] for rows stored before 0012.
-    audiences: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=sql_text("'[]'"))
+    # Who the call is for as the tagger reads it (records.AUDIENCES); NULL: not read yet (stored before 0012).
+    audiences: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), default=list)
     # ISCED-F codes; ["any"] is open to every field, [] means no field was found (staff should tag it).
     disciplines: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Broad fields an "all fields except …" call leaves out; only beside "any". The server default

@@ -9,8 +9,10 @@ Administrative staff as an audience: a staff profile (unit, role) on subscribers
 - `subscribers.unit`: the administrative unit of a staff subscriber (a code of storage.STAFF_UNITS:
   "registration", "finance", "library" …; '' for students, faculty and staff who gave none).
 - `subscribers.job_title`: their role or job title as they write it (short free text; '' when none).
-- `opportunities.audiences`: who a call is for as the tagger reads it ("student", "faculty", "staff");
-  [] for rows stored before, until they are tagged again.
+- `opportunities.audiences`: who a call is for as the tagger reads it ("student", "faculty", "staff").
+  NULL on the rows stored before: "not read yet". The next tagging run reads them
+  (pipeline.read_stale_audiences), so an existing install's staff digest is not empty; a call read
+  as for no one in particular holds [].
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,7 +30,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('job_title', sa.String(length=120), nullable=False, server_default=''))
     # A plain ADD COLUMN: a batch "move and copy" of opportunities on SQLite drops 0008's search triggers
     # and 0009's closing-soonest index (the public list then fails with "no such index").
-    op.add_column('opportunities', sa.Column('audiences', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    op.add_column('opportunities', sa.Column('audiences', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
