@@ -57,10 +57,11 @@ def amount_words(amount: matching.Amount, _: Callable[[str], str]) -> str:
 def duration_words(duration: matching.Duration, ngettext) -> str:
     value = duration.value
     count = int(value) if value == int(value) else value
-    forms = {"week": ("%(num)s week", "%(num)s weeks"), "month": ("%(num)s month", "%(num)s months"),
-             "semester": ("%(num)s semester", "%(num)s semesters"), "year": ("%(num)s year", "%(num)s years")}
+    forms = {"week": ("%(count)s week", "%(count)s weeks"), "month": ("%(count)s month", "%(count)s months"),
+             "semester": ("%(count)s semester", "%(count)s semesters"), "year": ("%(count)s year", "%(count)s years")}
     single, plural = forms[duration.unit]
-    return ngettext(single, plural, int(value)) % {"num": count}
+    # %(count)s, the catalogue's plural placeholder: an Arabic form may word it («سنتان») instead of printing it
+    return ngettext(single, plural, int(value)) % {"count": count}
 
 
 def tests_words(details: matching.CallDetails, _: Callable[[str], str]) -> str:
