@@ -3,10 +3,12 @@ them over SMTP or to an outbox folder, and the ledger that makes every digest go
 
 Imports only `storage` and `matching`. This module is the package's whole public surface.
 """
+from fursa.digests.announcement_letters import (
+    RenderedAnnouncement, announcement_link, build_announcement_message, render_announcement,
+)
 from fursa.digests.announcements import (
-    AnnouncementReport, AnnouncementStateError, AnnouncementsRun, EmptySegmentError, RenderedAnnouncement,
-    announcement_link, build_announcement_message, render_announcement, segment_members, send_announcement,
-    send_due_announcements, send_test_announcement,
+    AnnouncementReport, AnnouncementStateError, AnnouncementsRun, EmptySegmentError, segment_members,
+    send_announcement, send_due_announcements, send_test_announcement,
 )
 from fursa.digests.cards import CALL_CARD_SIZE, WEEK_CARD_CALLS, WEEK_CARD_SIZE, CardFonts, call_card, find_fonts, week_card
 from fursa.digests.compose import compose_digest, preview_digest

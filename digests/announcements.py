@@ -1,9 +1,5 @@
-"""Announcements to a segment: who is in it, the letter each person gets, and sending it exactly once.
-
-The letter: staff write plain text (paragraphs split by a blank line, links written out); it is
-shown as escaped HTML with the links made clickable, in the reader's language when the
-announcement has it, with the reader's one-click unsubscribe (RFC 8058) like a digest. Every link
-in it is built by `announcement_link`, the one place a click counter can route them through.
+"""Announcements to a segment: who is in it, and sending it exactly once (the letter itself is
+digests.announcement_letters').
 
 Sending follows the digests' ledger rule: a copy is claimed (storage's AnnouncementDelivery row,
 committed) before it is handed to the server and marked sent after, so a second send, a second
@@ -14,13 +10,9 @@ loses that one copy rather than risking a double. The same rate limit (rate_per_
 from __future__ import annotations
 
 import logging
-import re
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -31,26 +23,19 @@ from fursa.storage import (
     record_bounce, return_to_draft, segment_candidates, segment_of, start_sending,
 )
 
+from fursa.digests.announcement_letters import announcement_envelope, build_announcement_message, render_announcement
 from fursa.digests.budget import ErrorBudget
 from fursa.digests.config import DeliveryConfig
 from fursa.digests.errors import (
     BouncedAddressError, ConfigurationError, DeliveryError, DigestError, InvalidAddressError,
 )
-from fursa.digests.formatting import clean_text, safe_url
-from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, envelope_address, message_id_for, set_list_headers
+from fursa.digests.messages import SIGNED_HEADERS
 from fursa.digests.pool import SendPool
-from fursa.digests.records import Envelope
-from fursa.digests.render import _INLINER, _formatter, template_environment
-from fursa.digests.selection import _candidate_of
 from fursa.digests.sending import make_transport_factory, send_one
 from fursa.digests.signing import make_signer
-from fursa.digests.tokens import make_subscriber_token
-from fursa.digests.translations import is_rtl
 
 log = logging.getLogger(__name__)
 SCHEDULER = "scheduler"   # the actor of the job's own moves in the audit log
-_URL = re.compile(r"https?://[^\s<>\"']+")
-_TRAILING = ".,;:!?)]}»،؛"   # punctuation after a link belongs to the sentence
 
 
 class EmptySegmentError(DigestError):
@@ -90,128 +75,6 @@ def _programme_codes(*, college_keys: tuple[str, ...] = (), programme_keys: tupl
 def _holds(person: Subscriber, codes: frozenset[str]) -> bool:
     fields = tuple(person.disciplines or ())
     return all(any(own.startswith(code) for own in fields) for code in codes)
-
-
-# ---- the letter ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of a paragraph's line: plain words, or a link (`href` set)."""
-
-    text: str
-    href: str = ""
-
-
-@dataclass(frozen=True)
-class RenderedAnnouncement:
-    """One person's copy: subject, inlined HTML, plain text, in `language`."""
-
-    subject: str
-    html: str
-    text: str
-    language: str
-    unsubscribe_url: str
-    unsubscribe_token: str
-
-
-def announcement_link(url: str, *, announcement_id: int, subscriber_id: int) -> str:
-    """The address a link of an announcement leads to. The one place its links are built: a click
-    counter (issue 15.6) routes them through its redirect here. `subscriber_id` 0 is a preview or test."""
-    return url
-
-
-def language_for(announcement: Announcement, subscriber: Subscriber) -> str:
-    """The reader's language when the announcement is written in it, else the one it is written in."""
-    written = announcement.languages
-    if not written:
-        raise AnnouncementError(f"announcement {announcement.id} has no subject and message in any language")
-    return subscriber.language if subscriber.language in written else written[0]
-
-
-def paragraphs_of(body: str, link) -> list[list[list[Piece]]]:
-    """Plain text as paragraphs (split at blank lines) of lines of pieces, each http(s) address a link
-    made by `link(url)`; every other character stays text, to be escaped where it is printed."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", body.strip()):
-        lines = [_pieces(clean_text(line, 5000), link) for line in block.split("\n") if line.strip()]
-        if lines:
-            paragraphs.append(lines)
-    return paragraphs
-
-
-def _pieces(line: str, link) -> list[Piece]:
-    pieces, at = [], 0
-    for found in _URL.finditer(line):
-        url = found.group(0).rstrip(_TRAILING)
-        start, end = found.start(), found.start() + len(url)
-        if start > at:
-            pieces.append(Piece(line[at:start]))
-        href = safe_url(url)
-        pieces.append(Piece(url, link(href)) if href else Piece(url))
-        at = end
-    if at < len(line):
-        pieces.append(Piece(line[at:]))
-    return pieces
-
-
-def render_announcement(announcement: Announcement, subscriber: Subscriber, config: DeliveryConfig, *,
-                        now: datetime) -> RenderedAnnouncement:
-    """`subscriber`'s copy, exactly as sent: the desk's preview and test send call this too."""
-    language = language_for(announcement, subscriber)
-    subject = clean_text(announcement.subject_ar if language == "ar" else announcement.subject_en, 200)
-    body = announcement.body_ar if language == "ar" else announcement.body_en
-
-    def link(url: str) -> str:
-        return announcement_link(url, announcement_id=announcement.id, subscriber_id=subscriber.id)
-
-    base = config.public_base_url.rstrip("/")
-    unsubscribe = make_subscriber_token(subscriber, "unsubscribe", config.secret_key)
-    preferences = make_subscriber_token(subscriber, "preferences", config.secret_key)
-    call = None
-    if announcement.opportunity is not None:
-        view = _formatter(language, config.zone, now).view(_candidate_of(announcement.opportunity).shown)
-        call = {"view": view, "url": link(view.url) if view.url else ""}
-    rtl = is_rtl(language)
-    context = {
-        "subject": subject, "name": subscriber.name or "", "paragraphs": paragraphs_of(body, link), "call": call,
-        "lang": language, "dir": "rtl" if rtl else "ltr", "start": "right" if rtl else "left",
-        "unsubscribe_url": f"{base}/unsubscribe/{unsubscribe}", "preferences_url": f"{base}/preferences/{preferences}",
-    }
-    environment = template_environment(language)
-    html = environment.get_template("announcement.html").render(context)
-    text = environment.get_template("announcement.txt").render(context)
-    return RenderedAnnouncement(subject=subject, html=_INLINER.inline(html), text=text, language=language,
-                                unsubscribe_url=context["unsubscribe_url"], unsubscribe_token=unsubscribe)
-
-
-def build_announcement_message(rendered: RenderedAnnouncement, subscriber: Subscriber, announcement_id: int,
-                               config: DeliveryConfig, *, now: datetime, subject_prefix: str = "",
-                               key: str = "") -> EmailMessage:
-    """multipart/alternative [text, html] with List-Id and one-click List-Unsubscribe, like a digest."""
-    address = envelope_address(subscriber.email)
-    message = EmailMessage(policy=WIRE_POLICY)
-    message["From"] = config.from_address
-    local, _, domain = address.partition("@")
-    message["To"] = Address(display_name=clean_text(subscriber.name, 80), username=local, domain=domain)
-    message["Subject"] = subject_prefix + rendered.subject
-    message["Date"] = format_datetime(now.astimezone(timezone.utc))
-    # The same Message-ID whenever this person's copy is built; `key` sets the test copies apart.
-    message["Message-ID"] = message_id_for(subscriber.id, f"announcement-{announcement_id}{key}", config)
-    set_list_headers(message, rendered.unsubscribe_url, rendered.unsubscribe_token, config)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="base64")
-    message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="base64")
-    message["Content-Language"] = rendered.language
-    return message
-
-
-def _envelope(message: EmailMessage, config: DeliveryConfig, signer) -> Envelope:
-    data = message.as_bytes(policy=WIRE_POLICY)
-    if signer is not None:
-        data = signer.sign(data)
-    return Envelope(sender=parseaddr(config.from_address)[1], recipient=message["To"].addresses[0].addr_spec,
-                    data=data, message_id=message["Message-ID"])
 
 
 # ---- sending --------------------------------------------------------------------------------------
@@ -336,7 +199,7 @@ def _claim_and_submit(session: Session, announcement: Announcement, person: Subs
         report.already_sent += 1   # another sender claimed it since we looked
         return None
     session.commit()   # the claim is durable before anything is sent
-    return pool.submit(_envelope(message, config, signer))
+    return pool.submit(announcement_envelope(message, config, signer))
 
 
 def _record(session: Session, announcement: Announcement, person: Subscriber, future: Future, budget: ErrorBudget,
@@ -375,7 +238,7 @@ def send_test_announcement(session: Session, announcement_id: int, *, email: str
         rendered = render_announcement(announcement, stand_in, config, now=now)
         message = build_announcement_message(rendered, stand_in, announcement.id, config, now=now,
                                              subject_prefix="[Test] ", key=f"-test-{language}")
-        send_one(_envelope(message, config, make_signer(config, SIGNED_HEADERS)), config)
+        send_one(announcement_envelope(message, config, make_signer(config, SIGNED_HEADERS)), config)
         sent.append(language)
     return sent
 

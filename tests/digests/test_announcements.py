@@ -5,6 +5,7 @@ member alone and leaves the ledger alone; each copy carries its reader's one-cli
 an Arabic reader gets the Arabic words right to left; the job sends a scheduled one at its time."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from fursa import storage
 from fursa.digests import (
     EmptySegmentError, send_announcement, send_due_announcements, send_test_announcement, segment_members,
 )
+from fursa.digests import read_click_token
 from fursa.digests.tokens import read_subscriber_token
 from fursa.storage import AnnouncementInput, Segment
 from tests.digests.conftest import NOW, add_call, add_person
@@ -97,7 +99,12 @@ def test_each_copy_carries_its_readers_unsubscribe_and_an_arabic_reader_reads_ri
     assert arabic["Subject"] == WORDS.subject_ar and arabic["Content-Language"] == "ar"
     html = arabic.get_body(("html",)).get_content()
     assert '<html lang="ar" dir="rtl">' in html and "ندعوكم" in html and "Come to room" not in html
-    assert '<a href="https://ppu.edu/erasmus"' in html and call.title in html
+    assert '<a href="https://ppu.edu/erasmus"' in html and call.title in html   # staff's own link leads straight there
+    # The call's link counts reach like a digest's: through the redirect, under this announcement, no name.
+    counted = re.search(r'href="https://fursa\.ppu\.edu/r/([^"]+)"', html)
+    assert counted, html
+    link = read_click_token(counted.group(1), smtp_config.secret_key, now_month=f"{NOW:%Y-%m}")
+    assert (link.opportunity_id, link.mailing, link.person) == (call.id, f"announcement:{row.id}", None)
     assert arabic["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = str(arabic["List-Unsubscribe"]).partition(">")[0].lstrip(" <")
     assert read_subscriber_token(url.rpartition("/")[2], "unsubscribe", smtp_config.secret_key) == reader.id
