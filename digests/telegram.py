@@ -13,6 +13,7 @@ bot (a student's reminders in a bot chat): `TelegramClient(token).send_message(c
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -25,6 +26,22 @@ from fursa.digests.errors import (
 )
 
 log = logging.getLogger(__name__)
+_TOKEN_IN_URL = re.compile(r"/bot[0-9]+:[A-Za-z0-9_-]+")
+
+
+class _HideBotToken(logging.Filter):
+    """httpx logs each request's URL at INFO (`fursa -v`), and a Bot API URL holds the token: cut it out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_TOKEN_IN_URL.sub("/bot<token>", str(arg)) if "/bot" in str(arg) else arg
+                                for arg in record.args)
+        if isinstance(record.msg, str) and "/bot" in record.msg:
+            record.msg = _TOKEN_IN_URL.sub("/bot<token>", record.msg)
+        return True
+
+
+logging.getLogger("httpx").addFilter(_HideBotToken())
 
 API_URL = "https://api.telegram.org"
 MESSAGE_LIMIT = 4096        # characters of a message's text after its markup is parsed

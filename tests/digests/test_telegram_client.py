@@ -1,6 +1,7 @@
 """digests.telegram against a Bot API on loopback: posting, pacing, retry_after, and each refusal as its error."""
 from __future__ import annotations
 
+import logging
 import socket
 
 import pytest
@@ -128,3 +129,11 @@ def test_an_unreachable_api_never_shows_the_token(clock):
             pytest.raises(TelegramUnavailableError) as caught:
         client.send_message("@ppu_calls", "hello")
     assert TOKEN not in str(caught.value) and "could not be reached" in str(caught.value)
+
+
+def test_the_token_stays_out_of_the_request_log(bot, clock, caplog):
+    with caplog.at_level(logging.DEBUG), client_for(bot, clock) as client:
+        client.send_message("@ppu_calls", "hello")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/bot<token>/sendMessage" in logged       # httpx's line is there, without the secret
+    assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
