@@ -110,6 +110,7 @@ class _Vocabulary:
     document_headings: tuple[tuple[str, ...], ...]
     negations: tuple[tuple[str, ...], ...]
     sentence_negations: tuple[tuple[str, ...], ...]
+    navigation_starts: tuple[tuple[str, ...], ...]
 
 
 def _forms(phrases) -> tuple[tuple[str, ...], ...]:
@@ -128,6 +129,7 @@ def _vocabulary() -> _Vocabulary:
         document_headings=_forms(raw["covers"]["document_headings"]),
         negations=_forms(raw["covers"]["negations"]),
         sentence_negations=_forms(raw["covers"]["sentence_negations"]),
+        navigation_starts=_forms(raw["covers"]["navigation_starts"]),
     )
 
 
@@ -164,6 +166,8 @@ def _sentences(text: str) -> list[_Sentence]:
             section = ""
         for part in _SENTENCE_END.split(line):
             part_words = tuple(normalize_english(part).split())
+            if any(part_words[:len(start)] == start for start in vocabulary.navigation_starts):
+                continue   # an aggregator's link to its other pages
             if part_words:
                 found.append(_Sentence(part, part_words, section))
     return found

@@ -151,3 +151,21 @@ def test_what_the_student_pays_for_is_not_covered():
     details = find_details("Award", "Benefits\nThe award covers tuition.\nScholars are responsible for all other "
                                     "costs, including living costs, housing and flights.")
     assert details.covers == ("tuition",)
+
+
+@pytest.mark.parametrize("title, text, coverage", [
+    ("منحة", "تغطية كاملة للرسوم الدراسية وبدل معيشة.", ""),          # full tuition is not a fully funded award
+    ("منح دراسية بنسبة 50% من الرسوم الدراسية", "", "partial"),
+    ("منحة 30%", "", "partial"),
+    ("Scholarship", "A 25% tuition discount for international students.", "partial"),
+    ("منحة 100% من الرسوم الدراسية", "", ""),                          # all the fees: still not said to be full
+    ("Fully funded master", "A 50% tuition scholarship is also offered.", ""),   # both said: unknown
+])
+def test_coverage(title, text, coverage):
+    from fursa.matching import find_coverage
+    assert find_coverage(title, text) == coverage
+
+
+def test_an_aggregators_links_to_its_other_pages_say_nothing():
+    details = find_details("منحة", "المنافع والفوائد\nتغطية الرسوم الدراسية.\nتصفح المزيد من فرص السفر الى كندا المتاحة على فرصة")
+    assert details.covers == ("tuition",)
