@@ -14,8 +14,9 @@ Two orders of the same candidates are compared:
 - baseline: the digest without a research profile, i.e. field fit (score_profile), then deadline; the
   corpus' deadlines are mostly past or missing, so every call counts as open with no date and ties keep
   corpus order;
-- research: the digest with one: the calls sharing the profile's terms first, by TF-IDF cosine (the IDF
-  over the whole pool), then the baseline's order.
+- research: the digest with one: the calls sharing the profile's terms (cosine at least
+  matching.research.MIN_SIMILARITY) first, by TF-IDF cosine (the IDF over the whole pool), then the
+  others in the baseline's order.
 
 A call is relevant when the labels say so; calls never judged count as not relevant (pooled judging:
 `--pool N` lists the top N of both orders that have no judgement yet, to read and judge).
@@ -115,9 +116,11 @@ def rankings(person: Judged, calls: list[Call], codes: list[tuple[str, ...]], in
         if match is not None:
             scored.append((-match.score, number))
     baseline = [number for _, number in sorted(scored)]
-    similarity = {number: index.match(research, number).score for number in baseline}
-    place = {number: rank for rank, number in enumerate(baseline)}
-    order = sorted(baseline, key=lambda number: (-similarity[number], place[number]))
+    # the digest's rule (digests/selection.py): the calls sharing the profile's words first, most similar
+    # first, then the others in the baseline's order
+    found = index.matches(research, baseline)
+    sharing = sorted((n for n in baseline if found[n].shared), key=lambda n: -found[n].score)
+    order = sharing + [n for n in baseline if not found[n].shared]
     return [calls[n].key for n in baseline], [calls[n].key for n in order]
 
 

@@ -61,10 +61,11 @@ def research_of(subscriber) -> ResearchProfile | None:
                            terms=tuple(ProfileTerm(term, float(weight), label) for term, weight, label in row.terms))
 
 
-def research_text_of(opportunity) -> tuple[int, str, str]:
-    """What a call's research terms are read from: id, title, and summary with text."""
+def research_text_of(opportunity) -> tuple[int, str, str, str]:
+    """What a call's research terms are read from: id, title, summary, text (references, joined only if a
+    research profile is in the run)."""
     summary, text = getattr(opportunity, "summary", "") or "", getattr(opportunity, "text", "") or ""   # stand-ins lack them
-    return opportunity.id, opportunity.title or "", f"{summary}\n{text}"
+    return opportunity.id, opportunity.title or "", summary, text
 
 
 def match_item_of(opportunity) -> MatchItem:
@@ -153,8 +154,9 @@ class OpenCalls:
         """`ranking` with the calls that share the research profile's words first, most similar first, each
         with the "shares: …" reason before its others; the rest follow in their order."""
         if self._research_index is None:
-            self._research_index = CallIndex(self._research_texts)
-        matches = {item.opportunity_id: self._research_index.match(research, item.opportunity_id) for item in ranking}
+            self._research_index = CallIndex((id_, title, f"{summary}\n{text}")
+                                             for id_, title, summary, text in self._research_texts)
+        matches = self._research_index.matches(research, [item.opportunity_id for item in ranking])
         sharing = sorted((item for item in ranking if matches[item.opportunity_id].shared),
                          key=lambda item: -matches[item.opportunity_id].score)   # stable: ties keep their order
         shown = [_with_research_reason(item, matches[item.opportunity_id].reason()) for item in sharing]

@@ -33,6 +33,10 @@ MAX_WORKS = 500                # ORCID works kept (their titles)
 MAX_TERMS = 300                # terms a profile keeps, heaviest first
 CALL_TEXT_LIMIT = 30_000       # characters of a call read for its terms (the rest is boilerplate)
 REASON_TERMS = 3               # words the reason names
+# Below this cosine a call shares only a few common words ("model", "field") with a profile: it is not
+# put first and gets no reason. On the benchmark's pool (bench/research_ranking.py) the calls judged
+# relevant score 0.03-0.2 and the weak tail shares one or two generic words below 0.02.
+MIN_SIMILARITY = 0.02
 MAX_FIELDS = 3
 MAX_FORD = 3
 
@@ -236,22 +240,30 @@ class CallIndex:
     def idf(self, term: str) -> float:
         return self._idf.get(term, self._unseen_idf)
 
-    def match(self, profile: ResearchProfile, call_id: int) -> ResearchMatch:
-        """The similarity of one call of the index to `profile` (0 for a call the index does not hold)."""
-        call = self._vectors.get(call_id)
-        if call is None or profile.is_empty:
-            return ResearchMatch(call_id, 0.0, ())
+    def matches(self, profile: ResearchProfile, call_ids: Iterable[int]) -> dict[int, ResearchMatch]:
+        """How each call of `call_ids` shares `profile`'s terms (0 and no words for a call the index does not
+        hold, or below MIN_SIMILARITY)."""
         query = {t.term: (t.weight * self.idf(t.term), t.label) for t in profile.terms}
         norm = math.sqrt(sum(w * w for w, _ in query.values())) or 1.0
+        return {call_id: self._match(query, norm, call_id) for call_id in call_ids}
+
+    def _match(self, query: dict[str, tuple[float, str]], norm: float, call_id: int) -> ResearchMatch:
+        call = self._vectors.get(call_id)
+        if call is None or not query:
+            return ResearchMatch(call_id, 0.0, ())
         parts = sorted(((weight * call.weights[term], term, label) for term, (weight, label) in query.items()
                         if term in call.weights), reverse=True)
-        score = sum(part for part, _, _ in parts) / (norm * call.norm)
-        return ResearchMatch(call_id, round(min(score, 1.0), 6), _reason_words(parts))
+        score = round(min(sum(part for part, _, _ in parts) / (norm * call.norm), 1.0), 6)
+        return ResearchMatch(call_id, score, _reason_words(parts) if score >= MIN_SIMILARITY else ())
+
+    def match(self, profile: ResearchProfile, call_id: int) -> ResearchMatch:
+        """The similarity of one call of the index to `profile`."""
+        return self.matches(profile, (call_id,))[call_id]
 
     def rank(self, profile: ResearchProfile, call_ids: Iterable[int] | None = None) -> list[ResearchMatch]:
         """The calls (all, or `call_ids`) by similarity to `profile`, best first; ties by call id."""
-        ids = self._vectors if call_ids is None else call_ids
-        return sorted((self.match(profile, call_id) for call_id in ids), key=lambda m: (-m.score, m.call_id))
+        found = self.matches(profile, self._vectors if call_ids is None else call_ids)
+        return sorted(found.values(), key=lambda m: (-m.score, m.call_id))
 
 
 def _reason_words(parts: list[tuple[float, str, str]]) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import pytest
 from fursa.matching import (
     CallIndex, Reason, ResearchInputError, build_research_profile, check_research_text, shared_words,
 )
-from fursa.matching.research import MAX_PUBLICATIONS, profile_terms
+from fursa.matching.research import MAX_PUBLICATIONS, MIN_SIMILARITY, profile_terms
 
 WATER = ("water desalination, membrane distillation, brackish water",
          "Solar-powered reverse osmosis for brackish groundwater in small villages. Fouling of membranes in the field.")
@@ -104,3 +104,11 @@ def test_the_reason_round_trips_its_words() -> None:
     assert shared_words(dict(reason.params)["terms"]) == ("desalination", "brackish water")
     assert reason.text("en") == "shares: desalination, brackish water"
     assert reason.text("ar") == "مواضيع مشتركة: desalination، brackish water"
+
+
+def test_a_call_sharing_one_word_in_passing_is_not_put_first_and_has_no_reason() -> None:
+    passing = " ".join(f"topic{number} subject{number}" for number in range(400)) + " and one membrane"
+    index = CallIndex([*CALLS, (6, "Archive digitisation grants", passing)])
+    match = index.match(build_research_profile(*WATER), 6)
+    assert 0 < match.score < MIN_SIMILARITY and match.shared == ()
+    assert index.match(build_research_profile(*WATER), 1).score >= MIN_SIMILARITY
