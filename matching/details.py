@@ -22,7 +22,7 @@ from .taxonomy import read_data
 
 COVERS = ("tuition", "stipend", "travel", "housing", "insurance")
 # Raise when the recipe changes: stored calls with an older record are read again (pipeline.read_stale_details).
-DETAILS_VERSION = 1
+DETAILS_VERSION = 2
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\s*[•·▪●]\s*|\s+[-–]\s+(?=\S)|\n+")
 _INSTITUTION_EN = re.compile(

@@ -12,7 +12,7 @@ from .normalize import normalize_english
 from .taxonomy import ANY, load_taxonomy, read_data
 
 # Raise when the document's recipe changes: stored calls with an older version are indexed again.
-SEARCH_VERSION = 1
+SEARCH_VERSION = 2   # 2: coverage read anew (a share of the fees is partial; full tuition is not full funding)
 
 
 @dataclass(frozen=True)
