@@ -469,9 +469,14 @@ def post_to_telegram(ctx: Context, now: datetime) -> digests.TelegramReport:
 
 def send_list_reminders(ctx: Context, now: datetime) -> digests.ListReminderReport:
     """14 and 3 days before a call a person saved to their list closes, remind them (not after they marked
-    it applied); the ledger sends each reminder once."""
+    it applied), and in the Telegram chat they linked when a bot token is set; the ledger sends each once."""
+    token = ctx.settings.telegram_bot_token
     with ctx.sessions() as session:
-        return digests.send_list_reminders(session, now=now, config=ctx.delivery_config)
+        if token is None:
+            return digests.send_list_reminders(session, now=now, config=ctx.delivery_config)
+        with digests.TelegramClient(token.get_secret_value(), api_url=ctx.settings.telegram_api_url) as bot:
+            return digests.send_list_reminders(session, now=now, config=ctx.delivery_config,
+                                               chat_sender=lambda chat, text: bot.send_message(chat, text, html=False))
 
 
 def send_due_announcements(ctx: Context, now: datetime) -> digests.AnnouncementsRun:

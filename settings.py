@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     telegram_channels: tuple[TelegramChannelSetting, ...] = ()
     telegram_api_url: str = "https://api.telegram.org"
     telegram_backfill_days: int = 7
+    # A student's own list (issue 16.4): the bot's @username for the "Get reminders on Telegram" link, and
+    # the secret Telegram sends with each update to /telegram/updates (setWebhook's secret_token).
+    telegram_bot_username: str = ""
+    telegram_webhook_secret: SecretStr | None = None
     crawl_timeout_s: float = 30.0
     crawl_max_bytes: int = 10_000_000
     # http://user:password@host:6800 of a Scrapyd server to crawl on; unset = a child process here.
@@ -324,7 +328,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
 
 # Settings that are secrets: refused in fursa.toml, a file that ends up committed or copied around.
-SECRETS_FROM_ENVIRONMENT_ONLY = ("telegram_bot_token",)
+SECRETS_FROM_ENVIRONMENT_ONLY = ("telegram_bot_token", "telegram_webhook_secret")
 
 
 def _check_secrets_not_in(path: Path | None) -> None:

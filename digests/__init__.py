@@ -19,7 +19,8 @@ from fursa.digests.errors import (
 )
 from fursa.digests.intent_links import IntentLink, make_intent_token, read_intent_token, verify_intent_token
 from fursa.digests.list_links import (
-    BROWSER_DAYS, LIST_LINK_DAYS, ExpiredLinkError, ListLink, make_list_token, read_list_token, verify_list_token,
+    BROWSER_DAYS, LIST_LINK_DAYS, ExpiredLinkError, ListLink, make_list_token, make_telegram_payload, read_list_token,
+    read_telegram_payload, verify_list_token,
 )
 from fursa.digests.list_reminders import ListReminderReport, send_list_reminders
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, build_envelope, build_message, message_id_for
@@ -71,7 +72,7 @@ __all__ = [
     "announcement_link", "build_announcement_message", "render_announcement", "segment_members", "send_announcement",
     "send_due_announcements", "send_test_announcement",
     "BROWSER_DAYS", "LIST_LINK_DAYS", "ExpiredLinkError", "ListLink", "ListReminderReport", "make_list_token",
-    "read_list_token", "send_list_reminders", "verify_list_token",
+    "read_list_token", "send_list_reminders", "verify_list_token", "make_telegram_payload", "read_telegram_payload",
     # the weekly post and its cards, and the calls' short links (issue 16.2, 16.5)
     "AUDIENCE_LEVELS", "CALL_CARD_SIZE", "WEEK_CARD_CALLS", "WEEK_CARD_SIZE", "CardError", "CardFonts", "PostView",
     "WeeklyPost", "call_card", "call_id_of", "find_fonts", "post_text", "short_code", "short_link", "short_path",

@@ -22,7 +22,8 @@ from fursa.digests.errors import TokenError
 
 LIST_LINK_DAYS = 60    # a link in an e-mail: two months of weekly digests, each with a fresh one
 BROWSER_DAYS = 30      # the cookie: an application season on one's own phone, not for ever on a shared computer
-PURPOSES = ("list", "browser")
+TELEGRAM_DAYS = 2      # the "start" link to the bot: used at once, from the list page that made it
+PURPOSES = ("list", "browser", "telegram")
 _TOKEN = re.compile(r"^(\d{1,12})\.(\d{1,9})\.(\d{6,7})\.([A-Za-z0-9_-]{20,64})$")
 
 
@@ -49,7 +50,7 @@ def make_list_token(subscriber, secret_key: str, now: datetime, *, purpose: str 
                     days: int | None = None) -> str:
     """A token opening `subscriber`'s list until `days` (LIST_LINK_DAYS, or BROWSER_DAYS for a cookie) after `now`."""
     _check_purpose(purpose)
-    days = days if days is not None else (LIST_LINK_DAYS if purpose == "list" else BROWSER_DAYS)
+    days = days if days is not None else {"list": LIST_LINK_DAYS, "browser": BROWSER_DAYS}.get(purpose, TELEGRAM_DAYS)
     last = (now.astimezone(timezone.utc).date() + timedelta(days=days)).toordinal()
     nonce = subscriber.token_nonce or 0
     return f"{subscriber.id}.{nonce}.{last}.{_sign(subscriber.id, nonce, last, purpose, secret_key)}"
@@ -75,6 +76,19 @@ def verify_list_token(link: ListLink, subscriber) -> None:
     """Raise TokenError unless the link is current for this subscriber row (not revoked by a newer nonce)."""
     if subscriber.id != link.subscriber_id or (subscriber.token_nonce or 0) != link.nonce:
         raise TokenError("this link was replaced by a newer one; use the link from your latest e-mail")
+
+
+def make_telegram_payload(subscriber, secret_key: str, now: datetime) -> str:
+    """The `start` parameter of a t.me link that links the reader's Telegram chat to their list: a
+    "telegram" token with "_" between its parts, as Telegram allows only A-Z, a-z, 0-9, _ and - there
+    (64 characters at most; this is at most 63)."""
+    return make_list_token(subscriber, secret_key, now, purpose="telegram", days=TELEGRAM_DAYS).replace(".", "_", 3)
+
+
+def read_telegram_payload(payload: str, secret_key: str, now: datetime) -> ListLink:
+    """What a `/start` payload names; TokenError (ExpiredLinkError when old) as read_list_token."""
+    parts = payload.strip().split("_", 3) if isinstance(payload, str) else []
+    return read_list_token(".".join(parts), secret_key, now, purpose="telegram")
 
 
 def _sign(subscriber_id: int, nonce: int, last: int, purpose: str, secret_key: str) -> str:

@@ -24,7 +24,7 @@ from fursa.storage import (
 )
 
 from fursa.digests.config import DeliveryConfig
-from fursa.digests.errors import ConfigurationError, DeliveryError
+from fursa.digests.errors import ConfigurationError, DeliveryError, TelegramError
 from fursa.digests.list_links import make_list_token
 from fursa.digests.messages import SIGNED_HEADERS, WIRE_POLICY, set_list_headers
 from fursa.digests.records import Envelope
@@ -37,7 +37,7 @@ from fursa.digests.translations import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-# Sends one text to one Telegram chat; raises DeliveryError when the Bot API refuses it.
+# Sends one plain text to one Telegram chat; raises a TelegramError when the Bot API refuses it.
 ChatSender = Callable[[str, str], None]
 
 
@@ -79,7 +79,7 @@ def send_list_reminders(session: Session, *, now: datetime, config: DeliveryConf
             session.commit()   # the claim is durable before anything is sent
             try:
                 send()
-            except (DeliveryError, ConfigurationError) as exc:
+            except (DeliveryError, ConfigurationError, TelegramError) as exc:
                 log.error("list reminder not sent", extra={"call": due.call.id, "channel": channel,
                                                            "error": str(exc)})
                 release_bookmark_reminder(session, due, channel)

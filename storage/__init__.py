@@ -130,7 +130,7 @@ _LAZY: dict[str, str] = {
                      "claim_bookmark_reminder", "due_bookmark_reminders", "link_telegram_chat", "mark_applied",
                      "mark_bookmark_reminder_sent", "profile_with_search", "release_bookmark_reminder",
                      "reminder_due", "remove_bookmark", "save_bookmark", "saved_call_ids", "saved_calls",
-                     "surviving_call", "telegram_chat_of", "unlink_telegram_chat"), "bookmarks"),
+                     "subscriber_of_chat", "surviving_call", "telegram_chat_of", "unlink_telegram_chat"), "bookmarks"),
     # announcements to a segment and their ledger (issue 15.5)
     **dict.fromkeys(("Announcement", "AnnouncementDelivery"), "models"),
     **dict.fromkeys(("ANNOUNCEMENT_STATES", "AnnouncementError", "AnnouncementInput", "AnnouncementProblem",
@@ -255,8 +255,8 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
         adopt_search, bookmark_of,
         bookmark_reminders_of, call_state, claim_bookmark_reminder, due_bookmark_reminders, link_telegram_chat,
         mark_applied, mark_bookmark_reminder_sent, profile_with_search, release_bookmark_reminder, reminder_due,
-        remove_bookmark, save_bookmark, saved_call_ids, saved_calls, surviving_call, telegram_chat_of,
-        unlink_telegram_chat,
+        remove_bookmark, save_bookmark, saved_call_ids, saved_calls, subscriber_of_chat, surviving_call,
+        telegram_chat_of, unlink_telegram_chat,
     )
     # limited submissions
     from fursa.storage.models import IntentToApply, LimitedReminder, LimitedSubmission

@@ -211,6 +211,13 @@ def telegram_chat_of(session: Session, subscriber_id: int) -> TelegramChat | Non
     return session.get(TelegramChat, subscriber_id)
 
 
+def subscriber_of_chat(session: Session, chat_id: str) -> Subscriber | None:
+    """Who linked this Telegram chat (the first, should two people have linked the same one)."""
+    row = session.scalar(select(TelegramChat).where(TelegramChat.chat_id == chat_id.strip())
+                         .order_by(TelegramChat.linked_at, TelegramChat.subscriber_id).limit(1))
+    return session.get(Subscriber, row.subscriber_id) if row is not None else None
+
+
 def unlink_telegram_chat(session: Session, subscriber: Subscriber) -> bool:
     found = session.execute(delete(TelegramChat).where(TelegramChat.subscriber_id == subscriber.id))
     return bool(found.rowcount)

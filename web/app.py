@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fursa.web import (
-    api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, my_list, partners, posts, public,
-    sharing, sources, subscribers, subscriptions,
+    api, curation, dashboard, desk, feeds, health, limited, login, mailings, metrics, my_list, partners, posts,
+    public, sharing, sources, subscribers, subscriptions, telegram_chats,
 )
 from fursa.web import reach
 from fursa.web import announcements
@@ -58,7 +58,7 @@ def create_app(ctx: Any, *, clock: Callable[[], datetime] | None = None) -> Fast
                    subscribers.router, partners.router, mailings.router, public.router, feeds.router,
                    subscriptions.router,
                    subscriptions.one_click, api.router, health.router, metrics.router, posts.router, sharing.router,
-                   my_list.router):
+                   my_list.router, telegram_chats.router):
         app.include_router(router)
     app.include_router(reach.public)   # the e-mails' counting links and "I applied" (issue 15.6)
     app.include_router(reach.desk)

@@ -29,7 +29,7 @@ from starlette.responses import Response
 from fursa import digests
 from fursa.storage import (
     COUNT_OFF, COUNT_PERSONAL, LANGUAGES, InvalidSubscriberError, NotFoundError, Opportunity, SearchProfile, Subscriber,
-    adopt_search, bookmark_of, call_state, get_subscriber, link_telegram_chat, mark_applied, normalize_email,
+    adopt_search, bookmark_of, call_state, get_subscriber, mark_applied, normalize_email,
     profile_with_search, public_call, record_applied, remove_bookmark, save_bookmark, saved_calls, surviving_call,
     telegram_chat_of, unlink_telegram_chat,
 )
@@ -42,6 +42,7 @@ from fursa.web.mail import Letter, deliver
 from fursa.web.params import RowId
 from fursa.web.render import flash, gettext_of, page_language, render
 from fursa.web.state import WebState, now_of, transaction, web_state
+from fursa.web.telegram_chats import start_link
 
 log = logging.getLogger("fursa.web.my_list")
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -133,14 +134,9 @@ def _refused(request: Request, refusal: Refusal, token: str = "") -> Response:
 def _list_page(request: Request, session: Any, holder: Holder, *, status: int = 200) -> Response:
     person = holder.person
     context = {"person": person, "token": holder.token, "saved": saved_calls(session, person, now_of(request)),
-               "chat": telegram_chat_of(session, person.id), "bot": _bot_name(request)}
+               "chat": telegram_chat_of(session, person.id), "telegram_link": start_link(request, person)}
     return render(request, "public/my_list.html", context, status=status, lang=_language(request, person),
                   headers=NO_REFERRER)
-
-
-def _bot_name(request: Request) -> str:
-    """The office's Telegram bot, when one is configured: the list then offers to link a chat."""
-    return getattr(web_state(request).settings, "telegram_bot_name", "") or ""
 
 
 def _list_or_refusal(request: Request, session: Any, token: str) -> Holder | Response:
@@ -230,24 +226,15 @@ def forget_browser(request: Request, token: str) -> Response:
 
 
 @router.post("/my/{token}/telegram")
-def set_telegram(request: Request, token: str, form: FormData = Depends(form_data)) -> Response:
+def stop_telegram(request: Request, token: str) -> Response:
+    """Stop the reminders to the linked Telegram chat (linking is the bot's /start, web/telegram_chats.py)."""
     _ = gettext_of(request)
-    chat_id = text(form, "chat_id", 60)
     with transaction(request) as session:
         found = _list_or_refusal(request, session, token)
         if isinstance(found, Response):
             return found
-        if not chat_id:
-            unlink_telegram_chat(session, found.person)
-            flash(request, _("Telegram reminders are off."))
-            return _back(token)
-        try:
-            link_telegram_chat(session, found.person, chat_id, now_of(request))
-        except ValueError:
-            flash(request, _("That is not a Telegram chat id: it is a number such as 123456789, which the bot "
-                             "sends you when you write /start to it."), "error")
-            return _back(token)
-    flash(request, _("Reminders will also come to your Telegram chat."))
+        unlink_telegram_chat(session, found.person)
+    flash(request, _("Telegram reminders are off."))
     return _back(token)
 
 
