@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generator
+from typing import Callable, Generator
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -134,6 +134,8 @@ def _channel_run(session: Session, client: TelegramClient, spec: ChannelSpec, co
         try:
             if row is None:
                 _post(session, client, spec.chat, call, text, tally, now)
+            elif row.state == FAILED:
+                _repost(session, client, row, text, tally, now)
             else:
                 _edit(session, client, row, text, withdrawn, tally, now)
         except ChatRefusedError as exc:
@@ -176,13 +178,31 @@ def _post(session: Session, client: TelegramClient, chat: str, call: Opportunity
     if row is None:
         return   # another run has it
     session.commit()   # the claim is durable before anything is sent
+    _deliver(session, client, row, text, tally, now, give_back=lambda: storage.release_claim(session, row))
+
+
+def _repost(session: Session, client: TelegramClient, row: TelegramPost, text: TelegramText, tally: _Tally,
+            now: datetime) -> None:
+    """A post Telegram refused before, whose call changed since: its new text is tried as a new post."""
+    row.state, row.updated_at = SENDING, now
+    session.commit()
+
+    def give_back() -> None:
+        row.state = FAILED
+    _deliver(session, client, row, text, tally, now, give_back=give_back)
+
+
+def _deliver(session: Session, client: TelegramClient, row: TelegramPost, text: TelegramText, tally: _Tally,
+             now: datetime, *, give_back: Callable[[], None]) -> None:
+    """Send a claimed post and record how it went; `give_back` undoes the claim when it was not sent and
+    may be next time (the channel refused the bot, Telegram could not be reached), before that is raised."""
     try:
-        message_id, plain, refusal = _send(client, chat, text)
+        message_id, plain, refusal = _send(client, row.channel, text)
     except (TelegramRequestError, MarkupRefusedError, MessageGoneError) as exc:
         storage.record_refused(row, text.digest, str(exc), now)
         tally.counts["refused"] += 1
     except TelegramError:
-        storage.release_claim(session, row)   # not sent: the next run posts it
+        give_back()
         session.commit()
         raise
     else:
@@ -205,25 +225,7 @@ def _send(client: TelegramClient, chat: str, text: TelegramText) -> tuple[int, b
 
 def _edit(session: Session, client: TelegramClient, row: TelegramPost, text: TelegramText, withdrawn: bool,
           tally: _Tally, now: datetime) -> None:
-    if row.state == FAILED:   # refused before; its call changed, so try the new text as a new post
-        row.state, row.updated_at = SENDING, now
-        session.commit()
-        try:
-            message_id, plain, refusal = _send(client, row.channel, text)
-        except (TelegramRequestError, MarkupRefusedError, MessageGoneError) as exc:
-            storage.record_refused(row, text.digest, str(exc), now)
-            tally.counts["refused"] += 1
-        except TelegramError:
-            row.state = FAILED
-            session.commit()
-            raise
-        else:
-            storage.record_posted(row, message_id, text.digest, plain, now)
-            row.error = refusal
-            tally.counts["posted"] += 1
-            tally.counts["plain"] += plain
-        session.commit()
-        return
+    """Edit a post to what its call says now (or to the note that it is withdrawn or closed)."""
     try:
         try:
             client.edit_message_text(row.channel, row.message_id, text.html)

@@ -257,3 +257,24 @@ def test_visible_text_of_the_fake_api_refuses_what_telegram_refuses():
     with pytest.raises(ValueError):
         visible_text("<b>unclosed")
     assert visible_text("a &lt;b&gt; &amp; c") == "a <b> & c"
+
+
+def test_a_post_deleted_in_the_channel_is_not_forced_back_until_its_call_changes(session, bot, client):
+    call = add_call(session, "Scholarship in Turkey")
+    run(session, bot, client, NOW, ChannelSpec(EN, "en"))
+    bot.chats[EN].messages.clear()                       # an admin deleted the post
+    call.title = "Scholarship in Turkey (fully funded)"
+    session.commit()
+    report = run(session, bot, client, NOW + timedelta(hours=1), ChannelSpec(EN, "en"))
+    assert report.channels[0].refused == 1 and not report.degraded
+    (row,) = ledger(session)
+    assert row.state == "failed" and "message to edit not found" in row.error
+    quiet = run(session, bot, client, NOW + timedelta(hours=2), ChannelSpec(EN, "en"))
+    assert quiet.channels[0].posted + quiet.channels[0].refused == 0 and len(sends(bot, EN)) == 1
+    call.deadline_at = NOW + timedelta(days=60)          # staff change it again: a new post says the new text
+    session.commit()
+    again = run(session, bot, client, NOW + timedelta(hours=3), ChannelSpec(EN, "en"))
+    assert again.channels[0].posted == 1 and len(bot.posts(EN)) == 1
+    assert "fully funded" in bot.posts(EN)[0].text and "28 January 2027" in bot.posts(EN)[0].text
+    (row,) = ledger(session)
+    assert (row.state, row.message_id) == ("posted", bot.posts(EN)[0].message_id)
