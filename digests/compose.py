@@ -14,9 +14,9 @@ from fursa.digests.records import Digest, RenderedDigest
 from fursa.digests.render import render_digest
 from fursa.digests.selection import OpenCalls
 from fursa.digests.intent_links import make_intent_token
-from fursa.digests.formatting import safe_url
-from fursa.digests.reach_links import applied_link, tracked_link
 from fursa.digests.list_links import make_list_token
+from fursa.digests.formatting import safe_url
+from fursa.digests.reach_links import digest_links
 from fursa.digests.tokens import make_subscriber_token
 
 
@@ -35,6 +35,9 @@ def compose_digest(
     base = config.public_base_url.rstrip("/")
     unsubscribe = make_subscriber_token(subscriber, "unsubscribe", config.secret_key)
     preferences = make_subscriber_token(subscriber, "preferences", config.secret_key)
+    links = digest_links(subscriber, [(item.opportunity_id, safe_url(item.url))
+                                      for item in (*items, *closing[: config.max_items])],
+                         mailing=period, now=now, config=config)
     return Digest(
         subscriber_id=subscriber.id,
         email=subscriber.email,
@@ -52,13 +55,10 @@ def compose_digest(
         unsubscribe_url=f"{base}/unsubscribe/{unsubscribe}",
         preferences_url=f"{base}/preferences/{preferences}",
         unsubscribe_token=unsubscribe,
-        read_urls=tuple((item.opportunity_id, tracked_link(subscriber, item.opportunity_id, url=item.url,
-                                                           mailing=period, now=now, config=config))
-                        for item in (*items, *closing[: config.max_items]) if safe_url(item.url)),
-        applied_urls=tuple((item.opportunity_id, link) for item in (*items, *closing[: config.max_items])
-                           if (link := applied_link(subscriber, item.opportunity_id, config))),
         intent_urls=_intent_urls(subscriber, (*items, *closing), base, config.secret_key),
         list_url=f"{base}/my/{make_list_token(subscriber, config.secret_key, now)}",
+        read_urls=links[0],
+        applied_urls=links[1],
     )
 
 

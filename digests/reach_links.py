@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from fursa.matching import college_of, load_taxonomy
@@ -69,9 +70,15 @@ def segment_of(subscriber) -> ReachSegment:
     level they chose ("" for none) and their role."""
     levels = [level for level in LEVELS if level in (subscriber.levels or ())]
     role = subscriber.role if subscriber.role in ROLES else ""
-    return ReachSegment(college_of(subscriber.disciplines or (), _taxonomy()), levels[-1] if levels else "", role)
+    return ReachSegment(_college(tuple(subscriber.disciplines or ())), levels[-1] if levels else "", role)
 
 
+@lru_cache(maxsize=4096)   # a run asks for the same few hundred profiles once per call of each digest
+def _college(codes: tuple[str, ...]) -> str:
+    return college_of(codes, _taxonomy())
+
+
+@lru_cache(maxsize=64)   # a run has one `now`
 def reach_month(now: datetime, zone: ZoneInfo) -> str:
     """The month ("YYYY-MM") an instant falls in, in the configured zone."""
     return f"{now.astimezone(zone):%Y-%m}"
@@ -95,6 +102,25 @@ def tracked_link(subscriber, opportunity_id: int, *, url: str, mailing: str, now
     return f"{config.public_base_url.rstrip('/')}/r/{make_click_token(link, config.secret_key)}"
 
 
+def digest_links(subscriber, calls: Sequence[tuple[int, str]], *, mailing: str, now: datetime,
+                 config: DeliveryConfig) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
+    """tracked_link and applied_link for each (call id, url) of one e-mail, the segment worked out once:
+    ((call id, link to the call) for calls with a url, (call id, "I applied" link))."""
+    counting = getattr(subscriber, "reach_counting", None)
+    if counting == COUNT_OFF:
+        return tuple((call, url) for call, url in calls if url), ()
+    base = config.public_base_url.rstrip("/")
+    personal = counting == COUNT_PERSONAL
+    month, segment = reach_month(now, config.zone), segment_of(subscriber)
+    person, nonce = (subscriber.id, subscriber.token_nonce or 0) if personal else (None, None)
+    read = tuple((call, f"{base}/r/{make_click_token(ClickLink(call, mailing, month, segment, person, nonce), config.secret_key)}")
+                 for call, url in calls if url)
+    applied = tuple((call, f"{base}/applied/{make_applied_token(subscriber, call, config.secret_key)}")
+                    for call, _ in calls)
+    return read, applied
+
+
+@lru_cache(maxsize=16384)   # a segment's readers share their links: one signature per call, segment and run
 def make_click_token(link: ClickLink, secret_key: str) -> str:
     """The URL-safe token of a call link; only the holder of `secret_key` can make one."""
     if not _MAILING.match(link.mailing):
