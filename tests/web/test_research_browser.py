@@ -4,10 +4,12 @@ kept, then the profile saved and what Fursa understood shown; no page scrolls si
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from fursa import digests, storage
 from tests.web.browsing import (
-    AXE_JS, LANGUAGES, PHONE, axe_violations, chromium, needs_browser, new_page, overflow_of, serious, shoot, site,
+    AXE_JS, LANGUAGES, PHONE, axe_violations, chromium, needs_browser, new_page, overflow_of, serious, shoot, sign_in,
+    site, use_language,
 )
 from tests.web.conftest import NOW
 
@@ -23,13 +25,21 @@ SAVED = {"en": "Your research is saved", "ar": "حُفظت أبحاثك"}
 UNDERSTOOD = {"en": "What Fursa understood", "ar": "ما فهمته فرصة"}
 
 
-def _faculty_link(site, lang: str) -> str:
+def _faculty(site, lang: str) -> storage.Subscriber:
+    """A faculty subscriber reading `lang` (made once per site)."""
     with site.ctx.sessions.begin() as session:
-        row, _ = storage.add_subscriber(session, storage.SubscriberInput(
-            email=f"faculty-{lang}@ppu.edu", name="Huda" if lang == "en" else "هدى", role="faculty",
-            levels=("faculty",), language=lang, confirmed=True), NOW)
-        token = digests.make_subscriber_token(row, "preferences", site.ctx.settings.secret_key)
-    return f"/preferences/{token}"
+        email = f"faculty-{lang}@ppu.edu"
+        row = session.scalar(select(storage.Subscriber).where(storage.Subscriber.email == email))
+        if row is None:
+            row, _ = storage.add_subscriber(session, storage.SubscriberInput(
+                email=email, name="Huda" if lang == "en" else "هدى", role="faculty", levels=("faculty",),
+                language=lang, confirmed=True), NOW)
+        session.expunge(row)
+        return row
+
+
+def _faculty_link(site, lang: str) -> str:
+    return f"/preferences/{digests.make_subscriber_token(_faculty(site, lang), 'preferences', site.ctx.settings.secret_key)}"
 
 
 def _submit_research(page, status: int) -> None:
@@ -76,5 +86,19 @@ def test_a_student_has_no_research_section(chromium, site):
     try:
         page.goto(site.base + site.signed_link("en", "preferences"))
         assert page.locator("h1").count() == 1 and page.locator("section#research").count() == 0
+    finally:
+        page.context.close()
+
+
+def test_the_desk_shows_a_faculty_members_research_on_a_phone(chromium, site):
+    page = new_page(chromium, PHONE)
+    try:
+        sign_in(page, site)
+        for lang in LANGUAGES:
+            path = f"/desk/subscribers/{_faculty(site, lang).id}"
+            use_language(page, site, lang, then=path)
+            assert page.url.endswith(path), page.url
+            assert page.locator(f"section#research form[action='{path}/research']").count() == 1
+            assert overflow_of(page) == [], f"desk subscriber page with research ({lang}) at {PHONE} px"
     finally:
         page.context.close()
