@@ -158,6 +158,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
+    from fursa.storage.audiences import calls_without_audiences
     from fursa.storage.audit import record_audit, recent_audit
     from fursa.storage.backup import backup_database, restore_database
     from fursa.storage.curation import (

@@ -98,9 +98,16 @@ def test_0009_adds_the_register_and_its_downgrade_keeps_search_working(database_
     from tests.storage.test_migrations import _downgrade_to, _upgrade_to
     engine = storage.make_engine(database_url)
     _upgrade_to(engine, "0009")
-    with storage.make_sessionmaker(engine).begin() as session:
-        call = _call(session, now, "Erasmus exchange at Granada")
-        assert call.partnered is False
+    # Stored as SQL with 0009's columns: the model holds the columns of later migrations too.
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO opportunities (title, summary, text, url, provider, external_id, kind, levels, disciplines,"
+            " categories, regions, deadline_kind, deadline_text, currency, language, status, featured,"
+            " first_seen_at, last_seen_at, content_hash, evidence, scores, flags, tags_edited)"
+            " VALUES ('Erasmus exchange at Granada', '', '', 'https://example.org/granada', '', '', 'other', '[]',"
+            " '[]', '[]', '[]', 'unknown', '', '', 'en', 'new', false, :now, :now, 'x', '{}', '{}', '[]', false)"),
+            {"now": now.replace(tzinfo=None)})
+        assert connection.scalar(text("SELECT partnered FROM opportunities")) in (False, 0)
     found = inspect(engine)
     assert {"partners", "partner_aliases", "partner_calls"} <= set(found.get_table_names())
     _downgrade_to(engine, "0008")
