@@ -19,3 +19,8 @@ class UnknownCodeError(MatchingError, KeyError):
 
 class ModelError(MatchingError):
     """Raised by train_model and LearnedModel.from_bytes for unusable training data or bytes."""
+
+
+class ResearchInputError(MatchingError):
+    """Raised by check_research_text and build_research_profile (matching/research.py) for text too long to
+    be a description of one person's research, or a profile with nothing to read."""

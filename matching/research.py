@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .errors import MatchingError
+from .errors import ResearchInputError
 from .normalize import tokenize
 from .profiles import Reason
 from .tagger import ANY, tag_item
@@ -50,11 +50,6 @@ TITLE_REPEAT = 2               # a call's title words count this many times
 # makes the phrase "desalination membrane".
 _SEGMENT = re.compile(r"[\n\r\t,;:.!?()\[\]{}\"“”«»،؛؟/|•·–—]+")
 _TERM_SEPARATOR = "\n"         # between the words of a reason's `terms` parameter
-
-
-class ResearchInputError(MatchingError):
-    """Raised by check_research_text and build_research_profile for text too long to be a
-    description of one person's research, or a profile with nothing to read."""
 
 
 @dataclass(frozen=True)
