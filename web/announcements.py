@@ -121,7 +121,7 @@ def announcements_page(request: Request) -> Response:
 @router.get("/new")
 def new_announcement(request: Request, call: str = "") -> Response:
     with transaction(request) as session:
-        return _compose_page(request, session, AnnouncementInput(opportunity_id=row_id(call) if call else None), {})
+        return _compose_page(request, session, AnnouncementInput(opportunity_id=_number(call)), {})
 
 
 @router.post("/new")
@@ -159,6 +159,11 @@ def _save(request: Request, form: FormData, user: StaffUser, announcement_id: in
     return RedirectResponse(f"/desk/announcements/{saved_id}", status_code=303)
 
 
+def _number(value: str) -> int | None:
+    """A row number from the query, or None; cut first, so a run of thousands of digits is no number."""
+    return row_id(value[:20]) if value else None
+
+
 def _announcement(session: Any, announcement_id: int) -> Announcement:
     try:
         return get_announcement(session, announcement_id)
@@ -166,7 +171,7 @@ def _announcement(session: Any, announcement_id: int) -> Announcement:
         raise PageNotFoundError(f"no announcement {announcement_id}") from None
 
 
-def _recipient(session: Any, members: list[Subscriber], wanted: int | None) -> Subscriber | None:
+def _recipient(members: list[Subscriber], wanted: int | None) -> Subscriber | None:
     """The person whose copy the preview shows: the one asked for when they are in the segment, else the first."""
     if wanted is not None:
         for person in members:
@@ -181,7 +186,7 @@ def announcement_page(request: Request, announcement_id: RowId, to: str = "") ->
     with transaction(request) as session:
         row = _announcement(session, announcement_id)
         members = digests.segment_members(session, segment_of(row))
-        person = _recipient(session, members, row_id(to) if to else None)
+        person = _recipient(members, _number(to))
         rendered = digests.render_announcement(row, person, config, now=now_of(request)) if person else None
         return render(request, "desk/announcement.html", {
             "announcement": row, "values": announcement_input_of(row), "segment": segment_of(row),
@@ -196,7 +201,7 @@ def preview_frame(request: Request, announcement_id: RowId, to: str = "") -> Res
     config = web_state(request).ctx.delivery_config
     with transaction(request) as session:
         row = _announcement(session, announcement_id)
-        person = _recipient(session, digests.segment_members(session, segment_of(row)), row_id(to) if to else None)
+        person = _recipient(digests.segment_members(session, segment_of(row)), _number(to))
         html = digests.render_announcement(row, person, config, now=now_of(request)).html if person else ""
     return HTMLResponse(html, headers={"Content-Security-Policy": PREVIEW_POLICY, "X-Frame-Options": "SAMEORIGIN"})
 

@@ -90,3 +90,29 @@ def test_fursa_announcements_list_and_send_twice(command_line, ctx, now):
     missing = command_line("announcements", "send", "999")
     assert missing.exit_code == 1 and "no announcement 999" in missing.output
     assert len(list(ctx.settings.outbox_dir.glob("*.eml"))) == 2
+
+
+def test_scheduled_from_the_desk_and_sent_by_the_job_at_its_time(admin_client, ctx, now):
+    from datetime import timedelta
+
+    from fursa import pipeline
+
+    _people(ctx, now)
+    saved = _post(admin_client, "/desk/announcements/new", {**FORM, "do": "save"})
+    page = admin_client.get(saved.headers["location"])
+    number = saved.headers["location"].rsplit("/", 1)[1]
+    past = admin_client.post(f"/desk/announcements/{number}/schedule",
+                             data={"csrf_token": csrf_of(page.text), "send_at": "2020-01-01T10:00"}, follow_redirects=True)
+    assert "Choose a date and time in the future" in past.text
+    local = (now + timedelta(hours=2)).astimezone(ctx.delivery_config.zone)
+    done = admin_client.post(f"/desk/announcements/{number}/schedule",
+                             data={"csrf_token": csrf_of(past.text), "send_at": f"{local:%Y-%m-%dT%H:%M}"},
+                             follow_redirects=True)
+    assert "Scheduled." in done.text
+    early = pipeline.run_job(ctx, "announcements", now + timedelta(hours=1))
+    assert early.status == "ok" and early.result.reports == []
+    due = pipeline.run_job(ctx, "announcements", now + timedelta(hours=2, minutes=1))
+    assert due.status == "ok" and [r.sent for r in due.result.reports] == [2]
+    assert len(list(ctx.settings.outbox_dir.glob("*.eml"))) == 2
+    with ctx.sessions() as session:
+        assert storage.get_announcement(session, int(number)).status == "sent"
