@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.browsing import LANGUAGES, PHONE, chromium, needs_browser, new_page, overflow_of, shoot, sign_in, site
+from tests.web.browsing import (
+    LANGUAGES, PHONE, axe_violations, chromium, needs_axe, needs_browser, new_page, overflow_of, serious, shoot,
+    sign_in, site,
+)
 
 pytestmark = needs_browser
 __all__ = ["chromium", "site"]   # the fixtures, imported to be found
@@ -44,6 +47,13 @@ def test_the_compose_page_fits_a_phone(site, desk, lang):
     assert desk.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     shoot(desk, f"announcement-compose-{PHONE}-{lang}")
     assert overflow_of(desk) == [], f"compose ({lang}) at {PHONE} px"
+
+
+@needs_axe
+def test_axe_finds_nothing_serious_on_the_announcement_pages(site, desk):
+    for path in ("/desk/announcements/new", desk.announcement_path, "/desk/announcements"):
+        desk.goto(f"{site.base}/language/ar?next={path}")
+        assert serious(axe_violations(desk)) == [], path
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
