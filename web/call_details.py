@@ -80,7 +80,8 @@ def age_words(details: matching.CallDetails, _: Callable[[str], str]) -> str:
         return ""
     if details.age_min is not None:
         return _("%(low)s to %(high)s years old") % {"low": details.age_min, "high": details.age_max}
-    return _("up to %(age)s years old") % {"age": details.age_max}
+    # "under 35" and «ألا يزيد العمر عن 35» differ by a year: the limit is shown as stated, not reworded
+    return _("%(age)s years") % {"age": details.age_max}
 
 
 def details_view(raw: dict | None, host_country: str, lang: str, gettext, ngettext) -> DetailsView:

@@ -56,7 +56,7 @@ def test_the_call_page_shows_what_it_pays_and_asks_in_english(client, calls):
     assert "up to 1,200 EUR a month" in block
     assert "12 months" in block and "University of Bologna" in block
     assert "English" in block and "IELTS 6.5 or higher" in block and "TOEFL iBT 90 or higher" in block
-    assert "up to 35 years old" in block
+    assert "<dt>Age limit</dt><dd dir=\"auto\">35 years</dd>" in block
     assert "CV, Motivation letter, Recommendation letters" in block
 
 
@@ -66,7 +66,7 @@ def test_the_call_page_shows_the_block_in_arabic(client, calls):
     assert "ما تقدّمه الفرصة وما تطلبه" in block and "What it pays" not in block
     assert "1,200 EUR شهريًا" in block                   # ١٢٠٠ يورو شهرياً, Arabic-Indic digits read
     assert "مخصص شهري، التأمين الصحي" in block
-    assert "سنتان" in block and "الألمانية" in block and "حتى 35 سنة" in block
+    assert "سنتان" in block and "الألمانية" in block and "<dt>حد العمر</dt><dd dir=\"auto\">35 سنة</dd>" in block
     assert "السيرة الذاتية، جواز السفر" in block
 
 
