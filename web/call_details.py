@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Callable
 
 from fursa import matching
+from fursa.web.i18n import translations
 
 
 def N_(text: str) -> str:
@@ -82,6 +83,14 @@ def age_words(details: matching.CallDetails, _: Callable[[str], str]) -> str:
         return _("%(low)s to %(high)s years old") % {"low": details.age_min, "high": details.age_max}
     # "under 35" and «ألا يزيد العمر عن 35» differ by a year: the limit is shown as stated, not reworded
     return _("%(age)s years") % {"age": details.age_max}
+
+
+def details_context(call, lang: str) -> dict:
+    """The desk's call page: the block the public page shows, and the words the details were read from."""
+    translation = translations(lang)
+    raw = call.details or {}
+    return {"details": details_view(raw, call.host_country, lang, translation.gettext, translation.ngettext),
+            "details_read": tuple(raw.get("evidence") or ())}
 
 
 def details_view(raw: dict | None, host_country: str, lang: str, gettext, ngettext) -> DetailsView:

@@ -24,6 +24,7 @@ from fursa.web.errors import PageNotFoundError
 from fursa.web.fields import broad_codes, field_groups, known_field, picker_codes
 from fursa.web.forms import form_data, picked, text, unknown
 from fursa.web.params import RowId, row_id, strip_controls
+from fursa.web.call_details import details_context
 from fursa.web.render import flash, gettext_of, page_language, render
 from fursa.web.state import now_of, transaction, web_state
 
@@ -60,6 +61,8 @@ def _page(request: Request, session: Any, call: Opportunity, *, values: dict[str
         "summary": summary_to_show(call),
         "history": history_of(session, "opportunity", call.id), "corrections": corrections_of(session, call),
         "duplicates": duplicate_candidates(session, call),
+        # what the call pays and asks, as the public page shows it, with the words it was read from (16.3)
+        **details_context(call, page_language(request)),
     }, status=status)
 
 

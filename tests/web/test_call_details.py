@@ -104,3 +104,12 @@ def test_an_unknown_language_of_study_is_refused(client, calls):
     api = client.get("/api/v1/calls?lang_of_study=klingon")
     assert api.status_code == 400 and "klingon" in api.json()["detail"]
     assert client.get("/feeds/calls.rss?lang_of_study=klingon").status_code == 400
+
+
+def test_the_desk_shows_the_details_and_the_words_they_were_read_from(admin_client, calls):
+    page = admin_client.get(f"/desk/calls/{calls['en']}").text
+    block = _block(page)
+    assert "up to 1,200 EUR a month" in block and "IELTS 6.5 or higher" in block
+    assert "Words the details were read from:" in page
+    assert "The scholarship covers tuition fees, a monthly stipend of up to 1,200 € per month" in page
+    assert "Words the details were read from:" not in admin_client.get(f"/desk/calls/{calls['none']}").text
