@@ -110,6 +110,10 @@ DIGEST_CALLS = [
     call(3, title="Horizon Europe MSCA postdoctoral fellowships", kind="fellowship", levels=["postdoc", "faculty"],
          disciplines=["any"], deadline=DIGEST_NOW + timedelta(days=40)),
     call(4, title="Sent before and closing soon", deadline=DIGEST_NOW + timedelta(days=2), levels=["staff"]),
+    # a staff digest lists only the calls for staff (issue 15.4)
+    call(5, title="Erasmus+ International Staff Training Week for administrative staff of partner universities",
+         kind="training", levels=["staff"], disciplines=["any"], audiences=["staff"],
+         deadline=DIGEST_NOW + timedelta(days=25)),
 ]
 
 
