@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, BackgroundTasks, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends, Query
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -358,10 +358,12 @@ def _search_of(params: Mapping[str, str], request: Request) -> tuple[SearchProfi
 
 
 @router.get("/my/search")
-def search_to_profile(request: Request) -> Response:
+def search_to_profile(request: Request, field: str = Query(""), level: str = Query(""), kind: str = Query(""),
+                      country: str = Query(""), coverage: str = Query(""), q: str = Query("")) -> Response:
     """A signed-in list (the cookie) confirms adding the search to the profile; anyone else gets the
-    subscribe form filled in with it."""
-    search, left_out = _search_of(request.query_params, request)
+    subscribe form filled in with it. The filters are the public list's (web/filters.py)."""
+    search, left_out = _search_of({"field": field, "level": level, "kind": kind, "country": country,
+                                   "coverage": coverage, "q": q}, request)
     with transaction(request) as session:
         holder = cookie_holder(request, session)
         if holder is None:

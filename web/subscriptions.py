@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from fursa import digests
-from fastapi import APIRouter, BackgroundTasks, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends, Query
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -64,18 +64,15 @@ def send_opt_in(state: WebState, env, opt_in: OptIn, now) -> None:
 
 
 @router.get("/subscribe")
-def subscribe_form(request: Request) -> Response:
-    return _profile_page(request, "public/subscribe.html", _prefilled(request), {})
-
-
-def _prefilled(request: Request) -> ProfileValues:
-    """A search of the public list ("Get these by e-mail", web/my_list.py) fills in its fields, levels and
-    kinds; a value the form does not offer is left out, as a hand-made address may hold anything."""
-    params = request.query_params
-    return ProfileValues(language=page_language(request),
-                         fields=tuple(dict.fromkeys(v for v in params.getlist("fields") if v in profile_codes())),
-                         levels=tuple(dict.fromkeys(v for v in params.getlist("levels") if v in LEVELS)),
-                         kinds=tuple(dict.fromkeys(v for v in params.getlist("kinds") if v in KINDS)))
+def subscribe_form(request: Request, fields: list[str] = Query([]), levels: list[str] = Query([]),
+                   kinds: list[str] = Query([])) -> Response:
+    """The form; a search of the public list ("Get these by e-mail", web/my_list.py) fills in its fields,
+    levels and kinds, and a value the form does not offer is left out (a hand-made address may hold anything)."""
+    values = ProfileValues(language=page_language(request),
+                           fields=tuple(dict.fromkeys(v for v in fields if v in profile_codes())),
+                           levels=tuple(dict.fromkeys(v for v in levels if v in LEVELS)),
+                           kinds=tuple(dict.fromkeys(v for v in kinds if v in KINDS)))
+    return _profile_page(request, "public/subscribe.html", values, {})
 
 
 @router.post("/subscribe")
