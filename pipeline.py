@@ -268,12 +268,15 @@ def tag_new(ctx: Context, now: datetime) -> TagSummary:
     tagged = flagged = 0
     with ctx.sessions.begin() as session:
         partners = partner_index(session)
+        staff_sources = staff_source_ids(session)
         for opportunity in storage.untagged(session):
             tagging = matching.tag_item(
                 opportunity.title, opportunity.text, categories=tuple(opportunity.categories),
                 language=opportunity.language or None, published=opportunity.published_at, model=model,
             )
             apply_tagging(opportunity, tagging, now)
+            if staff_sources:
+                add_source_audience(opportunity, staff_sources)
             index_call(opportunity)
             match_partners(session, opportunity, partners, now)
             tagged += 1
@@ -305,6 +308,20 @@ def index_stale_calls(session: Session, batch: int = 2000) -> int:
     for row in rows:
         index_call(row)
     return len(rows)
+
+
+def staff_source_ids(session: Session) -> frozenset[int]:
+    """The sources the catalogue (or staff) say are for administrative staff alone (`audience = ["staff"]`)."""
+    return frozenset(source.id for source in storage.list_sources(session) if list(source.audience or ()) == ["staff"])
+
+
+def add_source_audience(opportunity: storage.Opportunity, staff_sources: frozenset[int]) -> None:
+    """A call a staff-only source announced is for staff, whatever its words say; a person's choice stays."""
+    if opportunity.tags_edited or "staff" in (opportunity.audiences or ()):
+        return
+    if any(sighting.source_id in staff_sources for sighting in opportunity.sightings):
+        audiences = set(opportunity.audiences or ()) | {"staff"}
+        opportunity.audiences = [audience for audience in storage.AUDIENCES if audience in audiences]
 
 
 def read_stale_audiences(session: Session, batch: int = 2000) -> int:

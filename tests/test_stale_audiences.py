@@ -46,3 +46,31 @@ def test_the_next_tagging_run_reads_the_audiences_of_calls_stored_before_0012(da
         assert read == {CALLS[0][0]: ["staff"], CALLS[1][0]: ["student"]}
         assert storage.calls_without_audiences(session) == []
     ctx.engine.dispose()
+
+
+def test_a_call_from_a_source_for_staff_is_for_staff(tmp_path):
+    """A source the catalogue says is for staff alone (`audience = ["staff"]`) makes its calls staff calls,
+    even when their words do not say so; the same words from another source do not."""
+    from fursa.settings import Settings as _Settings
+    ctx = pipeline.make_context(_Settings(database_url=f"sqlite:///{tmp_path / 'fursa.db'}",
+                                          outbox_dir=tmp_path / "outbox", model_dir=tmp_path / ".fursa",
+                                          secret_key="test secret key"))
+    storage.migrate(ctx.engine)
+    words = "A week at the University of Porto: job shadowing and visits. Apply by 1 March 2027."
+    with ctx.sessions.begin() as session:
+        for name, audience, title in (("Staff weeks", ("staff",), "Porto week 2027"),
+                                      ("Scholarships", ("student",), "Porto week 2027 (again)")):
+            source = storage.source_from_spec(storage.SourceSpec(name=name, type="feed", audience=audience,
+                                                                 url=f"https://example.org/{len(name)}.xml"))
+            session.add(source)
+            session.flush()
+            draft = storage.Draft(source_name=name, url=f"https://example.org/{len(name)}/porto", title=title,
+                                  text=words, summary="", provider="", deadline=storage.Deadline(), language="en")
+            storage.ingest_drafts(session, source, [draft], NOW)
+
+    pipeline.tag_new(ctx, NOW)
+
+    with ctx.sessions() as session:
+        read = {row.title: row.audiences for row in session.query(storage.Opportunity)}
+    assert "staff" in read["Porto week 2027"] and "staff" not in read["Porto week 2027 (again)"]
+    ctx.engine.dispose()
