@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from fursa.storage.audit import record_audit
 from fursa.storage.models import Bookmark, Subscriber, TelegramChat, Token
 from fursa.storage.models import ResearchProfile
+from fursa.storage.models import ReachPerson
 from fursa.storage.paging import Page, contains_pattern
 from fursa.storage.subscribers import SubscriberInput, add_subscriber, changed_parts, normalize_email, profile_of
 from fursa.storage.suppressions import refuse_suppressed, suppress
@@ -78,6 +79,8 @@ def erase_subscriber(session: Session, row: Subscriber, *, actor: str, now: date
     session.execute(delete(Bookmark).where(Bookmark.subscriber_id == row.id))
     session.execute(delete(TelegramChat).where(TelegramChat.subscriber_id == row.id))
     session.execute(delete(ResearchProfile).where(ResearchProfile.subscriber_id == row.id))   # their research too
+    session.execute(delete(ReachPerson).where(ReachPerson.subscriber_id == row.id))   # clicks counted by name
+    row.reach_counting = "group"
     row.email = f"deleted-{row.id}@deleted.invalid"
     row.name = ""
     row.disciplines, row.levels, row.kinds = [], [], []

@@ -106,3 +106,17 @@ def test_sent_is_read_from_the_ledger_each_person_once(sessions, now):
 def test_a_title_like_a_formula_is_exported_as_text():
     row = storage.ReachRow("2026-11", 1, "=HYPERLINK(\"http://x\")", IT, 1, 0, 0)
     assert list(csv.reader(io.StringIO(storage.export_reach_csv([row]).decode("utf-8-sig"))))[1][2].startswith("'=")
+
+
+def test_erasing_a_subscriber_erases_what_was_counted_by_their_name(sessions, now):
+    with sessions.begin() as session:
+        call = _call(session, now)
+        lina = _person(session, now, "lina@ppu.edu")
+        storage.set_reach_counting(session, lina, "personal")
+        storage.record_click(session, call, IT, "2026-11", person=lina.id)
+    with sessions.begin() as session:
+        storage.erase_subscriber(session, session.get(storage.Subscriber, lina.id), actor="admin@ppu.edu", now=now)
+    with sessions() as session:
+        assert session.scalars(select(storage.ReachPerson)).all() == []
+        assert session.get(storage.Subscriber, lina.id).reach_counting == "group"
+        assert _counts(session) == {(call, "2026-11", "it", "master", "student"): (1, 0)}   # the group's count stays
