@@ -364,4 +364,11 @@ __all__ = [
     "list_announcements", "mark_announcement_failed", "mark_announcement_sent", "return_to_draft",
     "save_announcement", "schedule_announcement", "segment_candidates", "segment_of", "start_sending",
     "unschedule_announcement",
+    "ResearchEntry", "ResearchProfile", "faculty_with_research", "research_profile_of", "save_research_profile",
+    "BOOKMARK_REMINDER_DAYS", "Bookmark", "BookmarkReminder", "DueReminder", "SAVED_CLOSED", "SAVED_OPEN",
+    "SAVED_WITHDRAWN", "SavedCall", "SearchProfile", "TelegramChat", "adopt_search", "bookmark_of",
+    "bookmark_reminders_of", "call_state", "claim_bookmark_reminder", "due_bookmark_reminders",
+    "link_telegram_chat", "mark_applied", "mark_bookmark_reminder_sent", "profile_with_search",
+    "release_bookmark_reminder", "reminder_due", "remove_bookmark", "save_bookmark", "saved_call_ids",
+    "saved_calls", "subscriber_of_chat", "surviving_call", "telegram_chat_of", "unlink_telegram_chat",
 ]
