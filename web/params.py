@@ -36,9 +36,11 @@ def row_id(text: str) -> int | None:
     """A form's row number: ASCII digits within 1 … MAX_ROW_ID, else None ('²' and '١٢' are digits to
     str.isdigit but not numbers staff typed)."""
     text = text.strip()
-    if not (text.isascii() and text.isdigit()):
+    # The length test comes first: int() refuses strings past 4,300 digits with a ValueError.
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or len(digits) > len(str(MAX_ROW_ID)):
         return None
-    number = int(text)
+    number = int(digits or "0")
     return number if 1 <= number <= MAX_ROW_ID else None
 
 
