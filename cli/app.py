@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from fursa.cli import ops, research, terminal   # research: `fursa subscribers research` (registers itself)
+from fursa.cli import ops, research, terminal  # noqa: F401 (research: `fursa subscribers research` registers itself)
 from fursa import crawlers, matching, pipeline
 from fursa import scheduler as scheduler_module
 from fursa import storage, web

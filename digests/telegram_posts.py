@@ -21,12 +21,15 @@ from fursa import storage
 from fursa.storage import Opportunity, TelegramPost
 
 from fursa.digests.errors import (
-    BotTokenError, ChatRefusedError, MarkupRefusedError, MessageGoneError, TelegramError, TelegramRequestError,
+    ChatRefusedError, MarkupRefusedError, MessageGoneError, TelegramError, TelegramRequestError,
     TelegramUnavailableError,
 )
 from fursa.digests.selection import ROLE_KINDS, _candidate_of
 from fursa.digests.telegram import API_URL, TelegramClient
-from fursa.digests.telegram_text import CLOSED, WITHDRAWN, TelegramText, call_text, note_text
+# The note kinds, named apart from the ledger state WITHDRAWN below (both are the word 'withdrawn').
+from fursa.digests.telegram_text import CLOSED as NOTE_CLOSED
+from fursa.digests.telegram_text import WITHDRAWN as NOTE_WITHDRAWN
+from fursa.digests.telegram_text import TelegramText, call_text, note_text
 
 log = logging.getLogger(__name__)
 # The ledger's states (storage.telegram_posts; the delivery ledger has its own SENDING and FAILED).
@@ -246,9 +249,9 @@ def _edit(session: Session, client: TelegramClient, row: TelegramPost, text: Tel
 def _gone_reason(call: Opportunity, now: datetime) -> str | None:
     """Why a call's post should now say it is no longer open: withdrawn, closed, or None (it is open)."""
     if call.status == "expired" or (call.deadline_at is not None and call.deadline_at < now):
-        return CLOSED
+        return NOTE_CLOSED
     if call.status != "approved" or call.merged_into_id is not None:
-        return WITHDRAWN
+        return NOTE_WITHDRAWN
     return None
 
 

@@ -40,7 +40,7 @@ from fursa.web.filters import read_query
 from fursa.web.forms import form_data, text
 from fursa.web.mail import Letter, deliver
 from fursa.web.params import RowId
-from fursa.web.render import flash, gettext_of, page_language, render
+from fursa.web.render import flash, gettext_of, render
 from fursa.web.state import WebState, now_of, transaction, web_state
 from fursa.web.telegram_chats import start_link
 

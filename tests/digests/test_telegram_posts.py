@@ -88,7 +88,7 @@ def test_the_arabic_channel_reads_right_to_left_and_the_english_one_in_english(s
     assert "١٩ كانون الأول ٢٠٢٦" in arabic                           # 19 December in Hebron, Arabic digits
     assert "Deadline: Saturday 19 December 2026" in english and "Levels: Master, PhD" in english
     link = sends(bot, EN)[0]["text"]
-    assert f'href="https://fursa.ppu.edu/calls/' in link and "Read the call and apply" in english
+    assert 'href="https://fursa.ppu.edu/calls/' in link and "Read the call and apply" in english
 
 
 def test_a_hostile_title_is_escaped_so_telegram_shows_it_literally(session, bot, client):
@@ -109,7 +109,7 @@ def test_refused_markup_falls_back_to_plain_text_once_and_is_recorded(session, b
     assert [fields.get("parse_mode") for fields in sends(bot, EN)] == ["HTML", None]   # tried once each way
     message = bot.posts(EN)[0]
     assert not message.html and "Chevening scholarships <2027>" in message.text
-    assert f"https://calls.example.org/" in message.text   # the plain form spells its links out
+    assert "https://calls.example.org/" in message.text   # the plain form spells its links out
     (row,) = ledger(session)
     assert (row.opportunity_id, row.plain, row.state) == (call.id, True, "posted")
     assert "can't parse entities" in row.error and "plain text" in row.error

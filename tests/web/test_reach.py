@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
-from fursa import digests, storage, web
+from fursa import digests, storage
 from tests.digests.smtpsink import SmtpSink
 from tests.web.conftest import csrf_of
 from tests.web.live import serve_app
