@@ -40,14 +40,6 @@ router = APIRouter(prefix="/desk/announcements", dependencies=[Depends(staff_use
 PREVIEW_CHOICES = 50   # recipients offered in the preview's list; any other is reached by its number
 STATE_LABELS = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "sending": N_("Sending"),
                 "sent": N_("Sent"), "cancelled": N_("Cancelled")}
-UNIT_LABELS = {
-    "registration": N_("Registration"), "admissions": N_("Admissions"), "finance": N_("Finance"),
-    "human_resources": N_("Human resources"), "library": N_("Library"), "it_centre": N_("IT centre"),
-    "international_relations": N_("International relations"), "public_relations": N_("Public relations"),
-    "student_affairs": N_("Student affairs"), "academic_affairs": N_("Academic affairs"),
-    "quality_assurance": N_("Quality assurance"), "research": N_("Research"), "procurement": N_("Procurement"),
-    "facilities": N_("Facilities"), "presidency": N_("Presidency"), "other": N_("Other"),
-}
 
 
 def _taxonomy():
@@ -97,7 +89,7 @@ def _choices(lang: str) -> dict[str, Any]:
     programmes = [(name(college), [(p.key, name(p)) for p in taxonomy.programmes.values() if p.college == key])
                   for key, college in taxonomy.colleges.items()]
     return {"roles": ROLES, "levels": LEVELS, "languages": LANGUAGES, "colleges": colleges,
-            "programme_groups": programmes, "units": STAFF_UNITS, "unit_labels": UNIT_LABELS,
+            "programme_groups": programmes, "units": STAFF_UNITS,
             "state_labels": STATE_LABELS}
 
 
