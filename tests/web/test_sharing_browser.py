@@ -58,6 +58,9 @@ def test_the_weekly_post_page_copies_its_text_and_fits_a_phone(site, desk, lang)
     button = desk.locator("button[data-copy='post-text']")
     assert button.is_visible(), "the script shows the copy button"
     button.click()
+    # The clipboard write is a promise: wait for the status it sets, not the click's return.
+    desk.wait_for_function("(word) => document.getElementById('copy-status').textContent.includes(word)",
+                           arg=COPIED[lang], timeout=5000)
     assert COPIED[lang] in desk.locator("#copy-status").inner_text()
     assert desk.evaluate("navigator.clipboard.readText()") == text
     shoot(desk, f"weekly-post-{PHONE}-{lang}")
