@@ -13,13 +13,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from fursa.storage.errors import (
-    BackupError, DatabaseError, InvalidPartnerError, InvalidSourceError, InvalidSubscriberError, InvalidUserError,
+    BackupError, DatabaseError, FormProblemsError, InvalidPartnerError, InvalidSourceError, InvalidSubscriberError, InvalidUserError,
     LockHeldError,
     LockLostError, NotFoundError, RosterFileError, StorageError, SuppressedAddressError, WeakPasswordError,
 )
 from fursa.storage.records import (
     AUDIENCES, CRAWL_FLAGS, FREQUENCIES, KINDS, LANGUAGES, LEVELS, ROLES, SOURCE_TYPES, Deadline, Draft, FetchResult,
-    ItemError, SourceSpec, Validators,
+    FieldProblem, ItemError, SourceSpec, Validators,
 )
 from fursa.storage.records import CLOSING_ZONE, DEADLINE_KINDS, closing_instant, deadline_of, zone_named
 from fursa.storage.records import JOB_TITLE_MAX, STAFF_UNITS
@@ -289,10 +289,10 @@ if TYPE_CHECKING:   # what the lazy names are, for type checkers and editors
 __all__ = [
     # loaded with the package: record types, their constants, errors
     "AUDIENCES", "CRAWL_FLAGS", "FREQUENCIES", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SOURCE_TYPES",
-    "Deadline", "Draft", "FetchResult", "ItemError", "SourceSpec", "Validators",
+    "Deadline", "Draft", "FetchResult", "FieldProblem", "ItemError", "SourceSpec", "Validators",
     "CLOSING_ZONE", "DEADLINE_KINDS", "closing_instant", "deadline_of", "zone_named", "describe_deadline", "zone_label",
     "JOB_TITLE_MAX", "STAFF_UNITS", "calls_without_audiences",
-    "BackupError", "DatabaseError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
+    "BackupError", "DatabaseError", "FormProblemsError", "InvalidSourceError", "InvalidSubscriberError", "InvalidUserError",
     "InvalidPartnerError", "LockHeldError", "LockLostError", "NotFoundError", "RosterFileError", "StorageError",
     "SuppressedAddressError",
     "WeakPasswordError",

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fursa.storage.audit import record_audit
-from fursa.storage.errors import NotFoundError, StorageError
+from fursa.storage.errors import FormProblemsError, NotFoundError, StorageError
 from fursa.storage.models import Announcement, AnnouncementDelivery, Opportunity, Subscriber, Suppression
-from fursa.storage.records import LANGUAGES, LEVELS, ROLES, STAFF_UNITS
+from fursa.storage.records import LANGUAGES, LEVELS, ROLES, STAFF_UNITS, FieldProblem
 from fursa.storage.suppressions import email_hash
 
 DRAFT, SCHEDULED, SENDING, SENT_OUT, CANCELLED = "draft", "scheduled", "sending", "sent", "cancelled"
@@ -36,21 +36,11 @@ class AnnouncementError(StorageError):
     """Raised by storage.announcements when an announcement cannot be saved or cannot move to the state asked."""
 
 
-class InvalidAnnouncementError(AnnouncementError):
+class InvalidAnnouncementError(FormProblemsError, AnnouncementError):
     """Raised by save_announcement when the words or the segment are not acceptable; `problems` says each."""
 
-    def __init__(self, problems: tuple[AnnouncementProblem, ...]):
-        self.problems = problems
-        super().__init__("; ".join(problem.message for problem in problems))
 
-
-@dataclass(frozen=True)
-class AnnouncementProblem:
-    """One reason an announcement was refused: the field, a reason code for the page's words, a message."""
-
-    field: str
-    reason: str
-    message: str
+AnnouncementProblem = FieldProblem   # one reason an announcement was refused
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,14 @@ class StorageError(Exception):
     """Base class of every error storage/ raises."""
 
 
+
+class FormProblemsError(StorageError):
+    """Raised when what a form sent is not acceptable; `problems` holds each reason (storage.FieldProblem)."""
+
+    def __init__(self, problems: tuple) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problem.message for problem in problems))
+
 class DatabaseError(StorageError):
     """Raised by storage.db when the database cannot be reached, created or upgraded."""
 

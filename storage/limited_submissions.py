@@ -16,30 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fursa.storage.errors import StorageError
+from fursa.storage.errors import FormProblemsError
 from fursa.storage.models import IntentToApply, LimitedReminder, LimitedSubmission, Opportunity, Subscriber
-from fursa.storage.records import Deadline
+from fursa.storage.records import Deadline, FieldProblem
 
 INTENT_COLUMNS = ("name", "email", "disciplines", "intended_at")
 # What record_intent found: a new intent, one already recorded, or a list no longer taking names.
 INTENT_RECORDED, INTENT_ALREADY, INTENT_CLOSED = "recorded", "already", "closed"
 
 
-class InvalidLimitedSubmissionError(StorageError):
+class InvalidLimitedSubmissionError(FormProblemsError):
     """Raised by set_limited_submission when slots or the internal deadline are not acceptable."""
 
-    def __init__(self, problems: tuple[LimitedProblem, ...]):
-        self.problems = problems
-        super().__init__("; ".join(problem.message for problem in problems))
 
-
-@dataclass(frozen=True)
-class LimitedProblem:
-    """One reason a limited-submission form was refused: the field, a reason code for the page's words, a message."""
-
-    field: str
-    reason: str
-    message: str
+LimitedProblem = FieldProblem   # one reason a limited-submission form was refused
 
 
 @dataclass(frozen=True)

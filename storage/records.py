@@ -229,6 +229,16 @@ class Draft:
 CRAWL_FLAGS = ("encoding_guessed",)
 
 
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One reason a form was refused: the field at fault, a reason code a door may word itself, and the
+    English message (the limited-submission and announcement forms share it)."""
+
+    field: str
+    reason: str
+    message: str
+
 @dataclass(frozen=True)
 class ItemError:
     """An item a crawler skipped, and why, in words a person can act on."""
