@@ -28,9 +28,9 @@ from starlette.responses import Response
 
 from fursa import digests
 from fursa.storage import (
-    COUNT_OFF, COUNT_PERSONAL, LANGUAGES, InvalidSubscriberError, NotFoundError, Opportunity, SearchProfile, Subscriber,
+    LANGUAGES, InvalidSubscriberError, NotFoundError, Opportunity, SearchProfile, Subscriber,
     adopt_search, bookmark_of, call_state, get_subscriber, mark_applied, normalize_email,
-    profile_with_search, public_call, record_applied, remove_bookmark, save_bookmark, saved_calls, surviving_call,
+    profile_with_search, public_call, remove_bookmark, save_bookmark, saved_calls, surviving_call,
     telegram_chat_of, unlink_telegram_chat,
 )
 from fursa.web.csrf import verify_csrf
@@ -40,6 +40,7 @@ from fursa.web.filters import read_query
 from fursa.web.forms import form_data, text
 from fursa.web.mail import Letter, deliver
 from fursa.web.params import RowId
+from fursa.web.reach import count_applied
 from fursa.web.render import flash, gettext_of, render
 from fursa.web.state import WebState, now_of, transaction, web_state
 from fursa.web.telegram_chats import start_link
@@ -187,20 +188,9 @@ def say_applied(request: Request, token: str, call_id: RowId) -> Response:
         if row is None:
             raise PageNotFoundError(f"call {call_id} is not on this list")
         if first:
-            _count_applied(request, session, found.person, surviving_call(session, row.opportunity) or row.opportunity)
+            count_applied(request, session, found.person, surviving_call(session, row.opportunity) or row.opportunity)
     flash(request, _("Marked as applied. Good luck! We will not remind you of this call again."))
     return _back(token)
-
-
-def _count_applied(request: Request, session: Any, person: Subscriber, call: Opportunity) -> None:
-    """The office's reach figures (issue 15.6) count the report once, under the same mark as the digest's
-    "I applied" link, so reporting it both ways counts one; nothing for who asked not to be counted."""
-    if person.reach_counting == COUNT_OFF:
-        return
-    state = web_state(request)
-    record_applied(session, call.id, digests.segment_of(person), digests.reach_month(now_of(request), state.zone),
-                   person=person.id if person.reach_counting == COUNT_PERSONAL else None,
-                   mark=digests.applied_mark(person.id, call.id, state.secret_key))
 
 
 @router.post("/my/{token}/remove/{call_id}")

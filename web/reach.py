@@ -122,6 +122,18 @@ def _applied_page(request: Request, person: Subscriber, call: Opportunity, token
                   lang=person.language, headers=NO_REFERRER)
 
 
+
+def count_applied(request: Request, session: Any, person: Subscriber, call: Opportunity) -> bool:
+    """Count a person's "I applied" for a call in the office's reach figures: in their segment, by name only
+    if they chose it, once per person and call under one keyed mark (so the e-mail's link and My list's
+    "mark applied" count one). False when it was counted before or the person asked not to be counted."""
+    if person.reach_counting == COUNT_OFF:
+        return False
+    state = web_state(request)
+    return record_applied(session, call.id, segment_of(person), reach_month(now_of(request), state.zone),
+                          person=person.id if person.reach_counting == COUNT_PERSONAL else None,
+                          mark=applied_mark(person.id, call.id, state.secret_key))
+
 @public.get("/applied/{token}")
 def applied_page(request: Request, token: str) -> Response:
     with transaction(request) as session:
@@ -134,7 +146,6 @@ def applied_page(request: Request, token: str) -> Response:
 
 @public.post("/applied/{token}")
 def say_applied(request: Request, token: str) -> Response:
-    state = web_state(request)
     with transaction(request) as session:
         found = _applied_of(request, session, token)
         if found is None:
@@ -142,9 +153,7 @@ def say_applied(request: Request, token: str) -> Response:
         person, call = found
         if person.reach_counting == COUNT_OFF:
             return _applied_page(request, person, call, token, "off")
-        counted = record_applied(session, call.id, segment_of(person), reach_month(now_of(request), state.zone),
-                                 person=person.id if person.reach_counting == COUNT_PERSONAL else None,
-                                 mark=applied_mark(person.id, call.id, state.secret_key))
+        counted = count_applied(request, session, person, call)
         log.info("applied reported", extra={"call": call.id, "counted": counted})
         return _applied_page(request, person, call, token, "recorded" if counted else "already")
 
